@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cells-auth"
+
+#include "cells-auth.h"
+#include "cells-errors.h"
+
+#include <polkit/polkit.h>
+
+#include <sys/stat.h>
+
+/**
+ * SECTION:cells-auth
+ *
+ * Who may do what. A caller whose process lives in another pid or user
+ * namespace than cellsd — a process inside any cell — is refused whatever
+ * its uid. Root outside the cells is allowed. Anyone else is asked about
+ * through polkit, asynchronously.
+ */
+
+typedef struct {
+  GDBusMethodInvocation *invocation;
+  char                  *action;
+} AuthData;
+
+static void
+auth_data_free (AuthData *d)
+{
+  g_clear_object (&d->invocation);
+  g_free (d->action);
+  g_free (d);
+}
+
+static gboolean
+same_namespace (guint32 pid, const char *ns)
+{
+  g_autofree char *theirs = g_strdup_printf ("/proc/%u/ns/%s", pid, ns);
+  g_autofree char *ours = g_strdup_printf ("/proc/self/ns/%s", ns);
+  struct stat a, b;
+
+  if (stat (theirs, &a) < 0 || stat (ours, &b) < 0)
+    return FALSE;
+  return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/**
+ * cells_auth_pid_in_cell:
+ * @pid: a host pid
+ *
+ * Returns: whether @pid lives in another pid or user namespace than
+ * cellsd; a process that is gone counts as in a cell.
+ */
+gboolean
+cells_auth_pid_in_cell (guint32 pid)
+{
+  return !same_namespace (pid, "pid") || !same_namespace (pid, "user");
+}
+
+static void
+on_polkit_check_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AuthData *d = g_task_get_task_data (task);
+  g_autoptr(PolkitAuthorizationResult) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  answer = polkit_authority_check_authorization_finish (POLKIT_AUTHORITY (source), result, &error);
+  if (answer == NULL) {
+    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
+                             "Could not ask polkit whether you may do this (%s); refused.",
+                             error->message);
+    return;
+  }
+  if (!polkit_authorization_result_get_is_authorized (answer)) {
+    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
+                             "You are not allowed to do this (polkit action %s).", d->action);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_polkit_authority_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AuthData *d = g_task_get_task_data (task);
+  g_autoptr(PolkitAuthority) authority = NULL;
+  g_autoptr(PolkitSubject) subject = NULL;
+  g_autoptr(GError) error = NULL;
+  PolkitCheckAuthorizationFlags flags = POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE;
+
+  authority = polkit_authority_get_finish (result, &error);
+  if (authority == NULL) {
+    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
+                             "polkit is not available to say whether you may do this (%s); refused.",
+                             error->message);
+    return;
+  }
+  if (g_dbus_message_get_flags (g_dbus_method_invocation_get_message (d->invocation)) &
+      G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION)
+    flags |= POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION;
+  subject = polkit_system_bus_name_new (g_dbus_method_invocation_get_sender (d->invocation));
+  polkit_authority_check_authorization (authority, subject, d->action, NULL, flags, NULL,
+                                        on_polkit_check_ready, g_steal_pointer (&task));
+}
+
+static void
+on_credentials_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) creds = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 uid, pid;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL) {
+    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
+                             "Could not find out who is asking (%s); refused.", error->message);
+    return;
+  }
+  g_variant_get (reply, "(@a{sv})", &creds);
+  if (!g_variant_lookup (creds, "UnixUserID", "u", &uid) ||
+      !g_variant_lookup (creds, "ProcessID", "u", &pid)) {
+    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
+                             "The bus did not say who is asking; refused.");
+    return;
+  }
+  if (cells_auth_pid_in_cell (pid)) {
+    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
+                             "Requests from inside a cell are refused.");
+    return;
+  }
+  if (uid == 0) {
+    g_task_return_boolean (task, TRUE);
+    return;
+  }
+  polkit_authority_get_async (NULL, on_polkit_authority_ready, g_steal_pointer (&task));
+}
+
+/**
+ * cells_auth_check_async:
+ * @invocation: the call to authorize
+ * @action: the polkit action it needs
+ *
+ * Finds out whether the caller of @invocation may do @action; the answer
+ * is a %CELLS_ERROR_NOT_AUTHORIZED error with a sentence, or success.
+ */
+void
+cells_auth_check_async (GDBusMethodInvocation *invocation, const char *action,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
+  AuthData *d = g_new0 (AuthData, 1);
+
+  g_return_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation));
+
+  d->invocation = g_object_ref (invocation);
+  d->action = g_strdup (action);
+  g_task_set_task_data (task, d, (GDestroyNotify) auth_data_free);
+  g_task_set_source_tag (task, cells_auth_check_async);
+
+  g_dbus_connection_call (g_dbus_method_invocation_get_connection (invocation),
+                          "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetConnectionCredentials",
+                          g_variant_new ("(s)", g_dbus_method_invocation_get_sender (invocation)),
+                          G_VARIANT_TYPE ("(a{sv})"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          on_credentials_ready, g_steal_pointer (&task));
+}
+
+gboolean
+cells_auth_check_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define CELLS_ACTION_MANAGE "org.cells.Cells1.manage"
+#define CELLS_ACTION_SWITCH "org.cells.Cells1.switch"
+
+void     cells_auth_check_async     (GDBusMethodInvocation  *invocation,
+                                     const char             *action,
+                                     GAsyncReadyCallback     callback,
+                                     gpointer                user_data);
+gboolean cells_auth_check_finish    (GAsyncResult           *result,
+                                     GError                **error);
+gboolean cells_auth_pid_in_cell     (guint32                 pid);
+
+G_END_DECLS

@@ -1,0 +1,708 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cells-cell"
+
+#include "cells-cell.h"
+#include "cells-auth.h"
+#include "cells-errors.h"
+#include "cells-image.h"
+#include "cells-util.h"
+
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+
+#include <errno.h>
+#include <unistd.h>
+
+/**
+ * CellsCell:
+ *
+ * One cell, exported as `org.cells.Cells1.Cell`. It owns the cell's
+ * definition and drives its container: the blocking liblxc calls run in
+ * worker threads, and every change of state is a property change. The
+ * cell watches its init through a pidfd, so a cell that ends on its own is
+ * seen at once. The "destroyed" signal tells the manager to unexport it.
+ */
+
+#define STOP_TIMEOUT_S 10
+
+struct _CellsCell {
+  CellsDBusCellSkeleton parent;
+
+  CellsDefinition      *def;
+  char                 *state_dir;
+  char                 *lxcpath;
+  char                 *dir;
+  CellsHost             host;
+  CellsState            state;
+  gboolean              destroying;
+  int                   pidfd;
+  guint                 pidfd_watch;
+};
+
+static void cells_cell_iface_init (CellsDBusCellIface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (CellsCell, cells_cell, CELLS_DBUS_TYPE_CELL_SKELETON,
+                         G_IMPLEMENT_INTERFACE (CELLS_DBUS_TYPE_CELL, cells_cell_iface_init))
+
+enum {
+  DESTROYED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+typedef void (*CellsCallFunc) (CellsCell *self, GDBusMethodInvocation *invocation);
+
+/* A D-Bus call waiting for its authorization. */
+typedef struct {
+  CellsCell             *self;
+  GDBusMethodInvocation *invocation;
+  CellsCallFunc          func;
+} CellsCall;
+
+/* What a worker thread needs; copied so that the thread touches no GObject. */
+typedef struct {
+  char      *lxcpath;
+  char      *name;
+  char      *dir;
+  char      *image_dir;
+  char      *config;
+  char     **argv;
+  guint32    uid_base;
+  guint32    gid_base;
+  gboolean   freeze;
+} CellsJob;
+
+static void
+cells_job_free (CellsJob *job)
+{
+  g_free (job->lxcpath);
+  g_free (job->name);
+  g_free (job->dir);
+  g_free (job->image_dir);
+  g_free (job->config);
+  g_strfreev (job->argv);
+  g_free (job);
+}
+
+static CellsJob *
+cells_job_new (CellsCell *self)
+{
+  CellsJob *job = g_new0 (CellsJob, 1);
+
+  job->lxcpath = g_strdup (self->lxcpath);
+  job->name = g_strdup (self->def->name);
+  job->dir = g_strdup (self->dir);
+  job->image_dir = g_build_filename (self->state_dir, "images", self->def->image, NULL);
+  job->argv = g_strdupv (self->def->init);
+  job->uid_base = self->def->uid_base;
+  job->gid_base = self->def->gid_base;
+  return job;
+}
+
+static GTask *
+cells_job_task (CellsCell *self, CellsJob *job, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_task_data (task, job, (GDestroyNotify) cells_job_free);
+  return task;
+}
+
+static void
+set_state (CellsCell *self, CellsState state)
+{
+  self->state = state;
+  cells_dbus_cell_set_state (CELLS_DBUS_CELL (self), cells_state_to_string (state));
+}
+
+static void
+stop_watching (CellsCell *self)
+{
+  g_clear_handle_id (&self->pidfd_watch, g_source_remove);
+  if (self->pidfd >= 0) {
+    close (self->pidfd);
+    self->pidfd = -1;
+  }
+}
+
+static void
+set_stopped (CellsCell *self, const char *last_error)
+{
+  g_autofree char *lower = g_build_filename (self->dir, "lower", NULL);
+
+  stop_watching (self);
+  cells_lxc_unmount_lower (lower);
+  if (last_error != NULL)
+    cells_dbus_cell_set_last_error (CELLS_DBUS_CELL (self), last_error);
+  cells_dbus_cell_set_leader (CELLS_DBUS_CELL (self), 0);
+  cells_dbus_cell_set_frozen (CELLS_DBUS_CELL (self), FALSE);
+  set_state (self, CELLS_STATE_STOPPED);
+}
+
+static gboolean
+on_leader_exit (int fd, GIOCondition condition, gpointer user_data)
+{
+  CellsCell *self = CELLS_CELL (user_data);
+
+  self->pidfd_watch = 0;
+  if (self->state == CELLS_STATE_RUNNING) {
+    g_message ("Cell “%s”: its init (pid %u) ended", self->def->name,
+               cells_dbus_cell_get_leader (CELLS_DBUS_CELL (self)));
+    set_stopped (self, NULL);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_running (CellsCell *self, pid_t leader)
+{
+  stop_watching (self);
+  cells_dbus_cell_set_leader (CELLS_DBUS_CELL (self), leader);
+  cells_dbus_cell_set_last_error (CELLS_DBUS_CELL (self), "");
+  set_state (self, CELLS_STATE_RUNNING);
+
+  self->pidfd = cells_pidfd_open (leader);
+  if (self->pidfd < 0) {
+    g_message ("Cell “%s”: init %d is gone already", self->def->name, leader);
+    set_stopped (self, NULL);
+    return;
+  }
+  self->pidfd_watch = g_unix_fd_add (self->pidfd, G_IO_IN, on_leader_exit, self);
+}
+
+static void
+sync_properties (CellsCell *self)
+{
+  CellsDBusCell *iface = CELLS_DBUS_CELL (self);
+  const CellsDefinition *def = self->def;
+
+  cells_dbus_cell_set_name (iface, def->name);
+  cells_dbus_cell_set_display_name (iface, def->display_name);
+  cells_dbus_cell_set_color (iface, def->color);
+  cells_dbus_cell_set_image (iface, def->image);
+  cells_dbus_cell_set_init (iface, (const char *const *) def->init);
+  cells_dbus_cell_set_autostart (iface, def->autostart);
+  cells_dbus_cell_set_created_at (iface, def->created_at);
+  cells_dbus_cell_set_memory_max (iface, def->memory_max);
+  cells_dbus_cell_set_pids_max (iface, def->pids_max);
+  cells_dbus_cell_set_cpu_weight (iface, def->cpu_weight);
+  cells_dbus_cell_set_uid_base (iface, def->uid_base);
+}
+
+/* Start */
+
+static gboolean
+prepare_root (CellsJob *job, GError **error)
+{
+  g_autofree char *config_path = g_build_filename (job->dir, "config", NULL);
+  g_autofree char *lower = g_build_filename (job->dir, "lower", NULL);
+
+  if (!g_file_test (job->image_dir, G_FILE_TEST_IS_DIR)) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_NOT_FOUND,
+                 "The image %s of cell “%s” is missing.", job->image_dir, job->name);
+    return FALSE;
+  }
+  if (!cells_write_file_atomic (config_path, job->config, -1, 0600, error))
+    return FALSE;
+  return cells_lxc_mount_lower (job->image_dir, lower, job->uid_base, job->gid_base, error);
+}
+
+static void
+start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  CellsJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  pid_t leader = 0;
+
+  if (!prepare_root (job, &error) ||
+      !cells_lxc_start (job->lxcpath, job->name, job->argv, &leader, &error)) {
+    g_autofree char *lower = g_build_filename (job->dir, "lower", NULL);
+
+    cells_lxc_unmount_lower (lower);
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  g_task_return_int (task, leader);
+}
+
+static void
+on_start_thread_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CellsCell *self = CELLS_CELL (source);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize leader = g_task_propagate_int (G_TASK (result), &error);
+
+  if (error != NULL) {
+    g_warning ("%s", error->message);
+    cells_dbus_cell_set_last_error (CELLS_DBUS_CELL (self), error->message);
+    set_state (self, CELLS_STATE_FAILED);
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  g_message ("Cell “%s” started, init pid %zd", self->def->name, leader);
+  set_running (self, leader);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+cells_cell_start_async (CellsCell *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_autoptr(GTask) thread = NULL;
+  g_autoptr(GError) error = NULL;
+  CellsJob *job;
+
+  g_return_if_fail (CELLS_IS_CELL (self));
+
+  switch (self->destroying ? CELLS_VERDICT_REFUSE : cells_state_check (self->state, CELLS_OP_START,
+                                                                       self->def->name, &error)) {
+  case CELLS_VERDICT_NOTHING:
+    g_task_return_boolean (task, TRUE);
+    return;
+  case CELLS_VERDICT_REFUSE:
+    if (error == NULL)
+      g_set_error (&error, CELLS_ERROR, CELLS_ERROR_BUSY, "Cell “%s” is being destroyed.",
+                   self->def->name);
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  case CELLS_VERDICT_PROCEED:
+  default:
+    break;
+  }
+
+  set_state (self, CELLS_STATE_STARTING);
+  job = cells_job_new (self);
+  job->config = cells_lxc_config (self->def, self->dir, &self->host);
+  thread = cells_job_task (self, job, on_start_thread_done, g_steal_pointer (&task));
+  g_task_run_in_thread (thread, start_thread);
+}
+
+gboolean
+cells_cell_start_finish (CellsCell *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* D-Bus calls: each is authorized first, then run. */
+
+static void
+on_call_auth_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CellsCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cells_auth_check_finish (result, &error))
+    g_dbus_method_invocation_return_gerror (call->invocation, error);
+  else
+    call->func (call->self, call->invocation);
+  g_object_unref (call->self);
+  g_object_unref (call->invocation);
+  g_free (call);
+}
+
+static gboolean
+begin_call (CellsCell *self, GDBusMethodInvocation *invocation, CellsCallFunc func)
+{
+  CellsCall *call = g_new0 (CellsCall, 1);
+
+  call->self = g_object_ref (self);
+  call->invocation = g_object_ref (invocation);
+  call->func = func;
+  cells_auth_check_async (invocation, CELLS_ACTION_MANAGE, on_call_auth_ready, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+check_op (CellsCell *self, GDBusMethodInvocation *invocation, CellsOp op, CellsVerdict *verdict)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->destroying) {
+    g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_BUSY,
+                                           "Cell “%s” is being destroyed.", self->def->name);
+    return FALSE;
+  }
+  *verdict = cells_state_check (self->state, op, self->def->name, &error);
+  if (*verdict == CELLS_VERDICT_REFUSE) {
+    g_dbus_method_invocation_return_gerror (invocation, error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+on_start_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cells_cell_start_finish (CELLS_CELL (source), result, &error))
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    cells_dbus_cell_complete_start (CELLS_DBUS_CELL (source), invocation);
+}
+
+static void
+do_start (CellsCell *self, GDBusMethodInvocation *invocation)
+{
+  cells_cell_start_async (self, on_start_ready, g_object_ref (invocation));
+}
+
+static gboolean
+handle_start (CellsDBusCell *object, GDBusMethodInvocation *invocation)
+{
+  return begin_call (CELLS_CELL (object), invocation, do_start);
+}
+
+/* Stop */
+
+static void
+stop_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  CellsJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cells_lxc_stop (job->lxcpath, job->name, STOP_TIMEOUT_S, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_stop_thread_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CellsCell *self = CELLS_CELL (source);
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error)) {
+    /* Still running: keep watching it. */
+    set_state (self, CELLS_STATE_RUNNING);
+    g_dbus_method_invocation_return_gerror (invocation, error);
+    return;
+  }
+  g_message ("Cell “%s” stopped", self->def->name);
+  set_stopped (self, NULL);
+  cells_dbus_cell_complete_stop (CELLS_DBUS_CELL (self), invocation);
+}
+
+static void
+do_stop (CellsCell *self, GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GTask) thread = NULL;
+  CellsVerdict verdict;
+
+  if (!check_op (self, invocation, CELLS_OP_STOP, &verdict))
+    return;
+  if (verdict == CELLS_VERDICT_NOTHING) {
+    cells_dbus_cell_complete_stop (CELLS_DBUS_CELL (self), invocation);
+    return;
+  }
+  set_state (self, CELLS_STATE_STOPPING);
+  thread = cells_job_task (self, cells_job_new (self), on_stop_thread_done, g_object_ref (invocation));
+  g_task_run_in_thread (thread, stop_thread);
+}
+
+static gboolean
+handle_stop (CellsDBusCell *object, GDBusMethodInvocation *invocation)
+{
+  return begin_call (CELLS_CELL (object), invocation, do_stop);
+}
+
+/* Freeze and thaw */
+
+static void
+freeze_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  CellsJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cells_lxc_freeze (job->lxcpath, job->name, job->freeze, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_freeze_thread_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CellsCell *self = CELLS_CELL (source);
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  CellsJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error)) {
+    g_dbus_method_invocation_return_gerror (invocation, error);
+    return;
+  }
+  cells_dbus_cell_set_frozen (CELLS_DBUS_CELL (self), job->freeze);
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+run_freeze (CellsCell *self, GDBusMethodInvocation *invocation, gboolean freeze)
+{
+  g_autoptr(GTask) thread = NULL;
+  CellsJob *job;
+  CellsVerdict verdict;
+
+  if (!check_op (self, invocation, CELLS_OP_FREEZE, &verdict))
+    return;
+  if (!self->host.has_freezer) {
+    g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_FAILED,
+                                           "This system has no cgroup freezer; cells cannot be frozen.");
+    return;
+  }
+  job = cells_job_new (self);
+  job->freeze = freeze;
+  thread = cells_job_task (self, job, on_freeze_thread_done, g_object_ref (invocation));
+  g_task_run_in_thread (thread, freeze_thread);
+}
+
+static void
+do_freeze (CellsCell *self, GDBusMethodInvocation *invocation)
+{
+  run_freeze (self, invocation, TRUE);
+}
+
+static void
+do_thaw (CellsCell *self, GDBusMethodInvocation *invocation)
+{
+  run_freeze (self, invocation, FALSE);
+}
+
+static gboolean
+handle_freeze (CellsDBusCell *object, GDBusMethodInvocation *invocation)
+{
+  return begin_call (CELLS_CELL (object), invocation, do_freeze);
+}
+
+static gboolean
+handle_thaw (CellsDBusCell *object, GDBusMethodInvocation *invocation)
+{
+  return begin_call (CELLS_CELL (object), invocation, do_thaw);
+}
+
+/* Destroy */
+
+static void
+destroy_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  CellsJob *job = task_data;
+  g_autofree char *lower = g_build_filename (job->dir, "lower", NULL);
+  g_autofree char *doomed = g_strdup_printf ("%s/.destroy-%s", job->lxcpath, job->name);
+  g_autoptr(GError) error = NULL;
+
+  cells_lxc_unmount_lower (lower);
+  /* Renamed first, so that a crash midway leaves no half cell behind. */
+  if (g_rename (job->dir, doomed) < 0) {
+    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_FAILED,
+                             "Could not remove cell “%s”: %s", job->name, g_strerror (errno));
+    return;
+  }
+  if (!cells_remove_tree (doomed, &error))
+    g_warning ("Cell “%s” is destroyed but its files are not all gone: %s", job->name, error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_destroy_thread_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CellsCell *self = CELLS_CELL (source);
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error)) {
+    self->destroying = FALSE;
+    g_dbus_method_invocation_return_gerror (invocation, error);
+    return;
+  }
+  g_message ("Cell “%s” destroyed", self->def->name);
+  cells_dbus_cell_complete_destroy (CELLS_DBUS_CELL (self), invocation);
+  g_signal_emit (self, signals[DESTROYED], 0);
+}
+
+static void
+do_destroy (CellsCell *self, GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GTask) thread = NULL;
+  CellsVerdict verdict;
+
+  if (!check_op (self, invocation, CELLS_OP_DESTROY, &verdict))
+    return;
+  self->destroying = TRUE;
+  thread = cells_job_task (self, cells_job_new (self), on_destroy_thread_done, g_object_ref (invocation));
+  g_task_run_in_thread (thread, destroy_thread);
+}
+
+static gboolean
+handle_destroy (CellsDBusCell *object, GDBusMethodInvocation *invocation)
+{
+  return begin_call (CELLS_CELL (object), invocation, do_destroy);
+}
+
+/* Configure */
+
+static void
+do_configure (CellsCell *self, GDBusMethodInvocation *invocation)
+{
+  g_autoptr(CellsDefinition) next = cells_definition_copy (self->def);
+  g_autoptr(GVariant) options = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (self->dir, "cell.conf", NULL);
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(@a{sv})", &options);
+  if (self->destroying) {
+    g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_BUSY,
+                                           "Cell “%s” is being destroyed.", self->def->name);
+    return;
+  }
+  if (!cells_definition_apply (next, options, FALSE, &error) ||
+      !cells_definition_save (next, path, &error)) {
+    g_dbus_method_invocation_return_gerror (invocation, error);
+    return;
+  }
+  cells_definition_free (self->def);
+  self->def = g_steal_pointer (&next);
+  sync_properties (self);
+  cells_dbus_cell_complete_configure (CELLS_DBUS_CELL (self), invocation);
+}
+
+static gboolean
+handle_configure (CellsDBusCell *object, GDBusMethodInvocation *invocation, GVariant *options)
+{
+  return begin_call (CELLS_CELL (object), invocation, do_configure);
+}
+
+static void
+cells_cell_iface_init (CellsDBusCellIface *iface)
+{
+  iface->handle_start = handle_start;
+  iface->handle_stop = handle_stop;
+  iface->handle_destroy = handle_destroy;
+  iface->handle_freeze = handle_freeze;
+  iface->handle_thaw = handle_thaw;
+  iface->handle_configure = handle_configure;
+}
+
+static void
+cells_cell_finalize (GObject *object)
+{
+  CellsCell *self = CELLS_CELL (object);
+
+  stop_watching (self);
+  cells_definition_free (self->def);
+  g_free (self->state_dir);
+  g_free (self->lxcpath);
+  g_free (self->dir);
+
+  G_OBJECT_CLASS (cells_cell_parent_class)->finalize (object);
+}
+
+static void
+cells_cell_class_init (CellsCellClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cells_cell_finalize;
+
+  /**
+   * CellsCell::destroyed:
+   *
+   * The cell's files are gone; the manager drops it.
+   */
+  signals[DESTROYED] = g_signal_new ("destroyed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+cells_cell_init (CellsCell *self)
+{
+  self->pidfd = -1;
+}
+
+/**
+ * cells_cell_new:
+ * @def: (transfer full): the cell's definition
+ * @state_dir: cellsd's state directory
+ * @host: what the host offers cells
+ */
+CellsCell *
+cells_cell_new (CellsDefinition *def, const char *state_dir, const CellsHost *host)
+{
+  CellsCell *self = g_object_new (CELLS_TYPE_CELL, NULL);
+
+  self->def = def;
+  self->state_dir = g_strdup (state_dir);
+  self->lxcpath = g_build_filename (state_dir, "cells", NULL);
+  self->dir = g_build_filename (self->lxcpath, def->name, NULL);
+  self->host = *host;
+  sync_properties (self);
+  cells_dbus_cell_set_last_error (CELLS_DBUS_CELL (self), "");
+  set_state (self, CELLS_STATE_STOPPED);
+  return self;
+}
+
+const char *
+cells_cell_get_name (CellsCell *self)
+{
+  g_return_val_if_fail (CELLS_IS_CELL (self), NULL);
+  return self->def->name;
+}
+
+const CellsDefinition *
+cells_cell_get_definition (CellsCell *self)
+{
+  g_return_val_if_fail (CELLS_IS_CELL (self), NULL);
+  return self->def;
+}
+
+CellsState
+cells_cell_get_state (CellsCell *self)
+{
+  g_return_val_if_fail (CELLS_IS_CELL (self), CELLS_STATE_STOPPED);
+  return self->state;
+}
+
+char *
+cells_cell_get_dir (CellsCell *self)
+{
+  g_return_val_if_fail (CELLS_IS_CELL (self), NULL);
+  return g_strdup (self->dir);
+}
+
+gboolean
+cells_cell_save (CellsCell *self, GError **error)
+{
+  g_autofree char *path = g_build_filename (self->dir, "cell.conf", NULL);
+
+  g_return_val_if_fail (CELLS_IS_CELL (self), FALSE);
+  return cells_definition_save (self->def, path, error);
+}
+
+/**
+ * cells_cell_adopt:
+ *
+ * Takes over a cell whose container runs already (cellsd restarted).
+ */
+void
+cells_cell_adopt (CellsCell *self)
+{
+  pid_t leader;
+
+  g_return_if_fail (CELLS_IS_CELL (self));
+
+  leader = cells_lxc_running_leader (self->lxcpath, self->def->name);
+  if (leader > 0) {
+    g_message ("Cell “%s” is running (init pid %d); adopted", self->def->name, leader);
+    set_running (self, leader);
+  }
+}
+
+void
+cells_cell_set_foreground (CellsCell *self, gboolean foreground)
+{
+  g_return_if_fail (CELLS_IS_CELL (self));
+  cells_dbus_cell_set_foreground (CELLS_DBUS_CELL (self), foreground);
+}

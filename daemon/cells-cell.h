@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "cells-dbus.h"
+#include "cells-definition.h"
+#include "cells-lxc.h"
+#include "cells-state.h"
+
+G_BEGIN_DECLS
+
+#define CELLS_TYPE_CELL (cells_cell_get_type ())
+G_DECLARE_FINAL_TYPE (CellsCell, cells_cell, CELLS, CELL, CellsDBusCellSkeleton)
+
+CellsCell       *cells_cell_new             (CellsDefinition     *def,
+                                             const char          *state_dir,
+                                             const CellsHost     *host);
+const char      *cells_cell_get_name        (CellsCell           *self);
+const CellsDefinition *cells_cell_get_definition (CellsCell      *self);
+CellsState       cells_cell_get_state       (CellsCell           *self);
+char            *cells_cell_get_dir         (CellsCell           *self);
+gboolean         cells_cell_save            (CellsCell           *self,
+                                             GError             **error);
+void             cells_cell_adopt           (CellsCell           *self);
+void             cells_cell_set_foreground  (CellsCell           *self,
+                                             gboolean             foreground);
+void             cells_cell_start_async     (CellsCell           *self,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean         cells_cell_start_finish    (CellsCell           *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+G_END_DECLS

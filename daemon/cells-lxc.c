@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cells-lxc"
+
+#include "cells-lxc.h"
+#include "cells-errors.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <lxc/lxccontainer.h>
+
+#include <errno.h>
+#include <string.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/**
+ * SECTION:cells-lxc
+ *
+ * Everything cellsd asks of LXC: the configuration it writes for a cell,
+ * the id-mapped view of the base image that the cell's overlay sits on,
+ * and the blocking liblxc calls (run in worker threads by CellsCell).
+ *
+ * The base image belongs to host root and is shared by every cell; each
+ * cell sees it through its own id-mapped bind mount (host 0 → the cell's
+ * root), so the files of the image are root's inside every cell while the
+ * cells keep distinct id ranges. The cell's writable layer holds its
+ * files under the cell's own ids.
+ */
+
+/* Device nodes a cell may use: null, zero, full, random, urandom, tty,
+ * console, ptmx and its own ptys. Everything else is denied. */
+static const char *const allowed_devices[] = {
+  "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
+  "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm",
+};
+
+/* Capabilities dropped even inside the cell's user namespace. */
+static const char dropped_caps[] =
+  "mknod sys_module sys_rawio sys_time sys_boot mac_admin mac_override syslog wake_alarm";
+
+static gboolean
+file_exists (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+controller_listed (const char *controllers, const char *name)
+{
+  g_auto(GStrv) words = g_strsplit_set (controllers, " \n", -1);
+
+  return g_strv_contains ((const char *const *) words, name);
+}
+
+static void
+warn_missing (gboolean present, const char *controller, const char *what)
+{
+  if (!present)
+    g_message ("cgroup controller “%s” is not available: %s of cells are not enforced",
+               controller, what);
+}
+
+/**
+ * cells_host_probe:
+ * @cgroup_root: where cgroups are mounted, normally /sys/fs/cgroup
+ *
+ * Finds which cgroup controllers cells can use and says once in the log
+ * which are missing.
+ */
+void
+cells_host_probe (CellsHost *host, const char *cgroup_root)
+{
+  g_autofree char *controllers_path = g_build_filename (cgroup_root, "cgroup.controllers", NULL);
+  g_autofree char *controllers = NULL;
+  g_autofree char *aa = NULL;
+
+  if (g_file_get_contents (controllers_path, &controllers, NULL, NULL)) {
+    host->cgroup2 = TRUE;
+    host->has_memory = controller_listed (controllers, "memory");
+    host->has_pids = controller_listed (controllers, "pids");
+    host->has_cpu = controller_listed (controllers, "cpu");
+    host->has_devices = TRUE;   /* a BPF program in cgroup v2 */
+    host->has_freezer = TRUE;   /* built into the cgroup v2 core */
+  } else {
+    host->cgroup2 = FALSE;
+    host->has_memory = file_exists (cgroup_root, "memory");
+    host->has_pids = file_exists (cgroup_root, "pids");
+    host->has_cpu = file_exists (cgroup_root, "cpu");
+    host->has_devices = file_exists (cgroup_root, "devices");
+    host->has_freezer = file_exists (cgroup_root, "freezer");
+  }
+
+  warn_missing (host->has_memory, "memory", "memory limits");
+  warn_missing (host->has_pids, "pids", "task limits");
+  warn_missing (host->has_cpu, "cpu", "CPU weights");
+  warn_missing (host->has_devices, "devices", "device policies");
+  warn_missing (host->has_freezer, "freezer", "freezing");
+
+  host->apparmor = g_file_get_contents ("/sys/module/apparmor/parameters/enabled", &aa, NULL, NULL) &&
+                   aa[0] == 'Y' && g_find_program_in_path ("apparmor_parser") != NULL;
+}
+
+static void
+add_limits (GString *s, const CellsDefinition *def, const CellsHost *host)
+{
+  const char *prefix = host->cgroup2 ? "lxc.cgroup2" : "lxc.cgroup";
+
+  if (def->memory_max && host->has_memory)
+    g_string_append_printf (s, "%s.%s = %" G_GUINT64_FORMAT "\n", prefix,
+                            host->cgroup2 ? "memory.max" : "memory.limit_in_bytes",
+                            def->memory_max);
+  if (def->pids_max && host->has_pids)
+    g_string_append_printf (s, "%s.pids.max = %" G_GUINT64_FORMAT "\n", prefix, def->pids_max);
+  if (def->cpu_weight != CELLS_CPU_WEIGHT_DEFAULT && host->has_cpu) {
+    if (host->cgroup2)
+      g_string_append_printf (s, "lxc.cgroup2.cpu.weight = %u\n", def->cpu_weight);
+    else
+      g_string_append_printf (s, "lxc.cgroup.cpu.shares = %u\n",
+                              MAX (2u, def->cpu_weight * 1024 / 100));
+  }
+  if (host->has_devices) {
+    g_string_append_printf (s, "%s.devices.deny = a\n", prefix);
+    for (guint i = 0; i < G_N_ELEMENTS (allowed_devices); i++)
+      g_string_append_printf (s, "%s.devices.allow = %s\n", prefix, allowed_devices[i]);
+  }
+}
+
+/**
+ * cells_lxc_config:
+ * @def: the cell
+ * @cell_dir: `STATE_DIR/cells/NAME`
+ * @host: what the host offers
+ *
+ * Returns: (transfer full): the LXC configuration of the cell. The init
+ * command is not in it: cellsd passes it to liblxc at start.
+ */
+char *
+cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsHost *host)
+{
+  GString *s = g_string_new ("# Written by cellsd from cell.conf at every start; edits here are lost.\n");
+
+  g_string_append_printf (s, "lxc.uts.name = %s\n", def->name);
+  g_string_append_printf (s, "lxc.rootfs.path = overlay:%s/lower:%s/upper\n", cell_dir, cell_dir);
+  g_string_append_printf (s, "lxc.idmap = u 0 %u %u\n", def->uid_base, CELLS_IDS_PER_CELL);
+  g_string_append_printf (s, "lxc.idmap = g 0 %u %u\n", def->gid_base, CELLS_IDS_PER_CELL);
+  g_string_append (s, "lxc.net.0.type = empty\n");
+  g_string_append (s, "lxc.mount.auto = proc:mixed sys:ro\n");
+  g_string_append (s, "lxc.autodev = 1\n");
+  g_string_append (s, "lxc.pty.max = 64\n");
+  g_string_append (s, "lxc.tty.max = 0\n");
+  g_string_append_printf (s, "lxc.cap.drop = %s\n", dropped_caps);
+  g_string_append_printf (s, "lxc.apparmor.profile = %s\n", host->apparmor ? "generated" : "unconfined");
+  g_string_append (s, "lxc.signal.halt = SIGTERM\n");
+  g_string_append_printf (s, "lxc.console.logfile = %s/console.log\n", cell_dir);
+  g_string_append_printf (s, "lxc.log.file = %s/lxc.log\n", cell_dir);
+  g_string_append_printf (s, "lxc.log.level = %s\n", host->verbose ? "INFO" : "WARN");
+  add_limits (s, def, host);
+  return g_string_free (s, FALSE);
+}
+
+static int
+open_userns (guint32 uid_base, guint32 gid_base, GError **error)
+{
+  g_autofree char *map_path = NULL;
+  g_autofree char *ns_path = NULL;
+  int ready[2], hold[2];
+  int nsfd = -1;
+  pid_t pid;
+  char c;
+
+  if (pipe2 (ready, O_CLOEXEC) < 0 || pipe2 (hold, O_CLOEXEC) < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "pipe: %s", g_strerror (errno));
+    return -1;
+  }
+
+  pid = fork ();
+  if (pid == 0) {
+    /* Only async-signal-safe calls here: cellsd has threads. */
+    close (hold[1]);
+    close (ready[0]);
+    if (unshare (CLONE_NEWUSER) < 0)
+      _exit (1);
+    if (write (ready[1], "r", 1) != 1)
+      _exit (1);
+    if (read (hold[0], &c, 1) < 0)
+      _exit (1);
+    _exit (0);
+  }
+  close (ready[1]);
+  close (hold[0]);
+  if (pid < 0 || read (ready[0], &c, 1) != 1) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+                 "Could not create a user namespace for the cell's view of its image.");
+    goto out;
+  }
+
+  for (int i = 0; i < 2; i++) {
+    g_autofree char *map = g_strdup_printf ("0 %u %u\n", i ? gid_base : uid_base, CELLS_IDS_PER_CELL);
+    g_autoptr(GError) local = NULL;
+
+    g_free (map_path);
+    map_path = g_strdup_printf ("/proc/%d/%s", pid, i ? "gid_map" : "uid_map");
+    if (!g_file_set_contents_full (map_path, map, -1, G_FILE_SET_CONTENTS_NONE, 0, &local)) {
+      g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not write %s: %s",
+                   map_path, local->message);
+      goto out;
+    }
+  }
+
+  ns_path = g_strdup_printf ("/proc/%d/ns/user", pid);
+  nsfd = open (ns_path, O_RDONLY | O_CLOEXEC);
+  if (nsfd < 0)
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", ns_path, g_strerror (errno));
+
+out:
+  close (hold[1]);
+  close (ready[0]);
+  if (pid > 0)
+    waitpid (pid, NULL, 0);
+  return nsfd;
+}
+
+/**
+ * cells_lxc_mount_lower:
+ * @image_dir: the base image, owned by host root
+ * @target: `STATE_DIR/cells/NAME/lower`
+ *
+ * Mounts @image_dir read-only at @target with its ids shifted by the
+ * cell's bases, replacing whatever was mounted there.
+ */
+gboolean
+cells_lxc_mount_lower (const char *image_dir, const char *target,
+                       guint32 uid_base, guint32 gid_base, GError **error)
+{
+  struct mount_attr attr = { 0 };
+  int nsfd, tree = -1;
+  gboolean ok = FALSE;
+
+  cells_lxc_unmount_lower (target);
+
+  nsfd = open_userns (uid_base, gid_base, error);
+  if (nsfd < 0)
+    return FALSE;
+
+  tree = syscall (SYS_open_tree, AT_FDCWD, image_dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not open image %s: %s",
+                 image_dir, g_strerror (errno));
+    goto out;
+  }
+  attr.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID;
+  attr.userns_fd = nsfd;
+  if (syscall (SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+                 "The kernel refused an id-mapped mount of %s (%s); cells need Linux 5.19 or later "
+                 "and a file system that supports id-mapped mounts.", image_dir, g_strerror (errno));
+    goto out;
+  }
+  if (syscall (SYS_move_mount, tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not mount the image at %s: %s",
+                 target, g_strerror (errno));
+    goto out;
+  }
+  ok = TRUE;
+
+out:
+  if (tree >= 0)
+    close (tree);
+  close (nsfd);
+  return ok;
+}
+
+void
+cells_lxc_unmount_lower (const char *target)
+{
+  while (umount2 (target, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+    ;
+}
+
+static struct lxc_container *
+open_container (const char *lxcpath, const char *name, GError **error)
+{
+  struct lxc_container *c = lxc_container_new (name, lxcpath);
+
+  if (c == NULL)
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+                 "LXC could not load the configuration of cell “%s”.", name);
+  return c;
+}
+
+static char *
+last_lxc_error (const char *lxcpath, const char *name)
+{
+  g_autofree char *log_path = g_build_filename (lxcpath, name, "lxc.log", NULL);
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *found = NULL;
+
+  if (!g_file_get_contents (log_path, &log, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    const char *e = strstr (lines[i], " ERROR ");
+
+    if (e != NULL)
+      found = lines[i];
+  }
+  return found ? g_strdup (strstr (found, " - ") ? strstr (found, " - ") + 3 : found) : NULL;
+}
+
+/**
+ * cells_lxc_start:
+ *
+ * Starts the container and waits until its init runs. Blocking.
+ */
+gboolean
+cells_lxc_start (const char *lxcpath, const char *name, char *const *argv,
+                 pid_t *out_leader, GError **error)
+{
+  struct lxc_container *c = open_container (lxcpath, name, error);
+  gboolean ok = FALSE;
+
+  if (c == NULL)
+    return FALSE;
+
+  /* A cell whose init just ended may still be cleaned up by its monitor. */
+  if (!c->is_running (c) || c->init_pid (c) <= 0)
+    c->wait (c, "STOPPED", 5);
+
+  c->want_daemonize (c, true);
+  c->want_close_all_fds (c, true);
+  if (!c->start (c, 0, argv)) {
+    g_autofree char *why = last_lxc_error (lxcpath, name);
+
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+                 "Cell “%s” did not start: %s (see %s/%s/lxc.log).", name,
+                 why ? why : "LXC gave no reason", lxcpath, name);
+    goto out;
+  }
+  *out_leader = c->init_pid (c);
+  ok = *out_leader > 0;
+  if (!ok)
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+                 "Cell “%s” stopped right after it started; see %s/%s/console.log.",
+                 name, lxcpath, name);
+
+out:
+  lxc_container_put (c);
+  return ok;
+}
+
+/**
+ * cells_lxc_stop:
+ * @timeout_s: how long init has to end after SIGTERM before it is killed
+ *
+ * Blocking.
+ */
+gboolean
+cells_lxc_stop (const char *lxcpath, const char *name, int timeout_s, GError **error)
+{
+  struct lxc_container *c = open_container (lxcpath, name, error);
+  gboolean ok = TRUE;
+
+  if (c == NULL)
+    return FALSE;
+  if (c->is_running (c) && !c->shutdown (c, timeout_s)) {
+    g_message ("Cell “%s” did not end within %d s of SIGTERM; killing it", name, timeout_s);
+    if (!c->stop (c) && c->is_running (c)) {
+      g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Cell “%s” could not be stopped.", name);
+      ok = FALSE;
+    }
+  }
+  if (ok)
+    c->wait (c, "STOPPED", 5);
+  lxc_container_put (c);
+  return ok;
+}
+
+/**
+ * cells_lxc_running_leader:
+ *
+ * Returns: the host pid of the running cell's init, or 0.
+ */
+pid_t
+cells_lxc_running_leader (const char *lxcpath, const char *name)
+{
+  struct lxc_container *c = lxc_container_new (name, lxcpath);
+  pid_t pid = 0;
+
+  if (c == NULL)
+    return 0;
+  if (c->is_running (c))
+    pid = MAX (c->init_pid (c), 0);
+  lxc_container_put (c);
+  return pid;
+}
+
+gboolean
+cells_lxc_freeze (const char *lxcpath, const char *name, gboolean freeze, GError **error)
+{
+  struct lxc_container *c = open_container (lxcpath, name, error);
+  gboolean ok;
+
+  if (c == NULL)
+    return FALSE;
+  ok = freeze ? c->freeze (c) : c->unfreeze (c);
+  if (!ok)
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Cell “%s” could not be %s.",
+                 name, freeze ? "frozen" : "thawed");
+  lxc_container_put (c);
+  return ok;
+}
+
+int
+cells_pidfd_open (pid_t pid)
+{
+  return syscall (SYS_pidfd_open, pid, 0);
+}

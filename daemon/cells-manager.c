@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cells-manager"
+
+#include "cells-config.h"
+#include "cells-manager.h"
+#include "cells-auth.h"
+#include "cells-cell.h"
+#include "cells-errors.h"
+#include "cells-idmap.h"
+#include "cells-image.h"
+#include "cells-util.h"
+
+#include <gio/gunixfdlist.h>
+#include <glib/gstdio.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/**
+ * CellsManager:
+ *
+ * The `org.cells.Cells1.Manager` object and the object manager of the
+ * cells. It loads every cell from the state directory at start (adopting
+ * the ones whose containers still run), creates new ones, imports images
+ * and keeps the foreground: at most one cell, always a running one.
+ *
+ * State directory layout:
+ *   images/NAME/        base images, owned by host root
+ *   cells/NAME/cell.conf the cell's definition (a key file)
+ *   cells/NAME/config   LXC configuration, written at every start
+ *   cells/NAME/upper/   the cell's writable layer (the cell's own ids)
+ *   cells/NAME/lower/   where the id-mapped image is mounted while it runs
+ */
+
+#define OBJECT_PATH "/org/cells/Cells1"
+
+struct _CellsManager {
+  CellsDBusManagerSkeleton  parent;
+
+  char                     *state_dir;
+  char                     *cells_dir;
+  char                     *images_dir;
+  CellsHost                 host;
+  GHashTable               *cells;   /* name → CellsCell */
+  GDBusObjectManagerServer *object_manager;
+};
+
+static void cells_manager_iface_init (CellsDBusManagerIface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (CellsManager, cells_manager, CELLS_DBUS_TYPE_MANAGER_SKELETON,
+                         G_IMPLEMENT_INTERFACE (CELLS_DBUS_TYPE_MANAGER, cells_manager_iface_init))
+
+typedef void (*CellsManagerFunc) (CellsManager *self, GDBusMethodInvocation *invocation);
+
+typedef struct {
+  CellsManager          *self;
+  GDBusMethodInvocation *invocation;
+  CellsManagerFunc       func;
+} CellsManagerCall;
+
+static void
+on_call_auth_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CellsManagerCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cells_auth_check_finish (result, &error))
+    g_dbus_method_invocation_return_gerror (call->invocation, error);
+  else
+    call->func (call->self, call->invocation);
+  g_object_unref (call->self);
+  g_object_unref (call->invocation);
+  g_free (call);
+}
+
+static gboolean
+begin_call (CellsManager *self, GDBusMethodInvocation *invocation, const char *action,
+            CellsManagerFunc func)
+{
+  CellsManagerCall *call = g_new0 (CellsManagerCall, 1);
+
+  call->self = g_object_ref (self);
+  call->invocation = g_object_ref (invocation);
+  call->func = func;
+  cells_auth_check_async (invocation, action, on_call_auth_ready, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static CellsCell *
+lookup (CellsManager *self, const char *name, GError **error)
+{
+  CellsCell *cell;
+
+  if (!cells_name_validate (name, "cell", error))
+    return NULL;
+  cell = g_hash_table_lookup (self->cells, name);
+  if (cell == NULL)
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_NOT_FOUND, "There is no cell named “%s”.", name);
+  return cell;
+}
+
+static void
+set_foreground (CellsManager *self, const char *name)
+{
+  const char *old = cells_dbus_manager_get_foreground (CELLS_DBUS_MANAGER (self));
+  CellsCell *cell;
+
+  if (g_strcmp0 (old, name) == 0)
+    return;
+  cell = g_hash_table_lookup (self->cells, old);
+  if (cell != NULL)
+    cells_cell_set_foreground (cell, FALSE);
+  cell = g_hash_table_lookup (self->cells, name);
+  if (cell != NULL)
+    cells_cell_set_foreground (cell, TRUE);
+  g_message ("Foreground: %s", *name ? name : "(none)");
+  cells_dbus_manager_set_foreground (CELLS_DBUS_MANAGER (self), name);
+}
+
+static void
+on_cell_state_changed (CellsCell *cell, GParamSpec *pspec, CellsManager *self)
+{
+  const char *fg = cells_dbus_manager_get_foreground (CELLS_DBUS_MANAGER (self));
+
+  if (cells_cell_get_state (cell) != CELLS_STATE_RUNNING &&
+      g_strcmp0 (fg, cells_cell_get_name (cell)) == 0)
+    set_foreground (self, "");
+}
+
+static void
+on_cell_destroyed (CellsCell *cell, CellsManager *self)
+{
+  g_autofree char *path = cells_name_to_object_path (cells_cell_get_name (cell));
+  g_autofree char *name = g_strdup (cells_cell_get_name (cell));
+
+  if (g_strcmp0 (cells_dbus_manager_get_foreground (CELLS_DBUS_MANAGER (self)), name) == 0)
+    set_foreground (self, "");
+  g_signal_handlers_disconnect_by_data (cell, self);
+  g_dbus_object_manager_server_unexport (self->object_manager, path);
+  g_hash_table_remove (self->cells, name);
+}
+
+static char *
+add_cell (CellsManager *self, CellsCell *cell)
+{
+  g_autoptr(CellsDBusObjectSkeleton) object = NULL;
+  char *path = cells_name_to_object_path (cells_cell_get_name (cell));
+
+  g_hash_table_insert (self->cells, g_strdup (cells_cell_get_name (cell)), cell);
+  g_signal_connect (cell, "notify::state", G_CALLBACK (on_cell_state_changed), self);
+  g_signal_connect (cell, "destroyed", G_CALLBACK (on_cell_destroyed), self);
+  object = cells_dbus_object_skeleton_new (path);
+  cells_dbus_object_skeleton_set_cell (object, CELLS_DBUS_CELL (cell));
+  g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
+  return path;
+}
+
+/* CreateCell */
+
+static gboolean
+make_cell_dir (const char *dir, const CellsDefinition *def, GError **error)
+{
+  static const char *const subdirs[] = { "upper", "work", "lower" };
+  g_autofree char *conf = g_build_filename (dir, "cell.conf", NULL);
+
+  if (g_mkdir (dir, 0700) < 0 || chown (dir, def->uid_base, def->gid_base) < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not create %s: %s",
+                 dir, g_strerror (errno));
+    return FALSE;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++) {
+    g_autofree char *sub = g_build_filename (dir, subdirs[i], NULL);
+
+    if (g_mkdir (sub, 0755) < 0 || chown (sub, def->uid_base, def->gid_base) < 0) {
+      g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not create %s: %s",
+                   sub, g_strerror (errno));
+      return FALSE;
+    }
+  }
+  return cells_definition_save (def, conf, error);
+}
+
+static gboolean
+pick_ids (CellsManager *self, CellsDefinition *def, GError **error)
+{
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) gids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GHashTableIter iter;
+  CellsCell *cell;
+
+  g_hash_table_iter_init (&iter, self->cells);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &cell)) {
+    const CellsDefinition *other = cells_cell_get_definition (cell);
+
+    g_array_append_val (uids, other->uid_base);
+    g_array_append_val (gids, other->gid_base);
+  }
+  return cells_idmap_pick ("/etc/subuid", (guint32 *) uids->data, uids->len, &def->uid_base, error) &&
+         cells_idmap_pick ("/etc/subgid", (guint32 *) gids->data, gids->len, &def->gid_base, error);
+}
+
+static CellsCell *
+create_cell (CellsManager *self, const char *name, GVariant *options, GError **error)
+{
+  g_autoptr(CellsDefinition) def = NULL;
+  g_autofree char *dir = NULL;
+
+  if (!cells_name_validate (name, "cell", error))
+    return NULL;
+  def = cells_definition_new (name);
+  if (!cells_definition_apply (def, options, TRUE, error))
+    return NULL;
+  if (g_hash_table_contains (self->cells, name)) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_EXISTS, "A cell named “%s” exists already.", name);
+    return NULL;
+  }
+  if (!cells_image_exists (self->images_dir, def->image)) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_NOT_FOUND,
+                 "There is no image named “%s”; import one with “cellsctl image import”.",
+                 def->image);
+    return NULL;
+  }
+  if (!pick_ids (self, def, error))
+    return NULL;
+  def->created_at = g_get_real_time () / G_USEC_PER_SEC;
+
+  dir = g_build_filename (self->cells_dir, name, NULL);
+  if (!make_cell_dir (dir, def, error)) {
+    cells_remove_tree (dir, NULL);
+    return NULL;
+  }
+  return cells_cell_new (g_steal_pointer (&def), self->state_dir, &self->host);
+}
+
+static void
+do_create_cell (CellsManager *self, GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GVariant) options = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  const char *name;
+  CellsCell *cell;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s@a{sv})",
+                 &name, &options);
+  cell = create_cell (self, name, options, &error);
+  if (cell == NULL) {
+    g_dbus_method_invocation_return_gerror (invocation, error);
+    return;
+  }
+  path = add_cell (self, cell);
+  g_message ("Cell “%s” created from image “%s”", name, cells_dbus_cell_get_image (CELLS_DBUS_CELL (cell)));
+  cells_dbus_manager_complete_create_cell (CELLS_DBUS_MANAGER (self), invocation, path);
+}
+
+static gboolean
+handle_create_cell (CellsDBusManager *object, GDBusMethodInvocation *invocation,
+                    const char *name, GVariant *options)
+{
+  return begin_call (CELLS_MANAGER (object), invocation, CELLS_ACTION_MANAGE, do_create_cell);
+}
+
+/* Lookups */
+
+static gboolean
+handle_get_cell (CellsDBusManager *object, GDBusMethodInvocation *invocation, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (lookup (CELLS_MANAGER (object), name, &error) == NULL) {
+    g_dbus_method_invocation_return_gerror (invocation, error);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  }
+  path = cells_name_to_object_path (name);
+  cells_dbus_manager_complete_get_cell (object, invocation, path);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static int
+compare_names (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static gboolean
+handle_list_cells (CellsDBusManager *object, GDBusMethodInvocation *invocation)
+{
+  CellsManager *self = CELLS_MANAGER (object);
+  g_autofree const char **names = (const char **) g_hash_table_get_keys_as_array (self->cells, NULL);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  guint n = g_hash_table_size (self->cells);
+
+  qsort (names, n, sizeof (char *), compare_names);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (paths, cells_name_to_object_path (names[i]));
+  g_ptr_array_add (paths, NULL);
+  cells_dbus_manager_complete_list_cells (object, invocation, (const char *const *) paths->pdata);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_list_images (CellsDBusManager *object, GDBusMethodInvocation *invocation)
+{
+  g_auto(GStrv) images = cells_image_list (CELLS_MANAGER (object)->images_dir);
+
+  cells_dbus_manager_complete_list_images (object, invocation, (const char *const *) images);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* SwitchTo */
+
+static void
+do_switch_to (CellsManager *self, GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GError) error = NULL;
+  const char *name;
+  CellsCell *cell;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &name);
+  if (*name != '\0') {
+    cell = lookup (self, name, &error);
+    if (cell == NULL ||
+        cells_state_check (cells_cell_get_state (cell), CELLS_OP_SWITCH, name, &error) ==
+        CELLS_VERDICT_REFUSE) {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  }
+  set_foreground (self, name);
+  cells_dbus_manager_complete_switch_to (CELLS_DBUS_MANAGER (self), invocation);
+}
+
+static gboolean
+handle_switch_to (CellsDBusManager *object, GDBusMethodInvocation *invocation, const char *name)
+{
+  return begin_call (CELLS_MANAGER (object), invocation, CELLS_ACTION_SWITCH, do_switch_to);
+}
+
+/* ImportImage */
+
+typedef struct {
+  CellsManager          *self;
+  GDBusMethodInvocation *invocation;
+  char                  *name;
+} ImportCall;
+
+static void
+on_import_progress (guint64 done, guint64 total, gpointer user_data)
+{
+  ImportCall *call = user_data;
+
+  cells_dbus_manager_emit_import_progress (CELLS_DBUS_MANAGER (call->self), call->name, done, total);
+}
+
+static void
+on_import_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ImportCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cells_image_import_finish (result, &error)) {
+    g_message ("Import of image “%s” failed: %s", call->name, error->message);
+    g_dbus_method_invocation_return_gerror (call->invocation, error);
+  } else {
+    g_message ("Image “%s” imported", call->name);
+    cells_dbus_manager_complete_import_image (CELLS_DBUS_MANAGER (call->self), call->invocation, NULL);
+  }
+  g_object_unref (call->self);
+  g_object_unref (call->invocation);
+  g_free (call->name);
+  g_free (call);
+}
+
+static void
+do_import_image (CellsManager *self, GDBusMethodInvocation *invocation)
+{
+  GDBusMessage *message = g_dbus_method_invocation_get_message (invocation);
+  GUnixFDList *fds = g_dbus_message_get_unix_fd_list (message);
+  g_autoptr(GError) error = NULL;
+  ImportCall *call;
+  const char *name;
+  gint32 handle;
+  int fd;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&sh)", &name, &handle);
+  if (!cells_name_validate (name, "image", &error)) {
+    g_dbus_method_invocation_return_gerror (invocation, error);
+    return;
+  }
+  if (fds == NULL || handle < 0 || handle >= g_unix_fd_list_get_length (fds) ||
+      (fd = g_unix_fd_list_get (fds, handle, &error)) < 0) {
+    g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT,
+                                           "No readable file descriptor was passed for the archive.");
+    return;
+  }
+  call = g_new0 (ImportCall, 1);
+  call->self = g_object_ref (self);
+  call->invocation = g_object_ref (invocation);
+  call->name = g_strdup (name);
+  g_message ("Importing image “%s”", name);
+  cells_image_import_async (self->images_dir, name, fd, on_import_progress, call, NULL,
+                            on_import_ready, call);
+}
+
+static gboolean
+handle_import_image (CellsDBusManager *object, GDBusMethodInvocation *invocation,
+                     GUnixFDList *fd_list, const char *name, GVariant *handle)
+{
+  return begin_call (CELLS_MANAGER (object), invocation, CELLS_ACTION_MANAGE, do_import_image);
+}
+
+static void
+cells_manager_iface_init (CellsDBusManagerIface *iface)
+{
+  iface->handle_create_cell = handle_create_cell;
+  iface->handle_get_cell = handle_get_cell;
+  iface->handle_list_cells = handle_list_cells;
+  iface->handle_switch_to = handle_switch_to;
+  iface->handle_list_images = handle_list_images;
+  iface->handle_import_image = handle_import_image;
+}
+
+static void
+cells_manager_finalize (GObject *object)
+{
+  CellsManager *self = CELLS_MANAGER (object);
+
+  g_clear_object (&self->object_manager);
+  g_clear_pointer (&self->cells, g_hash_table_unref);
+  g_free (self->state_dir);
+  g_free (self->cells_dir);
+  g_free (self->images_dir);
+
+  G_OBJECT_CLASS (cells_manager_parent_class)->finalize (object);
+}
+
+static void
+cells_manager_class_init (CellsManagerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cells_manager_finalize;
+}
+
+static void
+cells_manager_init (CellsManager *self)
+{
+  self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->object_manager = g_dbus_object_manager_server_new (OBJECT_PATH);
+}
+
+/* Leftovers of an import or a destroy that a crash interrupted. */
+static void
+remove_leftovers (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *entry;
+
+  while (d != NULL && (entry = g_dir_read_name (d)) != NULL) {
+    g_autofree char *path = g_build_filename (dir, entry, NULL);
+
+    if (g_str_has_prefix (entry, ".import-") || g_str_has_prefix (entry, ".destroy-")) {
+      g_message ("Removing %s, left by an interrupted import or destroy", path);
+      if (g_str_has_suffix (entry, ".log"))
+        g_unlink (path);
+      else
+        cells_remove_tree (path, NULL);
+    }
+  }
+}
+
+static void
+load_cells (CellsManager *self)
+{
+  g_autoptr(GDir) dir = g_dir_open (self->cells_dir, 0, NULL);
+  const char *entry;
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *conf = g_build_filename (self->cells_dir, entry, "cell.conf", NULL);
+    g_autoptr(GError) error = NULL;
+    CellsDefinition *def;
+    CellsCell *cell;
+
+    if (!cells_name_validate (entry, "cell", NULL))
+      continue;
+    def = cells_definition_load (entry, conf, &error);
+    if (def == NULL) {
+      g_warning ("Skipping cell “%s”: %s: %s", entry, conf, error->message);
+      continue;
+    }
+    cell = cells_cell_new (def, self->state_dir, &self->host);
+    g_free (add_cell (self, cell));
+    cells_cell_adopt (cell);
+  }
+}
+
+static gboolean
+make_dir (const char *path, int mode, GError **error)
+{
+  if (g_mkdir_with_parents (path, mode) < 0 || g_chmod (path, mode) < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not create %s: %s",
+                 path, g_strerror (errno));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/**
+ * cells_manager_new:
+ * @state_dir: where images and cells live
+ *
+ * Creates the manager and loads every cell, adopting running ones.
+ */
+CellsManager *
+cells_manager_new (const char *state_dir, const CellsHost *host, GError **error)
+{
+  g_autoptr(CellsManager) self = g_object_new (CELLS_TYPE_MANAGER, NULL);
+
+  self->state_dir = g_canonicalize_filename (state_dir, NULL);
+  self->cells_dir = g_build_filename (self->state_dir, "cells", NULL);
+  self->images_dir = g_build_filename (self->state_dir, "images", NULL);
+  self->host = *host;
+
+  /* Cells reach their own directory through these, so others may traverse. */
+  if (!make_dir (self->state_dir, 0711, error) ||
+      !make_dir (self->cells_dir, 0711, error) ||
+      !make_dir (self->images_dir, 0700, error))
+    return NULL;
+  remove_leftovers (self->images_dir);
+  remove_leftovers (self->cells_dir);
+
+  cells_dbus_manager_set_version (CELLS_DBUS_MANAGER (self), PACKAGE_VERSION);
+  cells_dbus_manager_set_state_directory (CELLS_DBUS_MANAGER (self), self->state_dir);
+  cells_dbus_manager_set_foreground (CELLS_DBUS_MANAGER (self), "");
+  load_cells (self);
+  return g_steal_pointer (&self);
+}
+
+gboolean
+cells_manager_export (CellsManager *self, GDBusConnection *connection, GError **error)
+{
+  g_return_val_if_fail (CELLS_IS_MANAGER (self), FALSE);
+
+  g_dbus_object_manager_server_set_connection (self->object_manager, connection);
+  return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self), connection,
+                                           OBJECT_PATH, error);
+}
+
+static void
+on_autostart_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cells_cell_start_finish (CELLS_CELL (source), result, &error))
+    g_warning ("Autostart of cell “%s” failed: %s", cells_cell_get_name (CELLS_CELL (source)),
+               error->message);
+}
+
+void
+cells_manager_autostart (CellsManager *self)
+{
+  GHashTableIter iter;
+  CellsCell *cell;
+
+  g_return_if_fail (CELLS_IS_MANAGER (self));
+
+  g_hash_table_iter_init (&iter, self->cells);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &cell)) {
+    if (cells_cell_get_definition (cell)->autostart &&
+        cells_cell_get_state (cell) != CELLS_STATE_RUNNING)
+      cells_cell_start_async (cell, on_autostart_ready, NULL);
+  }
+}

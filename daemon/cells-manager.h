@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "cells-dbus.h"
+#include "cells-lxc.h"
+
+G_BEGIN_DECLS
+
+#define CELLS_TYPE_MANAGER (cells_manager_get_type ())
+G_DECLARE_FINAL_TYPE (CellsManager, cells_manager, CELLS, MANAGER, CellsDBusManagerSkeleton)
+
+CellsManager *cells_manager_new     (const char       *state_dir,
+                                     const CellsHost  *host,
+                                     GError          **error);
+gboolean      cells_manager_export  (CellsManager     *self,
+                                     GDBusConnection  *connection,
+                                     GError          **error);
+void          cells_manager_autostart (CellsManager   *self);
+
+G_END_DECLS

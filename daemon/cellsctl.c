@@ -1,0 +1,685 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cellsctl"
+
+#include "cells-config.h"
+#include "cells-dbus.h"
+#include "cells-util.h"
+
+#include <gio/gio.h>
+#include <gio/gunixfdlist.h>
+#include <glib/gi18n.h>
+#include <lxc/lxccontainer.h>
+#include <lxc/attach_options.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/**
+ * SECTION:cellsctl
+ *
+ * The command-line client of cellsd. Every command is a call on
+ * org.cells.Cells1; errors go to stderr with exit status 1 (2 for usage).
+ */
+
+#define BUS_NAME "org.cells.Cells1"
+#define MANAGER_PATH "/org/cells/Cells1"
+#define LONG_CALL_MS (10 * 60 * 1000)
+
+static gboolean opt_json;
+
+static int
+usage (void)
+{
+  g_printerr (_("Usage: cellsctl [--json] COMMAND [ARGS]\n"
+                "\n"
+                "Commands:\n"
+                "  list                          List the cells\n"
+                "  show NAME                     Show everything about a cell\n"
+                "  create NAME --image IMAGE [--init CMD] [--display-name TEXT] [--color #RRGGBB]\n"
+                "         [--autostart] [--memory-max BYTES] [--pids-max N] [--cpu-weight N] [-- INIT…]\n"
+                "                                Create a cell from a base image\n"
+                "  set NAME KEY=VALUE…           Change settings (display-name, color, autostart,\n"
+                "                                init, memory-max, pids-max, cpu-weight)\n"
+                "  start NAME | stop NAME        Start or stop a cell\n"
+                "  freeze NAME | thaw NAME       Freeze or thaw a running cell\n"
+                "  destroy NAME                  Remove a stopped cell and its files\n"
+                "  switch NAME | switch --none   Bring a cell (or no cell) to the foreground\n"
+                "  exec NAME -- CMD…             Run a command in a running cell (root only)\n"
+                "  image import NAME TARBALL     Make a base image from a root file system archive\n"
+                "  image list                    List the base images\n"
+                "  monitor                       Print every change as it happens\n"));
+  return 2;
+}
+
+static int
+fail (GError *error)
+{
+  g_dbus_error_strip_remote_error (error);
+  g_printerr ("cellsctl: %s\n", error->message);
+  return 1;
+}
+
+static CellsDBusManager *
+get_manager (GError **error)
+{
+  CellsDBusManager *manager;
+
+  manager = cells_dbus_manager_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_NONE,
+                                                       BUS_NAME, MANAGER_PATH, NULL, error);
+  if (manager != NULL)
+    g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (manager), LONG_CALL_MS);
+  return manager;
+}
+
+static CellsDBusCell *
+get_cell (const char *name, GError **error)
+{
+  g_autoptr(CellsDBusManager) manager = get_manager (error);
+  g_autofree char *path = NULL;
+  CellsDBusCell *cell;
+
+  if (manager == NULL || !cells_dbus_manager_call_get_cell_sync (manager, name, &path, NULL, error))
+    return NULL;
+  cell = cells_dbus_cell_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_NONE,
+                                                 BUS_NAME, path, NULL, error);
+  if (cell != NULL)
+    g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (cell), LONG_CALL_MS);
+  return cell;
+}
+
+/* JSON output of GVariants of the few types the API uses. */
+
+static void
+json_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p; p++) {
+    guchar c = *p;
+
+    if (c == '"' || c == '\\')
+      g_string_append_printf (out, "\\%c", c);
+    else if (c < 0x20)
+      g_string_append_printf (out, "\\u%04x", c);
+    else
+      g_string_append_c (out, c);
+  }
+  g_string_append_c (out, '"');
+}
+
+static void
+json_value (GString *out, GVariant *v)
+{
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING) ||
+      g_variant_is_of_type (v, G_VARIANT_TYPE_OBJECT_PATH)) {
+    json_string (out, g_variant_get_string (v, NULL));
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN)) {
+    g_string_append (out, g_variant_get_boolean (v) ? "true" : "false");
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_UINT32)) {
+    g_string_append_printf (out, "%u", g_variant_get_uint32 (v));
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64)) {
+    g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (v));
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_ARRAY)) {
+    g_string_append_c (out, '[');
+    for (gsize i = 0; i < g_variant_n_children (v); i++) {
+      g_autoptr(GVariant) child = g_variant_get_child_value (v, i);
+
+      if (i > 0)
+        g_string_append (out, ", ");
+      json_value (out, child);
+    }
+    g_string_append_c (out, ']');
+  } else {
+    g_autofree char *text = g_variant_print (v, FALSE);
+
+    json_string (out, text);
+  }
+}
+
+static const char *const cell_properties[] = {
+  "Name", "DisplayName", "State", "Image", "Leader", "Foreground", "Frozen", "Color",
+  "Autostart", "CreatedAt", "Init", "MemoryMax", "PidsMax", "CpuWeight", "UidBase", "LastError",
+};
+
+static void
+json_cell (GString *out, CellsDBusCell *cell)
+{
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < G_N_ELEMENTS (cell_properties); i++) {
+    g_autoptr(GVariant) v = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (cell), cell_properties[i]);
+
+    if (v == NULL)
+      continue;
+    if (i > 0)
+      g_string_append (out, ", ");
+    json_string (out, cell_properties[i]);
+    g_string_append (out, ": ");
+    json_value (out, v);
+  }
+  g_string_append_c (out, '}');
+}
+
+static GPtrArray *
+get_all_cells (GError **error)
+{
+  g_autoptr(CellsDBusManager) manager = get_manager (error);
+  g_auto(GStrv) paths = NULL;
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (manager == NULL || !cells_dbus_manager_call_list_cells_sync (manager, &paths, NULL, error))
+    return NULL;
+  for (guint i = 0; paths[i] != NULL; i++) {
+    CellsDBusCell *cell = cells_dbus_cell_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM,
+                                                                  G_DBUS_PROXY_FLAGS_NONE, BUS_NAME,
+                                                                  paths[i], NULL, error);
+    if (cell == NULL)
+      return NULL;
+    g_ptr_array_add (cells, cell);
+  }
+  return g_steal_pointer (&cells);
+}
+
+static int
+cmd_list (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) cells = get_all_cells (&error);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (cells == NULL)
+    return fail (error);
+  if (opt_json) {
+    g_string_append_c (out, '[');
+    for (guint i = 0; i < cells->len; i++) {
+      if (i > 0)
+        g_string_append (out, ", ");
+      json_cell (out, cells->pdata[i]);
+    }
+    g_print ("%s]\n", out->str);
+    return 0;
+  }
+  g_print ("%-20s %-9s %-16s %-8s %-10s %s\n", "NAME", "STATE", "IMAGE", "LEADER", "FOREGROUND",
+           "DISPLAY NAME");
+  for (guint i = 0; i < cells->len; i++) {
+    CellsDBusCell *c = cells->pdata[i];
+    g_autofree char *leader = cells_dbus_cell_get_leader (c) ?
+      g_strdup_printf ("%u", cells_dbus_cell_get_leader (c)) : g_strdup ("-");
+
+    g_print ("%-20s %-9s %-16s %-8s %-10s %s\n", cells_dbus_cell_get_name (c),
+             cells_dbus_cell_get_state (c), cells_dbus_cell_get_image (c), leader,
+             cells_dbus_cell_get_foreground (c) ? "yes" : "no", cells_dbus_cell_get_display_name (c));
+  }
+  if (cells->len == 0)
+    g_print ("(no cells; create one with “cellsctl create NAME --image IMAGE”)\n");
+  return 0;
+}
+
+static int
+cmd_show (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CellsDBusCell) cell = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (argc != 2)
+    return usage ();
+  cell = get_cell (argv[1], &error);
+  if (cell == NULL)
+    return fail (error);
+  if (opt_json) {
+    json_cell (out, cell);
+    g_print ("%s\n", out->str);
+    return 0;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (cell_properties); i++) {
+    g_autoptr(GVariant) v = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (cell), cell_properties[i]);
+    g_autofree char *text = NULL;
+
+    if (v == NULL)
+      continue;
+    if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+      text = g_variant_dup_string (v, NULL);
+    else if (g_str_equal (cell_properties[i], "CreatedAt")) {
+      g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (g_variant_get_uint64 (v));
+
+      text = t ? g_date_time_format (t, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+    } else if (g_str_equal (cell_properties[i], "Init")) {
+      g_autofree const char **words = g_variant_get_strv (v, NULL);
+
+      text = g_strjoinv (" ", (char **) words);
+    } else
+      text = g_variant_print (v, FALSE);
+    g_print ("%12s: %s\n", cell_properties[i], text);
+  }
+  return 0;
+}
+
+/* Turns KEY=VALUE words into Configure/CreateCell options. */
+static gboolean
+parse_setting (GVariantBuilder *b, const char *key, const char *value, GError **error)
+{
+  guint64 n;
+
+  if (g_str_equal (key, "display-name") || g_str_equal (key, "color") || g_str_equal (key, "image")) {
+    g_variant_builder_add (b, "{sv}", key, g_variant_new_string (value));
+  } else if (g_str_equal (key, "autostart")) {
+    gboolean on = g_str_equal (value, "yes") || g_str_equal (value, "true") || g_str_equal (value, "1");
+
+    if (!on && !g_str_equal (value, "no") && !g_str_equal (value, "false") && !g_str_equal (value, "0")) {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "autostart takes yes or no, not “%s”.", value);
+      return FALSE;
+    }
+    g_variant_builder_add (b, "{sv}", key, g_variant_new_boolean (on));
+  } else if (g_str_equal (key, "init")) {
+    g_auto(GStrv) words = NULL;
+
+    if (!g_shell_parse_argv (value, NULL, &words, error))
+      return FALSE;
+    g_variant_builder_add (b, "{sv}", key, g_variant_new_strv ((const char *const *) words, -1));
+  } else if (g_str_equal (key, "memory-max") || g_str_equal (key, "pids-max") ||
+             g_str_equal (key, "cpu-weight")) {
+    if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &n, error))
+      return FALSE;
+    if (g_str_equal (key, "cpu-weight"))
+      g_variant_builder_add (b, "{sv}", key, g_variant_new_uint32 (MIN (n, G_MAXUINT32)));
+    else
+      g_variant_builder_add (b, "{sv}", key, g_variant_new_uint64 (n));
+  } else {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION, "Unknown setting “%s”.", key);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static int
+cmd_create (int argc, char **argv)
+{
+  g_autofree char *image = NULL, *init = NULL, *display_name = NULL, *color = NULL;
+  g_autofree char *memory_max = NULL, *pids_max = NULL, *cpu_weight = NULL;
+  gboolean autostart = FALSE;
+  GOptionEntry entries[] = {
+    { "image", 0, 0, G_OPTION_ARG_STRING, &image, "The base image", "IMAGE" },
+    { "init", 0, 0, G_OPTION_ARG_STRING, &init, "The cell's init command", "CMD" },
+    { "display-name", 0, 0, G_OPTION_ARG_STRING, &display_name, "A name for people", "TEXT" },
+    { "color", 0, 0, G_OPTION_ARG_STRING, &color, "The cell's colour", "#RRGGBB" },
+    { "autostart", 0, 0, G_OPTION_ARG_NONE, &autostart, "Start with cellsd", NULL },
+    { "memory-max", 0, 0, G_OPTION_ARG_STRING, &memory_max, "Memory limit", "BYTES" },
+    { "pids-max", 0, 0, G_OPTION_ARG_STRING, &pids_max, "Task limit", "N" },
+    { "cpu-weight", 0, 0, G_OPTION_ARG_STRING, &cpu_weight, "CPU weight", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("NAME");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CellsDBusManager) manager = NULL;
+  g_autofree char *path = NULL;
+  GVariantBuilder b;
+  char **rest = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_help_enabled (context, FALSE);
+  /* Everything after "--" is the init command. */
+  for (int i = 0; i < argc; i++) {
+    if (g_str_equal (argv[i], "--")) {
+      rest = &argv[i + 1];
+      argv[i] = NULL;
+      argc = i;
+      break;
+    }
+  }
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail (error);
+  if (argc != 2 || image == NULL || (rest != NULL && init != NULL))
+    return usage ();
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "image", g_variant_new_string (image));
+  {
+    const char *const settings[][2] = {
+      { "display-name", display_name }, { "color", color }, { "init", init },
+      { "memory-max", memory_max }, { "pids-max", pids_max }, { "cpu-weight", cpu_weight },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (settings); i++) {
+      if (settings[i][1] != NULL && !parse_setting (&b, settings[i][0], settings[i][1], &error)) {
+        g_variant_builder_clear (&b);
+        return fail (error);
+      }
+    }
+  }
+  if (rest != NULL && rest[0] != NULL)
+    g_variant_builder_add (&b, "{sv}", "init", g_variant_new_strv ((const char *const *) rest, -1));
+  if (autostart)
+    g_variant_builder_add (&b, "{sv}", "autostart", g_variant_new_boolean (TRUE));
+
+  manager = get_manager (&error);
+  if (manager == NULL ||
+      !cells_dbus_manager_call_create_cell_sync (manager, argv[1], g_variant_builder_end (&b),
+                                                 &path, NULL, &error))
+    return fail (error);
+  g_print ("%s\n", path);
+  return 0;
+}
+
+static int
+cmd_set (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CellsDBusCell) cell = NULL;
+  GVariantBuilder b;
+
+  if (argc < 3)
+    return usage ();
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  for (int i = 2; i < argc; i++) {
+    g_auto(GStrv) kv = g_strsplit (argv[i], "=", 2);
+
+    if (kv[1] == NULL || !parse_setting (&b, kv[0], kv[1], &error)) {
+      g_variant_builder_clear (&b);
+      if (error == NULL)
+        g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "Settings are written KEY=VALUE, not “%s”.", argv[i]);
+      return fail (error);
+    }
+  }
+  cell = get_cell (argv[1], &error);
+  if (cell == NULL ||
+      !cells_dbus_cell_call_configure_sync (cell, g_variant_builder_end (&b), NULL, &error)) {
+    if (cell == NULL)
+      g_variant_builder_clear (&b);
+    return fail (error);
+  }
+  return 0;
+}
+
+typedef gboolean (*CellCall) (CellsDBusCell *cell, GCancellable *cancellable, GError **error);
+
+static int
+cmd_cell_call (int argc, char **argv, CellCall call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CellsDBusCell) cell = NULL;
+
+  if (argc != 2)
+    return usage ();
+  cell = get_cell (argv[1], &error);
+  if (cell == NULL || !call (cell, NULL, &error))
+    return fail (error);
+  return 0;
+}
+
+static int
+cmd_switch (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CellsDBusManager) manager = NULL;
+  const char *name;
+
+  if (argc != 2)
+    return usage ();
+  name = g_str_equal (argv[1], "--none") ? "" : argv[1];
+  manager = get_manager (&error);
+  if (manager == NULL || !cells_dbus_manager_call_switch_to_sync (manager, name, NULL, &error))
+    return fail (error);
+  return 0;
+}
+
+static int
+cmd_exec (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CellsDBusCell) cell = NULL;
+  g_autoptr(CellsDBusManager) manager = NULL;
+  g_autofree char *lxcpath = NULL;
+  lxc_attach_options_t options = LXC_ATTACH_OPTIONS_DEFAULT;
+  char *env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                  "HOME=/root", "TERM=linux", NULL };
+  struct lxc_container *c;
+  int status;
+
+  if (argc < 4 || !g_str_equal (argv[2], "--"))
+    return usage ();
+  if (geteuid () != 0) {
+    g_printerr ("cellsctl: exec needs root: it joins the cell's namespaces.\n");
+    return 1;
+  }
+  manager = get_manager (&error);
+  cell = manager ? get_cell (argv[1], &error) : NULL;
+  if (cell == NULL)
+    return fail (error);
+  if (!g_str_equal (cells_dbus_cell_get_state (cell), "running")) {
+    g_printerr ("cellsctl: cell “%s” is not running; start it first.\n", argv[1]);
+    return 1;
+  }
+  lxcpath = g_build_filename (cells_dbus_manager_get_state_directory (manager), "cells", NULL);
+  c = lxc_container_new (argv[1], lxcpath);
+  if (c == NULL) {
+    g_printerr ("cellsctl: cannot reach cell “%s” through LXC at %s.\n", argv[1], lxcpath);
+    return 1;
+  }
+  options.env_policy = LXC_ATTACH_CLEAR_ENV;
+  options.extra_env_vars = env;
+  status = c->attach_run_wait (c, &options, argv[3], (const char *const *) &argv[3]);
+  lxc_container_put (c);
+  if (status < 0) {
+    g_printerr ("cellsctl: could not run %s in cell “%s”.\n", argv[3], argv[1]);
+    return 1;
+  }
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return WEXITSTATUS (status);
+}
+
+/* image import */
+
+typedef struct {
+  GMainLoop *loop;
+  GError    *error;
+  gboolean   tty;
+  int        last_percent;
+} ImportState;
+
+static void
+on_import_progress (CellsDBusManager *manager, const char *name, guint64 done, guint64 total,
+                    ImportState *s)
+{
+  g_autofree char *done_s = cells_format_size (done);
+  g_autofree char *total_s = cells_format_size (total);
+  int percent = total ? (int) (done * 100 / total) : -1;
+
+  if (s->tty) {
+    if (percent >= 0)
+      g_printerr ("\rImporting %s: %3d%% (%s of %s)   ", name, percent, done_s, total_s);
+    else
+      g_printerr ("\rImporting %s: %s   ", name, done_s);
+  } else if (percent >= s->last_percent + 25 || (percent < 0 && s->last_percent < 0)) {
+    g_printerr ("Importing %s: %d%% (%s of %s)\n", name, percent, done_s, total_s);
+    s->last_percent = percent;
+  }
+}
+
+static void
+on_import_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ImportState *s = user_data;
+
+  cells_dbus_manager_call_import_image_finish (CELLS_DBUS_MANAGER (source), NULL, result, &s->error);
+  g_main_loop_quit (s->loop);
+}
+
+static int
+cmd_image_import (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CellsDBusManager) manager = NULL;
+  g_autoptr(GUnixFDList) fds = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  ImportState s = { .loop = loop, .tty = isatty (STDERR_FILENO), .last_percent = -25 };
+  int fd;
+
+  if (argc != 3)
+    return usage ();
+  fd = open (argv[2], O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    g_printerr ("cellsctl: cannot open %s: %s\n", argv[2], g_strerror (errno));
+    return 1;
+  }
+  fds = g_unix_fd_list_new_from_array (&fd, 1);
+  manager = get_manager (&error);
+  if (manager == NULL)
+    return fail (error);
+  g_signal_connect (manager, "import-progress", G_CALLBACK (on_import_progress), &s);
+  cells_dbus_manager_call_import_image (manager, argv[1], g_variant_new_handle (0), fds, NULL,
+                                        on_import_ready, &s);
+  g_main_loop_run (loop);
+  if (s.tty)
+    g_printerr ("\n");
+  if (s.error != NULL)
+    return fail (s.error);
+  g_print ("Imported image “%s”.\n", argv[1]);
+  return 0;
+}
+
+static int
+cmd_image (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CellsDBusManager) manager = NULL;
+  g_auto(GStrv) images = NULL;
+
+  if (argc >= 2 && g_str_equal (argv[1], "import"))
+    return cmd_image_import (argc - 1, argv + 1);
+  if (argc != 2 || !g_str_equal (argv[1], "list"))
+    return usage ();
+  manager = get_manager (&error);
+  if (manager == NULL || !cells_dbus_manager_call_list_images_sync (manager, &images, NULL, &error))
+    return fail (error);
+  if (opt_json) {
+    g_autoptr(GString) out = g_string_new (NULL);
+    g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new_strv ((const char *const *) images, -1));
+
+    json_value (out, v);
+    g_print ("%s\n", out->str);
+    return 0;
+  }
+  for (guint i = 0; images[i] != NULL; i++)
+    g_print ("%s\n", images[i]);
+  return 0;
+}
+
+/* monitor */
+
+static void
+on_signal (GDBusConnection *connection, const char *sender, const char *path,
+           const char *interface, const char *member, GVariant *parameters, gpointer user_data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%H:%M:%S.%f");
+  g_autofree char *args = NULL;
+
+  stamp[12] = '\0';
+  if (g_str_equal (member, "PropertiesChanged")) {
+    g_autoptr(GVariant) changed = g_variant_get_child_value (parameters, 1);
+    GVariantIter iter;
+    const char *key;
+    GVariant *value;
+    GString *s = g_string_new (NULL);
+
+    g_variant_iter_init (&iter, changed);
+    while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
+      g_autofree char *text = g_variant_print (value, FALSE);
+
+      g_string_append_printf (s, " %s=%s", key, text);
+      g_variant_unref (value);
+    }
+    args = g_string_free (s, FALSE);
+    g_print ("%s %s%s\n", stamp, path, args);
+  } else {
+    args = g_variant_print (parameters, FALSE);
+    g_print ("%s %s %s %s\n", stamp, path, member, args);
+  }
+  fflush (stdout);
+}
+
+static int
+cmd_monitor (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  if (bus == NULL)
+    return fail (error);
+  g_dbus_connection_signal_subscribe (bus, BUS_NAME, NULL, NULL, NULL, NULL,
+                                      G_DBUS_SIGNAL_FLAGS_NONE, on_signal, NULL, NULL);
+  g_printerr ("Watching %s; Ctrl+C ends.\n", BUS_NAME);
+  g_main_loop_run (loop);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  static const struct {
+    const char *name;
+    CellCall    call;
+  } cell_calls[] = {
+    { "start", cells_dbus_cell_call_start_sync },
+    { "stop", cells_dbus_cell_call_stop_sync },
+    { "destroy", cells_dbus_cell_call_destroy_sync },
+    { "freeze", cells_dbus_cell_call_freeze_sync },
+    { "thaw", cells_dbus_cell_call_thaw_sync },
+  };
+  const char *cmd;
+
+  setlocale (LC_ALL, "");
+  if (argc > 1 && g_str_equal (argv[1], "--json")) {
+    opt_json = TRUE;
+    argv++;
+    argc--;
+  }
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    return usage ();
+  if (g_str_equal (argv[1], "--version")) {
+    g_print ("cellsctl %s\n", PACKAGE_VERSION);
+    return 0;
+  }
+  cmd = argv[1];
+  argc--;
+  argv++;
+  for (int i = 1; i < argc; i++) {
+    if (g_str_equal (argv[i], "--json") && !g_str_equal (cmd, "exec")) {
+      opt_json = TRUE;
+      memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
+      argc--;
+      break;
+    }
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cell_calls); i++) {
+    if (g_str_equal (cmd, cell_calls[i].name))
+      return cmd_cell_call (argc, argv, cell_calls[i].call);
+  }
+  if (g_str_equal (cmd, "list"))
+    return cmd_list (argc, argv);
+  if (g_str_equal (cmd, "show"))
+    return cmd_show (argc, argv);
+  if (g_str_equal (cmd, "create"))
+    return cmd_create (argc, argv);
+  if (g_str_equal (cmd, "set"))
+    return cmd_set (argc, argv);
+  if (g_str_equal (cmd, "switch"))
+    return cmd_switch (argc, argv);
+  if (g_str_equal (cmd, "exec"))
+    return cmd_exec (argc, argv);
+  if (g_str_equal (cmd, "image"))
+    return cmd_image (argc, argv);
+  if (g_str_equal (cmd, "monitor"))
+    return cmd_monitor (argc, argv);
+  g_printerr ("cellsctl: unknown command “%s”.\n", cmd);
+  return usage ();
+}

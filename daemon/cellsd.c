@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cellsd"
+
+#include "cells-config.h"
+#include "cells-errors.h"
+#include "cells-lxc.h"
+#include "cells-manager.h"
+
+#include <gio/gio.h>
+#include <glib-unix.h>
+
+#include <locale.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/**
+ * SECTION:cellsd
+ *
+ * The cells daemon: owns org.cells.Cells1 on the system bus (or the bus
+ * that DBUS_SYSTEM_BUS_ADDRESS names) and serves the manager. Cells keep
+ * running when it ends; the next cellsd adopts them.
+ */
+
+typedef struct {
+  GMainLoop    *loop;
+  CellsManager *manager;
+  int           status;
+} Daemon;
+
+static void
+on_bus_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Daemon *d = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cells_manager_export (d->manager, connection, &error)) {
+    g_warning ("Could not export the manager: %s", error->message);
+    d->status = EXIT_FAILURE;
+    g_main_loop_quit (d->loop);
+  }
+}
+
+static void
+on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Daemon *d = user_data;
+
+  g_message ("cellsd %s ready as %s", PACKAGE_VERSION, name);
+  cells_manager_autostart (d->manager);
+}
+
+static void
+on_name_lost (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Daemon *d = user_data;
+
+  if (connection == NULL)
+    g_warning ("Could not connect to the system bus");
+  else
+    g_message ("Lost the name %s (another cellsd took it, or it was never ours); exiting", name);
+  d->status = EXIT_FAILURE;
+  g_main_loop_quit (d->loop);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  Daemon *d = user_data;
+
+  g_message ("Stopping; cells keep running");
+  g_main_loop_quit (d->loop);
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *state_dir = NULL;
+  gboolean verbose = FALSE, replace = FALSE, version = FALSE;
+  GOptionEntry entries[] = {
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
+      "Where images and cells are kept (default " CELLS_STATE_DIR ")", "DIR" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
+    { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running cellsd", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- the cells daemon");
+  g_autoptr(GError) error = NULL;
+  Daemon d = { .status = EXIT_SUCCESS };
+  CellsHost host = { 0 };
+  guint owner;
+
+  setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error)) {
+    g_printerr ("cellsd: %s\n", error->message);
+    return EXIT_FAILURE;
+  }
+  if (version) {
+    g_print ("cellsd %s\n", PACKAGE_VERSION);
+    return EXIT_SUCCESS;
+  }
+  if (verbose)
+    g_log_set_debug_enabled (TRUE);
+  if (geteuid () != 0) {
+    g_printerr ("cellsd: must run as root: it mounts images and runs containers.\n");
+    return EXIT_FAILURE;
+  }
+
+  /* Register the error names before any reply. */
+  (void) CELLS_ERROR;
+  host.verbose = verbose;
+  cells_host_probe (&host, "/sys/fs/cgroup");
+  d.manager = cells_manager_new (state_dir ? state_dir : CELLS_STATE_DIR, &host, &error);
+  if (d.manager == NULL) {
+    g_printerr ("cellsd: %s\n", error->message);
+    return EXIT_FAILURE;
+  }
+
+  d.loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_signal, &d);
+  g_unix_signal_add (SIGINT, on_signal, &d);
+  owner = g_bus_own_name (G_BUS_TYPE_SYSTEM, "org.cells.Cells1",
+                          G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
+                          (replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0) |
+                          G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
+                          on_bus_acquired, on_name_acquired, on_name_lost, &d, NULL);
+  g_main_loop_run (d.loop);
+
+  g_bus_unown_name (owner);
+  g_clear_object (&d.manager);
+  g_main_loop_unref (d.loop);
+  return d.status;
+}
