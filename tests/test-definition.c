@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "cells-definition.h"
+#include "cells-errors.h"
+#include "cells-util.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include <string.h>
+
+static void
+test_names (void)
+{
+  const char *good[] = { "a", "work", "cell-2", "a0-b1", NULL };
+  const char *bad[] = { "", "A", "1a", "-a", "a/b", "../x", "a b", "a_b", "café", "a.b", NULL };
+  g_autofree char *long_name = g_strnfill (65, 'a');
+  g_autofree char *max_name = g_strnfill (64, 'a');
+  g_autofree char *huge = g_strnfill (10240, 'x');
+  g_autofree char *path = NULL;
+
+  for (guint i = 0; good[i]; i++)
+    g_assert_true (cells_name_validate (good[i], "cell", NULL));
+  for (guint i = 0; bad[i]; i++) {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (cells_name_validate (bad[i], "cell", &error));
+    g_assert_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "cell"));
+  }
+  g_assert_false (cells_name_validate (NULL, "cell", NULL));
+  g_assert_true (cells_name_validate (max_name, "cell", NULL));
+  g_assert_false (cells_name_validate (long_name, "cell", NULL));
+  g_assert_false (cells_name_validate (huge, "cell", NULL));
+
+  path = cells_name_to_object_path ("my-work-2");
+  g_assert_cmpstr (path, ==, "/org/cells/Cells1/cell/my_work_2");
+  g_assert_true (g_variant_is_object_path (path));
+}
+
+static void
+test_error_names (void)
+{
+  g_autoptr(GError) error = g_error_new (CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED, "no");
+  g_autofree char *name = g_dbus_error_encode_gerror (error);
+
+  g_assert_cmpstr (name, ==, "org.cells.Cells1.Error.NotAuthorized");
+}
+
+static GVariant *
+parse (const char *text)
+{
+  return g_variant_ref_sink (g_variant_new_parsed (text));
+}
+
+static void
+test_apply (void)
+{
+  g_autoptr(CellsDefinition) def = cells_definition_new ("work");
+  g_autoptr(GVariant) good = parse ("{'image': <'base'>, 'init': <['/bin/sh', '-c', 'x']>, "
+                                    "'display-name': <'Work phone'>, 'color': <'#3584e4'>, "
+                                    "'autostart': <true>, 'memory-max': <uint64 67108864>, "
+                                    "'pids-max': <uint64 100>, 'cpu-weight': <uint32 50>}");
+
+  g_assert_true (cells_definition_apply (def, good, TRUE, NULL));
+  g_assert_cmpstr (def->image, ==, "base");
+  g_assert_cmpstr (def->init[2], ==, "x");
+  g_assert_cmpstr (def->display_name, ==, "Work phone");
+  g_assert_cmpstr (def->color, ==, "#3584e4");
+  g_assert_true (def->autostart);
+  g_assert_cmpuint (def->memory_max, ==, 67108864);
+  g_assert_cmpuint (def->pids_max, ==, 100);
+  g_assert_cmpuint (def->cpu_weight, ==, 50);
+}
+
+static void
+test_apply_all_or_nothing (void)
+{
+  const char *bad[] = {
+    "{'image': <'base'>, 'color': <'blue'>}",
+    "{'image': <'base'>, 'init': <['sbin/init']>}",
+    "{'image': <'base'>, 'init': <@as []>}",
+    "{'image': <'../x'>}",
+    "{'image': <42>}",
+    "{'image': <'base'>, 'cpu-weight': <uint32 0>}",
+    "{'image': <'base'>, 'memory-max': <uint64 1000>}",
+    "{'image': <'base'>, 'display-name': <''>}",
+    "{'image': <'base'>, 'display-name': <'a\\nb'>}",
+    "{'image': <'base'>, 'frobnicate': <true>}",
+    "@a{sv} {}",
+    NULL
+  };
+
+  for (guint i = 0; bad[i]; i++) {
+    g_autoptr(CellsDefinition) def = cells_definition_new ("work");
+    g_autoptr(GVariant) options = parse (bad[i]);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (cells_definition_apply (def, options, TRUE, &error));
+    g_assert_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT);
+    g_assert_cmpstr (def->image, ==, "");
+    g_assert_cmpstr (def->init[0], ==, "/sbin/init");
+    g_assert_cmpstr (def->display_name, ==, "work");
+    g_assert_cmpuint (def->cpu_weight, ==, CELLS_CPU_WEIGHT_DEFAULT);
+  }
+}
+
+static void
+test_image_fixed (void)
+{
+  g_autoptr(CellsDefinition) def = cells_definition_new ("work");
+  g_autoptr(GVariant) create = parse ("{'image': <'base'>}");
+  g_autoptr(GVariant) change = parse ("{'image': <'other'>}");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cells_definition_apply (def, create, TRUE, NULL));
+  g_assert_false (cells_definition_apply (def, change, FALSE, &error));
+  g_assert_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (def->image, ==, "base");
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(CellsDefinition) def = cells_definition_new ("work");
+  g_autoptr(CellsDefinition) back = NULL;
+  g_autoptr(GVariant) options = parse ("{'image': <'base'>, 'init': <['/bin/sh', '-c', 'a; b=\"c d\"']>, "
+                                       "'display-name': <'Wörk; [x]=y'>, 'autostart': <true>}");
+  g_autofree char *dir = g_dir_make_tmp ("cells-def-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cell.conf", NULL);
+
+  g_assert_true (cells_definition_apply (def, options, TRUE, NULL));
+  def->uid_base = 1065536;
+  def->gid_base = 2065536;
+  def->created_at = 1795331901;
+  g_assert_true (cells_definition_save (def, path, NULL));
+  back = cells_definition_load ("work", path, NULL);
+  g_assert_nonnull (back);
+  g_assert_cmpstr (back->image, ==, "base");
+  g_assert_cmpstrv (back->init, def->init);
+  g_assert_cmpstr (back->display_name, ==, "Wörk; [x]=y");
+  g_assert_true (back->autostart);
+  g_assert_cmpuint (back->uid_base, ==, 1065536);
+  g_assert_cmpuint (back->gid_base, ==, 2065536);
+  g_assert_cmpuint (back->created_at, ==, 1795331901);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_load_broken (void)
+{
+  const char *broken[] = {
+    "",
+    "[Cell]\nImage=../etc\nInit=/sbin/init;\n",
+    "[Cell]\nImage=base\n",
+    "[Cell]\nImage=base\nInit=/sbin/init;\nUidBase=-5\n",
+    "[Cell]\nImage=base\nInit=/sbin/init;\nCpuWeight=99999\nUidBase=0\nGidBase=0\n",
+    "not a key file",
+    NULL
+  };
+
+  for (guint i = 0; broken[i]; i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CellsDefinition) def = cells_definition_from_data ("work", broken[i], &error);
+
+    g_assert_null (def);
+    g_assert_nonnull (error);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/definition/names", test_names);
+  g_test_add_func ("/definition/error-names", test_error_names);
+  g_test_add_func ("/definition/apply", test_apply);
+  g_test_add_func ("/definition/apply-all-or-nothing", test_apply_all_or_nothing);
+  g_test_add_func ("/definition/image-fixed", test_image_fixed);
+  g_test_add_func ("/definition/round-trip", test_round_trip);
+  g_test_add_func ("/definition/load-broken", test_load_broken);
+  return g_test_run ();
+}

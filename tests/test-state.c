@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "cells-errors.h"
+#include "cells-idmap.h"
+#include "cells-lxc.h"
+#include "cells-state.h"
+
+#include <string.h>
+
+static void
+check (CellsState state, CellsOp op, CellsVerdict expected, int code)
+{
+  g_autoptr(GError) error = NULL;
+  CellsVerdict v = cells_state_check (state, op, "work", &error);
+
+  g_assert_cmpint (v, ==, expected);
+  if (expected == CELLS_VERDICT_REFUSE) {
+    g_assert_error (error, CELLS_ERROR, code);
+    g_assert_nonnull (strstr (error->message, "“work”"));
+  } else {
+    g_assert_no_error (error);
+  }
+}
+
+static void
+test_state_machine (void)
+{
+  check (CELLS_STATE_STOPPED, CELLS_OP_START, CELLS_VERDICT_PROCEED, 0);
+  check (CELLS_STATE_FAILED, CELLS_OP_START, CELLS_VERDICT_PROCEED, 0);
+  check (CELLS_STATE_RUNNING, CELLS_OP_START, CELLS_VERDICT_NOTHING, 0);
+  check (CELLS_STATE_STARTING, CELLS_OP_START, CELLS_VERDICT_REFUSE, CELLS_ERROR_BUSY);
+  check (CELLS_STATE_STOPPING, CELLS_OP_START, CELLS_VERDICT_REFUSE, CELLS_ERROR_BUSY);
+
+  check (CELLS_STATE_RUNNING, CELLS_OP_STOP, CELLS_VERDICT_PROCEED, 0);
+  check (CELLS_STATE_STOPPED, CELLS_OP_STOP, CELLS_VERDICT_NOTHING, 0);
+  check (CELLS_STATE_STARTING, CELLS_OP_STOP, CELLS_VERDICT_REFUSE, CELLS_ERROR_BUSY);
+
+  check (CELLS_STATE_STOPPED, CELLS_OP_DESTROY, CELLS_VERDICT_PROCEED, 0);
+  check (CELLS_STATE_FAILED, CELLS_OP_DESTROY, CELLS_VERDICT_PROCEED, 0);
+  check (CELLS_STATE_RUNNING, CELLS_OP_DESTROY, CELLS_VERDICT_REFUSE, CELLS_ERROR_BUSY);
+
+  check (CELLS_STATE_RUNNING, CELLS_OP_SWITCH, CELLS_VERDICT_PROCEED, 0);
+  check (CELLS_STATE_STOPPED, CELLS_OP_SWITCH, CELLS_VERDICT_REFUSE, CELLS_ERROR_NOT_RUNNING);
+  check (CELLS_STATE_FAILED, CELLS_OP_FREEZE, CELLS_VERDICT_REFUSE, CELLS_ERROR_NOT_RUNNING);
+
+  g_assert_cmpstr (cells_state_to_string (CELLS_STATE_STOPPING), ==, "stopping");
+  g_assert_cmpstr (cells_state_to_string (CELLS_STATE_FAILED), ==, "failed");
+}
+
+static void
+test_idmap (void)
+{
+  const char *file = "# comment\nalice:100000:65536\nroot:1000000:131072\nbroken line\n"
+                     "root:x:5\n0:5000000:65536\nroot:4294967295:10\n";
+  g_autoptr(GArray) ranges = cells_idmap_parse (file, "root", 0);
+  guint32 used[3];
+  guint32 base;
+
+  g_assert_cmpuint (ranges->len, ==, 2);
+  g_assert_cmpuint (g_array_index (ranges, CellsIdRange, 0).start, ==, 1000000);
+  g_assert_cmpuint (g_array_index (ranges, CellsIdRange, 1).start, ==, 5000000);
+
+  g_assert_true (cells_idmap_allocate (ranges, NULL, 0, 65536, &base));
+  g_assert_cmpuint (base, ==, 1000000);
+  used[0] = 1000000;
+  g_assert_true (cells_idmap_allocate (ranges, used, 1, 65536, &base));
+  g_assert_cmpuint (base, ==, 1065536);
+  used[1] = 1065536;
+  g_assert_true (cells_idmap_allocate (ranges, used, 2, 65536, &base));
+  g_assert_cmpuint (base, ==, 5000000);
+  used[2] = 5000000;
+  g_assert_false (cells_idmap_allocate (ranges, used, 3, 65536, &base));
+  /* A freed block is reused. */
+  g_assert_true (cells_idmap_allocate (ranges, used + 1, 2, 65536, &base));
+  g_assert_cmpuint (base, ==, 1000000);
+}
+
+static void
+test_lxc_config (void)
+{
+  CellsDefinition def = { .name = "work", .image = "base", .uid_base = 1065536, .gid_base = 2065536,
+                          .memory_max = 1 << 28, .pids_max = 200, .cpu_weight = 50 };
+  CellsHost v1 = { .has_memory = TRUE, .has_pids = TRUE, .has_cpu = TRUE, .has_devices = TRUE };
+  CellsHost v2 = { .cgroup2 = TRUE, .has_memory = TRUE, .has_pids = TRUE, .has_cpu = TRUE,
+                   .has_devices = TRUE, .apparmor = TRUE };
+  CellsHost none = { 0 };
+  g_autofree char *c1 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &v1);
+  g_autofree char *c2 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &v2);
+  g_autofree char *c0 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &none);
+
+  g_assert_nonnull (strstr (c1, "lxc.uts.name = work\n"));
+  g_assert_nonnull (strstr (c1, "lxc.rootfs.path = overlay:/var/lib/cells/cells/work/lower:"
+                                "/var/lib/cells/cells/work/upper\n"));
+  g_assert_nonnull (strstr (c1, "lxc.idmap = u 0 1065536 65536\n"));
+  g_assert_nonnull (strstr (c1, "lxc.idmap = g 0 2065536 65536\n"));
+  g_assert_nonnull (strstr (c1, "lxc.net.0.type = empty\n"));
+  g_assert_nonnull (strstr (c1, "lxc.cap.drop = mknod "));
+  g_assert_nonnull (strstr (c1, "lxc.signal.halt = SIGTERM\n"));
+  g_assert_nonnull (strstr (c1, "lxc.apparmor.profile = unconfined\n"));
+  g_assert_nonnull (strstr (c1, "lxc.cgroup.memory.limit_in_bytes = 268435456\n"));
+  g_assert_nonnull (strstr (c1, "lxc.cgroup.pids.max = 200\n"));
+  g_assert_nonnull (strstr (c1, "lxc.cgroup.cpu.shares = 512\n"));
+  g_assert_nonnull (strstr (c1, "lxc.cgroup.devices.deny = a\n"));
+
+  g_assert_nonnull (strstr (c2, "lxc.cgroup2.memory.max = 268435456\n"));
+  g_assert_nonnull (strstr (c2, "lxc.cgroup2.cpu.weight = 50\n"));
+  g_assert_nonnull (strstr (c2, "lxc.cgroup2.devices.allow = c 1:3 rwm\n"));
+  g_assert_nonnull (strstr (c2, "lxc.apparmor.profile = generated\n"));
+
+  g_assert_null (strstr (c0, "cgroup"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/state/machine", test_state_machine);
+  g_test_add_func ("/state/idmap", test_idmap);
+  g_test_add_func ("/state/lxc-config", test_lxc_config);
+  return g_test_run ();
+}
