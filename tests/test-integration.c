@@ -1,0 +1,727 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cellsd on a private system bus, as root, with real LXC cells made from a
+ * busybox image; driven by cellsctl, busctl and the generated proxies.
+ */
+#include "cells-dbus.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CELL_INIT "/bin/sh -c 'trap \"exit 0\" TERM; sleep 100000 & wait'"
+
+static struct {
+  char  *dir;
+  char  *state_dir;
+  char  *address;
+  char  *cellsctl;
+  char  *cellsd;
+  GPid   dbus_pid;
+  GPid   cellsd_pid;
+  GPid   polkit_pid;
+} env;
+
+/* Running commands */
+
+static int
+run_argv (char **out, char **err, const char *const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *o = NULL, *e = NULL;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &o, &e,
+                     &status, &error))
+    g_error ("Cannot run %s: %s", argv[0], error->message);
+  if (g_test_verbose ())
+    g_printerr ("$ %s\n%s%s", g_strjoinv (" ", (char **) argv), o, e);
+  if (out)
+    *out = g_steal_pointer (&o);
+  if (err)
+    *err = g_steal_pointer (&e);
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return WEXITSTATUS (status);
+}
+
+static int run (char **out, char **err, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+/* Runs a shell-quoted command line; "cellsctl" is the built one. */
+static int
+run (char **out, char **err, const char *format, ...)
+{
+  g_autofree char *line = NULL;
+  g_auto(GStrv) argv = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_assert_true (g_shell_parse_argv (line, NULL, &argv, NULL));
+  for (guint i = 0; argv[i]; i++) {
+    if (g_str_equal (argv[i], "cellsctl")) {
+      g_free (argv[i]);
+      argv[i] = g_strdup (env.cellsctl);
+    }
+  }
+  return run_argv (out, err, (const char *const *) argv);
+}
+
+#define assert_ok(...) G_STMT_START {                                   \
+    g_autofree char *err_ = NULL;                                       \
+    int rc_ = run (NULL, &err_, __VA_ARGS__);                           \
+    if (rc_ != 0)                                                       \
+      g_error ("“%s” failed (%d): %s", #__VA_ARGS__, rc_, err_);        \
+  } G_STMT_END
+
+static char *
+get_property (const char *path, const char *iface, const char *prop)
+{
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run (&out, NULL, "busctl get-property org.cells.Cells1 %s org.cells.Cells1.%s %s",
+                        path, iface, prop), ==, 0);
+  return g_strdup (g_strstrip (out));
+}
+
+static char *
+cell_property (const char *cell, const char *prop)
+{
+  g_autofree char *path = g_strdup_printf ("/org/cells/Cells1/cell/%s", cell);
+
+  return get_property (path, "Cell", prop);
+}
+
+static guint
+cell_leader (const char *cell)
+{
+  g_autofree char *v = cell_property (cell, "Leader");
+
+  g_assert_true (g_str_has_prefix (v, "u "));
+  return atoi (v + 2);
+}
+
+static gboolean
+wait_for (gboolean (*cond) (gpointer), gpointer data)
+{
+  for (int i = 0; i < 500; i++) {
+    if (cond (data))
+      return TRUE;
+    g_usleep (20 * 1000);
+  }
+  return FALSE;
+}
+
+/* The environment: a private bus and cellsd */
+
+static gboolean
+cellsd_answers (gpointer data)
+{
+  return run (NULL, NULL, "busctl get-property org.cells.Cells1 /org/cells/Cells1 "
+                          "org.cells.Cells1.Manager Version") == 0;
+}
+
+static void
+start_cellsd (void)
+{
+  g_autofree char *log = g_build_filename (env.dir, "cellsd.log", NULL);
+  g_autofree char *cmd = g_strdup_printf ("exec %s --state-dir %s --verbose >>%s 2>&1",
+                                          env.cellsd, env.state_dir, log);
+  const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &env.cellsd_pid, &error));
+  g_assert_true (wait_for (cellsd_answers, NULL));
+}
+
+static void
+stop_cellsd (int sig)
+{
+  if (env.cellsd_pid <= 0)
+    return;
+  kill (env.cellsd_pid, sig);
+  waitpid (env.cellsd_pid, NULL, 0);
+  env.cellsd_pid = 0;
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+write_bus_config (const char *conf, const char *socket)
+{
+  g_autofree char *policy = g_build_filename (g_getenv ("CELLS_SOURCE_DIR"), "data",
+                                              "org.cells.Cells1.conf", NULL);
+  g_autofree char *text = g_strdup_printf (
+    "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN\"\n"
+    " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+    "<busconfig>\n"
+    "  <type>system</type>\n"
+    "  <listen>unix:path=%s</listen>\n"
+    "  <auth>EXTERNAL</auth>\n"
+    "  <policy context=\"default\">\n"
+    "    <allow user=\"*\"/>\n"
+    "    <deny own=\"*\"/>\n"
+    "    <allow own=\"org.freedesktop.PolicyKit1\"/>\n"
+    "    <allow send_type=\"method_call\"/>\n"
+    "    <allow send_type=\"signal\"/>\n"
+    "    <allow send_requested_reply=\"true\"/>\n"
+    "    <allow receive_type=\"method_call\"/>\n"
+    "    <allow receive_type=\"signal\"/>\n"
+    "    <allow receive_requested_reply=\"true\"/>\n"
+    "  </policy>\n"
+    "  <include>%s</include>\n"
+    "</busconfig>\n", socket, policy);
+
+  g_assert_true (g_file_set_contents (conf, text, -1, NULL));
+}
+
+static void
+make_busybox_image (void)
+{
+  g_autofree char *root = g_build_filename (env.dir, "rootfs", NULL);
+  g_autofree char *cmd = g_strdup_printf (
+    "set -e; mkdir -p %s; cd %s; mkdir -p bin sbin etc proc sys dev tmp root run; "
+    "cp /bin/busybox bin/; for a in $(bin/busybox --list); do "
+    "[ $a = busybox ] || ln -sf busybox bin/$a; done; ln -sf ../bin/busybox sbin/init; "
+    "echo 'root:x:0:0:root:/root:/bin/sh' > etc/passwd; "
+    "tar -czf %s/busybox.tar.gz .", root, root, env.dir);
+
+  assert_ok ("/bin/sh -c %s", g_shell_quote (cmd));
+}
+
+static void
+setup_environment (void)
+{
+  g_autofree char *conf = NULL;
+  g_autofree char *socket = NULL;
+  const char *build = g_getenv ("CELLS_BUILD_DIR");
+  g_autofree char *cmd = NULL;
+  const char *argv[] = { "/bin/sh", "-c", NULL, NULL };
+
+  env.cellsctl = g_build_filename (build, "daemon", "cellsctl", NULL);
+  env.cellsd = g_build_filename (build, "daemon", "cellsd", NULL);
+
+  conf = g_build_filename (env.dir, "bus.conf", NULL);
+  socket = g_build_filename (env.dir, "bus", NULL);
+  write_bus_config (conf, socket);
+  cmd = g_strdup_printf ("exec dbus-daemon --nofork --nosyslog --config-file=%s >%s/bus.log 2>&1",
+                         conf, env.dir);
+  argv[2] = cmd;
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &env.dbus_pid, NULL));
+  g_assert_true (wait_for (file_exists, socket));
+  env.address = g_strdup_printf ("unix:path=%s", socket);
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", env.address, TRUE);
+
+  make_busybox_image ();
+  start_cellsd ();
+}
+
+/* Runs in the parent process after the tests, whatever became of them. */
+static void
+teardown_environment (void)
+{
+  g_autofree char *cells_dir = g_build_filename (env.state_dir, "cells", NULL);
+  g_autoptr(GDir) dir = g_dir_open (cells_dir, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    run (NULL, NULL, "timeout 30 %s stop %s", env.cellsctl, name);
+  run (NULL, NULL, "pkill -f -- '--state-dir %s'", env.state_dir);
+  run (NULL, NULL, "pkill -f -- 'dbusmock.*polkitd'");
+  run (NULL, NULL, "pkill -f -- '--config-file=%s/bus.conf'", env.dir);
+  if (g_getenv ("CELLS_TEST_KEEP") == NULL)
+    run (NULL, NULL, "sh -c 'for d in %s/*/lower; do umount -l $d 2>/dev/null; done; rm -rf %s'",
+         cells_dir, env.dir);
+  else
+    g_printerr ("Kept %s\n", env.dir);
+}
+
+/* Tests */
+
+static void
+create_cell (const char *name)
+{
+  assert_ok ("cellsctl create %s --image busybox --init %s", name, g_shell_quote (CELL_INIT));
+}
+
+static void
+test_image_import (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *junk = g_build_filename (env.dir, "junk.tar", NULL);
+  g_autofree char *images = g_build_filename (env.state_dir, "images", NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *entry;
+
+  g_assert_cmpint (run (&out, &err, "cellsctl image import busybox %s/busybox.tar.gz", env.dir), ==, 0);
+  g_assert_nonnull (strstr (err, "Importing busybox: 100%"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "cellsctl image list"), ==, 0);
+  g_assert_cmpstr (out, ==, "busybox\n");
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "cellsctl image import busybox %s/busybox.tar.gz", env.dir), ==, 1);
+  g_assert_nonnull (strstr (err, "exists already"));
+
+  g_assert_true (g_file_set_contents (junk, "this is not a tar archive\n", -1, NULL));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "cellsctl image import junk %s", junk), ==, 1);
+  g_assert_nonnull (strstr (err, "could not be unpacked"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "cellsctl image import ../x %s", junk), ==, 1);
+  g_assert_nonnull (strstr (err, "image name"));
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "cellsctl image list"), ==, 0);
+  g_assert_cmpstr (out, ==, "busybox\n");
+  dir = g_dir_open (images, 0, NULL);
+  while ((entry = g_dir_read_name (dir)))
+    g_assert_cmpstr (entry, ==, "busybox");
+}
+
+static CellsDBusManager *
+manager_proxy (void)
+{
+  g_autoptr(GError) error = NULL;
+  CellsDBusManager *m = cells_dbus_manager_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, 0,
+                                                                   "org.cells.Cells1",
+                                                                   "/org/cells/Cells1", NULL, &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+static void
+assert_create_fails (CellsDBusManager *m, const char *name, GVariant *options, const char *error_name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *remote = NULL;
+  g_autofree char *path = NULL;
+
+  g_assert_false (cells_dbus_manager_call_create_cell_sync (m, name, options, &path, NULL, &error));
+  remote = g_dbus_error_get_remote_error (error);
+  g_assert_cmpstr (remote, ==, error_name);
+  /* A sentence for people, not a code. */
+  g_dbus_error_strip_remote_error (error);
+  g_assert_cmpuint (strlen (error->message), >, 15);
+  g_assert_true (g_str_has_suffix (error->message, "."));
+}
+
+static GVariant *
+image_option (const char *image)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "image", g_variant_new_string (image));
+  return g_variant_builder_end (&b);
+}
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(CellsDBusManager) m = manager_proxy ();
+  g_autofree char *huge = g_strnfill (10240, 'a');
+  g_autofree char *out = NULL;
+  g_autofree char *cells = g_build_filename (env.state_dir, "cells", NULL);
+  const char *bad[] = { "../x", "a/b", "", "Work", "1cell", "wörk", "a b", "a_b", "-a", huge };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    assert_create_fails (m, bad[i], image_option ("busybox"), "org.cells.Cells1.Error.InvalidArgument");
+  assert_create_fails (m, "ok", image_option ("../busybox"), "org.cells.Cells1.Error.InvalidArgument");
+  assert_create_fails (m, "ok", image_option ("nope"), "org.cells.Cells1.Error.NotFound");
+  assert_create_fails (m, "ok", g_variant_new_parsed ("@a{sv} {}"), "org.cells.Cells1.Error.InvalidArgument");
+  assert_create_fails (m, "ok", g_variant_new_parsed ("{'image': <'busybox'>, 'color': <'red'>}"),
+                       "org.cells.Cells1.Error.InvalidArgument");
+  assert_create_fails (m, "ok", g_variant_new_parsed ("{'image': <'busybox'>, 'init': <'/sbin/init'>}"),
+                       "org.cells.Cells1.Error.InvalidArgument");
+
+  g_assert_false (cells_dbus_manager_call_get_cell_sync (m, "../x", &path, NULL, &error));
+  g_assert_true (g_dbus_error_is_remote_error (error));
+  g_clear_error (&error);
+  g_assert_false (cells_dbus_manager_call_get_cell_sync (m, "ghost", &path, NULL, &error));
+  g_assert_cmpstr (g_dbus_error_get_remote_error (error), ==, "org.cells.Cells1.Error.NotFound");
+
+  create_cell ("one");
+  assert_create_fails (m, "one", image_option ("busybox"), "org.cells.Cells1.Error.Exists");
+
+  /* Nothing but the one good cell came of it. */
+  g_assert_cmpint (run (&out, NULL, "busctl call org.cells.Cells1 /org/cells/Cells1 "
+                                    "org.cells.Cells1.Manager ListCells"), ==, 0);
+  g_assert_cmpstr (g_strstrip (out), ==, "ao 1 \"/org/cells/Cells1/cell/one\"");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "ls -A %s", cells), ==, 0);
+  g_assert_cmpstr (out, ==, "one\n");
+}
+
+static void
+test_start (void)
+{
+  g_autofree char *state = NULL;
+  g_autofree char *proc = NULL;
+
+  create_cell ("two");
+  assert_ok ("cellsctl start one");
+  assert_ok ("cellsctl start two");
+  /* Starting a running cell does nothing. */
+  assert_ok ("cellsctl start two");
+
+  state = cell_property ("one", "State");
+  g_assert_cmpstr (state, ==, "s \"running\"");
+  proc = g_strdup_printf ("/proc/%u", cell_leader ("one"));
+  g_assert_true (g_file_test (proc, G_FILE_TEST_IS_DIR));
+  g_assert_cmpuint (cell_leader ("one"), !=, cell_leader ("two"));
+}
+
+static void
+test_isolation (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *image_file = g_build_filename (env.state_dir, "images", "busybox", "root", "secret", NULL);
+  g_autofree char *layer_file = g_build_filename (env.state_dir, "cells", "one", "upper", "root", "secret", NULL);
+  g_auto(GStrv) lines = NULL;
+  guint n_procs = 0;
+  struct stat st;
+
+  /* Only the cell's own processes, numbered from 1. */
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- ps -o pid"), ==, 0);
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  for (guint i = 1; lines[i]; i++) {
+    g_assert_cmpint (atoi (lines[i]), <, 100);
+    n_procs++;
+  }
+  g_assert_cmpuint (n_procs, >=, 2);
+  g_assert_cmpuint (n_procs, <=, 6);
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- hostname"), ==, 0);
+  g_assert_cmpstr (out, ==, "one\n");
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- cat /proc/self/uid_map"), ==, 0);
+  g_assert_cmpuint (g_ascii_strtoull (strchr (g_strstrip (out), ' '), NULL, 10), >=, 65536);
+
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- mknod /tmp/sda b 8 0"), !=, 0);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -e /tmp/sda"), ==, 1);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -e /run/dbus/system_bus_socket"), ==, 1);
+  /* The exit status of the command comes back. */
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- sh -c 'exit 7'"), ==, 7);
+
+  assert_ok ("cellsctl exec one -- sh -c 'echo hello > /root/secret'");
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -e /root/secret"), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec two -- test -e /root/secret"), ==, 1);
+  g_assert_false (g_file_test (image_file, G_FILE_TEST_EXISTS));
+  /* The layer holds the file under the cell's own ids. */
+  g_assert_cmpint (stat (layer_file, &st), ==, 0);
+  g_assert_cmpuint (st.st_uid, >=, 65536);
+}
+
+typedef struct {
+  GPtrArray *states;
+  gboolean   stopped;
+} StateLog;
+
+static void
+on_properties_changed (GDBusConnection *c, const char *sender, const char *path, const char *iface,
+                       const char *member, GVariant *params, gpointer user_data)
+{
+  StateLog *log = user_data;
+  g_autoptr(GVariant) changed = g_variant_get_child_value (params, 1);
+  const char *state;
+
+  if (g_variant_lookup (changed, "State", "&s", &state)) {
+    g_ptr_array_add (log->states, g_strdup (state));
+    log->stopped = g_str_equal (state, "stopped");
+  }
+}
+
+static void
+test_signals_and_persistence (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, NULL);
+  StateLog log = { g_ptr_array_new_with_free_func (g_free), FALSE };
+  guint id;
+
+  id = g_dbus_connection_signal_subscribe (bus, "org.cells.Cells1", "org.freedesktop.DBus.Properties",
+                                           "PropertiesChanged", "/org/cells/Cells1/cell/one", NULL,
+                                           G_DBUS_SIGNAL_FLAGS_NONE, on_properties_changed, &log, NULL);
+  assert_ok ("cellsctl stop one");
+  for (int i = 0; i < 500 && !log.stopped; i++)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
+  g_dbus_connection_signal_unsubscribe (bus, id);
+
+  g_assert_cmpuint (log.states->len, ==, 2);
+  g_assert_cmpstr (log.states->pdata[0], ==, "stopping");
+  g_assert_cmpstr (log.states->pdata[1], ==, "stopped");
+  g_assert_cmpuint (cell_leader ("one"), ==, 0);
+  g_ptr_array_unref (log.states);
+
+  assert_ok ("cellsctl start one");
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- grep -q hello /root/secret"), ==, 0);
+}
+
+static void
+assert_foreground (const char *expected)
+{
+  g_autofree char *fg = get_property ("/org/cells/Cells1", "Manager", "Foreground");
+  g_autofree char *quoted = g_strdup_printf ("s \"%s\"", expected);
+
+  g_assert_cmpstr (fg, ==, quoted);
+}
+
+static void
+test_foreground (void)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *fg_one = NULL, *fg_two = NULL;
+
+  assert_foreground ("");
+  assert_ok ("cellsctl switch one");
+  assert_foreground ("one");
+  assert_ok ("cellsctl switch two");
+  assert_foreground ("two");
+  fg_one = cell_property ("one", "Foreground");
+  fg_two = cell_property ("two", "Foreground");
+  g_assert_cmpstr (fg_one, ==, "b false");
+  g_assert_cmpstr (fg_two, ==, "b true");
+
+  assert_ok ("cellsctl switch --none");
+  assert_foreground ("");
+  g_assert_cmpint (run (NULL, &err, "cellsctl switch ghost"), ==, 1);
+  g_assert_nonnull (strstr (err, "no cell named"));
+
+  /* A stopped foreground cell gives the foreground back to none. */
+  assert_ok ("cellsctl switch two");
+  assert_ok ("cellsctl stop two");
+  assert_foreground ("");
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "cellsctl switch two"), ==, 1);
+  g_assert_nonnull (strstr (err, "not running"));
+}
+
+static void
+test_caller_in_cell (void)
+{
+  g_autofree char *err = NULL;
+  guint leader = cell_leader ("one");
+
+  /* The same call from the host works. */
+  assert_ok ("cellsctl switch one");
+
+  /* Host root moved into the cell's pid, uts, ipc, net and cgroup
+   * namespaces, with the bus socket in reach on purpose (the host's mount
+   * namespace): refused by cellsd. */
+  g_assert_cmpint (run (NULL, &err, "timeout 20 nsenter -t %u -p -u -i -n -C -- %s switch --none",
+                        leader, env.cellsctl), ==, 1);
+  g_assert_nonnull (strstr (err, "Requests from inside a cell are refused."));
+
+  /* A process in another user namespace, even one whose root is host root. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "timeout 20 unshare -U --map-root-user %s create sneaky --image busybox",
+                        env.cellsctl), ==, 1);
+  g_assert_nonnull (strstr (err, "Requests from inside a cell are refused."));
+
+  /* The cell's own root (host uid = the cell's base) is not let on the bus
+   * at all: dbus-daemon refuses uids it cannot resolve. */
+  g_assert_cmpint (run (NULL, NULL, "timeout 20 nsenter -t %u -U -p -- %s switch --none",
+                        leader, env.cellsctl), !=, 0);
+
+  assert_foreground ("one");
+  g_assert_cmpint (run (NULL, NULL, "cellsctl show sneaky"), ==, 1);
+}
+
+static gboolean
+cell_is_stopped (gpointer name)
+{
+  g_autofree char *state = cell_property (name, "State");
+
+  return g_str_equal (state, "s \"stopped\"");
+}
+
+static void
+test_init_exits (void)
+{
+  /* The cell ends on its own: seen at once, foreground handed back. */
+  assert_ok ("cellsctl start two");
+  assert_ok ("cellsctl switch two");
+  run (NULL, NULL, "cellsctl exec two -- kill -TERM 1");
+  g_assert_true (wait_for (cell_is_stopped, "two"));
+  assert_foreground ("");
+  g_assert_cmpuint (cell_leader ("two"), ==, 0);
+}
+
+static void
+test_crash_and_adopt (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *state = NULL;
+  guint leader = cell_leader ("one");
+
+  stop_cellsd (SIGKILL);
+  start_cellsd ();
+  state = cell_property ("one", "State");
+  g_assert_cmpstr (state, ==, "s \"running\"");
+  g_assert_cmpuint (cell_leader ("one"), ==, leader);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- cat /root/secret"), ==, 0);
+  g_assert_cmpstr (out, ==, "hello\n");
+  /* Not started twice: still one init with the cell's command. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "pgrep -c -f '%s/cells one$'", env.state_dir), ==, 0);
+  g_assert_cmpstr (out, ==, "1\n");
+}
+
+static void
+test_stop_timeout (void)
+{
+  g_autoptr(GTimer) timer = g_timer_new ();
+  g_autofree char *out = NULL;
+
+  /* pid 1 without a handler ignores SIGTERM: killed after the timeout. */
+  g_assert_cmpint (run (NULL, NULL, "cellsctl create stubborn --image busybox --init 'sleep 1'"), ==, 1);
+  create_cell ("stubborn");
+  assert_ok ("cellsctl set stubborn init='/bin/sleep 100000' display-name='Stubborn one'");
+  g_assert_cmpint (run (&out, NULL, "cellsctl show stubborn"), ==, 0);
+  g_assert_nonnull (strstr (out, "DisplayName: Stubborn one\n"));
+  g_assert_nonnull (strstr (out, "Init: /bin/sleep 100000\n"));
+  assert_ok ("cellsctl start stubborn");
+  g_timer_start (timer);
+  assert_ok ("cellsctl stop stubborn");
+  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), >=, 9.0);
+  g_assert_true (cell_is_stopped ("stubborn"));
+  assert_ok ("cellsctl destroy stubborn");
+}
+
+static void
+test_destroy (void)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *dir = g_build_filename (env.state_dir, "cells", "one", NULL);
+  g_autofree char *image_init = g_build_filename (env.state_dir, "images", "busybox", "bin", "busybox", NULL);
+
+  g_assert_cmpint (run (NULL, &err, "cellsctl destroy one"), ==, 1);
+  g_assert_nonnull (strstr (err, "stop it before destroying it"));
+  assert_ok ("cellsctl stop one");
+  assert_ok ("cellsctl destroy one");
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (image_init, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run (NULL, NULL, "cellsctl show one"), ==, 1);
+  g_assert_cmpint (run (&out, NULL, "cellsctl --json list"), ==, 0);
+  g_assert_null (strstr (out, "\"one\""));
+  g_assert_nonnull (strstr (out, "\"Name\": \"two\""));
+}
+
+static void
+test_polkit (void)
+{
+  g_autofree char *err = NULL;
+  const char *argv[] = { "/usr/bin/python3", "-m", "dbusmock", "--system", "--template", "polkitd", NULL };
+  g_autofree char *nobody = g_strdup_printf ("setpriv --reuid=65534 --regid=65534 --clear-groups %s",
+                                             env.cellsctl);
+
+  if (run (NULL, NULL, "/usr/bin/python3 -c 'import dbusmock'") != 0) {
+    g_test_skip ("python3-dbusmock is not installed");
+    return;
+  }
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &env.polkit_pid, NULL));
+  for (int i = 0; i < 250 && run (NULL, NULL, "busctl status org.freedesktop.PolicyKit1") != 0; i++)
+    g_usleep (20000);
+
+  assert_ok ("cellsctl start two");
+  g_assert_cmpint (run (NULL, &err, "%s switch two", nobody), ==, 1);
+  g_assert_nonnull (strstr (err, "not allowed"));
+  assert_foreground ("");
+
+  assert_ok ("busctl call org.freedesktop.PolicyKit1 /org/freedesktop/PolicyKit1/Authority "
+             "org.freedesktop.DBus.Mock SetAllowed as 1 org.cells.Cells1.switch");
+  assert_ok ("%s switch two", nobody);
+  assert_foreground ("two");
+  /* Switching is not managing. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "%s stop two", nobody), ==, 1);
+  g_assert_nonnull (strstr (err, "not allowed"));
+}
+
+static const char *
+missing_requirement (void)
+{
+  static const char *tools[] = { "dbus-daemon", "busctl", "tar", "nsenter", "unshare", "setpriv", "pgrep", "timeout" };
+  g_autofree char *subuid = NULL;
+
+  if (geteuid () != 0)
+    return "it runs containers and needs root";
+  for (guint i = 0; i < G_N_ELEMENTS (tools); i++) {
+    g_autofree char *path = g_find_program_in_path (tools[i]);
+
+    if (path == NULL)
+      return tools[i];
+  }
+  if (!g_file_test ("/bin/busybox", G_FILE_TEST_IS_EXECUTABLE))
+    return "/bin/busybox (package busybox-static)";
+  if (!g_file_get_contents ("/etc/subuid", &subuid, NULL, NULL) || !strstr (subuid, "root:"))
+    return "subordinate ids for root in /etc/subuid and /etc/subgid (run tests/setup-host.sh)";
+  return NULL;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *missing = missing_requirement ();
+  int status = 0;
+  pid_t child;
+
+  if (missing != NULL) {
+    g_printerr ("SKIP: integration tests need %s\n", missing);
+    return 77;
+  }
+  env.dir = g_dir_make_tmp ("cells-test-XXXXXX", NULL);
+  g_assert_nonnull (env.dir);
+  /* Cells reach their layers through here with their own uids. */
+  g_chmod (env.dir, 0711);
+  env.state_dir = g_build_filename (env.dir, "state", NULL);
+  env.cellsctl = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "daemon", "cellsctl", NULL);
+
+  /* The tests run in a child, so that cells, cellsd and the bus are
+   * cleaned up here even when an assertion aborts them. */
+  child = fork ();
+  if (child == 0) {
+    g_test_init (&argc, &argv, NULL);
+    setup_environment ();
+    g_test_add_func ("/integration/image-import", test_image_import);
+    g_test_add_func ("/integration/bad-input", test_bad_input);
+    g_test_add_func ("/integration/start", test_start);
+    g_test_add_func ("/integration/isolation", test_isolation);
+    g_test_add_func ("/integration/signals-and-persistence", test_signals_and_persistence);
+    g_test_add_func ("/integration/foreground", test_foreground);
+    g_test_add_func ("/integration/caller-in-cell", test_caller_in_cell);
+    g_test_add_func ("/integration/init-exits", test_init_exits);
+    g_test_add_func ("/integration/crash-and-adopt", test_crash_and_adopt);
+    g_test_add_func ("/integration/stop-timeout", test_stop_timeout);
+    g_test_add_func ("/integration/destroy", test_destroy);
+    g_test_add_func ("/integration/polkit", test_polkit);
+    _exit (g_test_run ());
+  }
+  waitpid (child, &status, 0);
+  teardown_environment ();
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return WEXITSTATUS (status);
+}
