@@ -1,0 +1,42 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Makes a fresh Debian 12 machine ready to build cells and run its tests
+# and demo: installs the packages with apt and gives root the subordinate
+# uid and gid ranges that cells are mapped into. Run as root; safe to run
+# again.
+set -eu
+
+if [ "$(id -u)" != 0 ]; then
+	echo "setup-host: run this as root (it installs packages and edits /etc/subuid)" >&2
+	exit 1
+fi
+
+packages="
+	meson ninja-build gcc pkg-config gettext
+	libglib2.0-dev libglib2.0-bin lxc lxc-dev libpolkit-gobject-1-dev
+	dbus-daemon dbus-bin busybox-static tar gzip procps util-linux
+	libxml2-utils systemd python3 python3-dbusmock
+"
+
+missing=
+for p in $packages; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "setup-host: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing
+fi
+
+# Each cell maps root inside to its own block of 65536 host ids from here.
+for f in /etc/subuid /etc/subgid; do
+	touch "$f"
+	if ! grep -q '^root:' "$f"; then
+		echo 'root:1000000:1000000000' >>"$f"
+		echo "setup-host: gave root the ids 1000000-1000999999 in $f"
+	fi
+done
