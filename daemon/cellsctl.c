@@ -78,7 +78,7 @@ get_manager (GError **error)
 }
 
 static CellsDBusCell *
-get_cell (const char *name, GError **error)
+get_cell_full (const char *name, GDBusProxyFlags flags, GError **error)
 {
   g_autoptr(CellsDBusManager) manager = get_manager (error);
   g_autofree char *path = NULL;
@@ -86,11 +86,16 @@ get_cell (const char *name, GError **error)
 
   if (manager == NULL || !cells_dbus_manager_call_get_cell_sync (manager, name, &path, NULL, error))
     return NULL;
-  cell = cells_dbus_cell_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_NONE,
-                                                 BUS_NAME, path, NULL, error);
+  cell = cells_dbus_cell_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, flags, BUS_NAME, path, NULL, error);
   if (cell != NULL)
     g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (cell), LONG_CALL_MS);
   return cell;
+}
+
+static CellsDBusCell *
+get_cell (const char *name, GError **error)
+{
+  return get_cell_full (name, G_DBUS_PROXY_FLAGS_NONE, error);
 }
 
 /* JSON output of GVariants of the few types the API uses. */
@@ -406,7 +411,9 @@ cmd_cell_call (int argc, char **argv, CellCall call)
 
   if (argc != 2)
     return usage ();
-  cell = get_cell (argv[1], &error);
+  /* Only a call: no properties to load, no signals to follow. */
+  cell = get_cell_full (argv[1], G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
+                        G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS, &error);
   if (cell == NULL || !call (cell, NULL, &error))
     return fail (error);
   return 0;
