@@ -172,3 +172,49 @@ cells_auth_check_finish (GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+typedef struct {
+  GObject               *object;
+  GDBusMethodInvocation *invocation;
+  CellsAuthorizedFunc    func;
+} AuthorizedCall;
+
+static void
+on_run_auth_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AuthorizedCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cells_auth_check_finish (result, &error))
+    g_dbus_method_invocation_return_gerror (call->invocation, error);
+  else
+    call->func (call->object, call->invocation);
+  g_object_unref (call->object);
+  g_object_unref (call->invocation);
+  g_free (call);
+}
+
+/**
+ * cells_auth_run:
+ * @object: the exported object the call is for
+ * @invocation: the call
+ * @action: the polkit action it needs
+ * @func: what to do once it is authorized
+ *
+ * Authorizes @invocation and then runs @func, or answers the refusal.
+ * For use as the whole of a D-Bus method handler.
+ *
+ * Returns: %G_DBUS_METHOD_INVOCATION_HANDLED
+ */
+gboolean
+cells_auth_run (gpointer object, GDBusMethodInvocation *invocation, const char *action,
+                CellsAuthorizedFunc func)
+{
+  AuthorizedCall *call = g_new0 (AuthorizedCall, 1);
+
+  call->object = g_object_ref (object);
+  call->invocation = g_object_ref (invocation);
+  call->func = func;
+  cells_auth_check_async (invocation, action, on_run_auth_ready, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}

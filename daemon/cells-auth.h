@@ -16,4 +16,13 @@ gboolean cells_auth_check_finish    (GAsyncResult           *result,
                                      GError                **error);
 gboolean cells_auth_pid_in_cell     (guint32                 pid);
 
+/* Called with the object and the invocation once the caller is authorized. */
+typedef void (*CellsAuthorizedFunc) (gpointer               object,
+                                     GDBusMethodInvocation *invocation);
+
+gboolean cells_auth_run             (gpointer                object,
+                                     GDBusMethodInvocation  *invocation,
+                                     const char             *action,
+                                     CellsAuthorizedFunc     func);
+
 G_END_DECLS

@@ -52,13 +52,6 @@ static guint signals[N_SIGNALS];
 
 typedef void (*CellsCallFunc) (CellsCell *self, GDBusMethodInvocation *invocation);
 
-/* A D-Bus call waiting for its authorization. */
-typedef struct {
-  CellsCell             *self;
-  GDBusMethodInvocation *invocation;
-  CellsCallFunc          func;
-} CellsCall;
-
 /* What a worker thread needs; copied so that the thread touches no GObject. */
 typedef struct {
   char      *lxcpath;
@@ -292,31 +285,10 @@ cells_cell_start_finish (CellsCell *self, GAsyncResult *result, GError **error)
 
 /* D-Bus calls: each is authorized first, then run. */
 
-static void
-on_call_auth_ready (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CellsCall *call = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!cells_auth_check_finish (result, &error))
-    g_dbus_method_invocation_return_gerror (call->invocation, error);
-  else
-    call->func (call->self, call->invocation);
-  g_object_unref (call->self);
-  g_object_unref (call->invocation);
-  g_free (call);
-}
-
 static gboolean
 begin_call (CellsCell *self, GDBusMethodInvocation *invocation, CellsCallFunc func)
 {
-  CellsCall *call = g_new0 (CellsCall, 1);
-
-  call->self = g_object_ref (self);
-  call->invocation = g_object_ref (invocation);
-  call->func = func;
-  cells_auth_check_async (invocation, CELLS_ACTION_MANAGE, on_call_auth_ready, call);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
+  return cells_auth_run (self, invocation, CELLS_ACTION_MANAGE, (CellsAuthorizedFunc) func);
 }
 
 static gboolean

@@ -128,7 +128,8 @@ on_tar_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!g_subprocess_wait_check_finish (d->tar, result, &error)) {
     g_autofree char *why = NULL;
 
-    g_file_get_contents (d->log_path, &why, NULL, NULL);
+    if (g_file_get_contents (d->log_path, &why, NULL, NULL) && strchr (why, '\n'))
+      *strchr (why, '\n') = '\0';
     g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_FAILED,
                              "The archive could not be unpacked, so no image was created: %s",
                              why && *why ? g_strstrip (why) : error->message);

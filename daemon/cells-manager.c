@@ -54,38 +54,11 @@ G_DEFINE_TYPE_WITH_CODE (CellsManager, cells_manager, CELLS_DBUS_TYPE_MANAGER_SK
 
 typedef void (*CellsManagerFunc) (CellsManager *self, GDBusMethodInvocation *invocation);
 
-typedef struct {
-  CellsManager          *self;
-  GDBusMethodInvocation *invocation;
-  CellsManagerFunc       func;
-} CellsManagerCall;
-
-static void
-on_call_auth_ready (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CellsManagerCall *call = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!cells_auth_check_finish (result, &error))
-    g_dbus_method_invocation_return_gerror (call->invocation, error);
-  else
-    call->func (call->self, call->invocation);
-  g_object_unref (call->self);
-  g_object_unref (call->invocation);
-  g_free (call);
-}
-
 static gboolean
 begin_call (CellsManager *self, GDBusMethodInvocation *invocation, const char *action,
             CellsManagerFunc func)
 {
-  CellsManagerCall *call = g_new0 (CellsManagerCall, 1);
-
-  call->self = g_object_ref (self);
-  call->invocation = g_object_ref (invocation);
-  call->func = func;
-  cells_auth_check_async (invocation, action, on_call_auth_ready, call);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
+  return cells_auth_run (self, invocation, action, (CellsAuthorizedFunc) func);
 }
 
 static CellsCell *

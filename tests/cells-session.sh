@@ -6,7 +6,8 @@
 #
 #   cells-session.sh image DIR          make DIR/busybox.tar.gz (busybox-static)
 #   cells-session.sh bus DIR            start dbus-daemon on DIR/bus
-#   cells-session.sh cellsd DIR BUILD   start BUILD/daemon/cellsd on it, state in DIR/state
+#   cells-session.sh cellsd DIR BUILD [ARG…]
+#                                       start BUILD/daemon/cellsd on it, state in DIR/state
 #   cells-session.sh stop DIR           stop every cell, cellsd and the bus; remove DIR
 #
 # Export DBUS_SYSTEM_BUS_ADDRESS=unix:path=DIR/bus to talk to that cellsd.
@@ -85,9 +86,10 @@ cellsd_answers() {
 start_cellsd() {
 	dir=$1
 	build=$2
+	shift 2
 	# cellsd runs in a session of its own; cells outlive it.
 	DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus" setsid "$build/daemon/cellsd" \
-		--state-dir "$dir/state" --verbose >>"$dir/cellsd.log" 2>&1 &
+		--state-dir "$dir/state" --verbose "$@" >>"$dir/cellsd.log" 2>&1 &
 	echo $! >"$dir/cellsd.pid"
 	wait_until cellsd_answers "$dir" || die "cellsd did not come up; see $dir/cellsd.log"
 }
@@ -121,7 +123,10 @@ stop_all() {
 case "${1:-}" in
 image) make_image "$2" ;;
 bus) start_bus "$2" ;;
-cellsd) start_cellsd "$2" "$3" ;;
+cellsd)
+	shift
+	start_cellsd "$@"
+	;;
 stop) stop_all "$2" ;;
 *) die "usage: cells-session.sh image|bus|cellsd|stop DIR [BUILD]" ;;
 esac

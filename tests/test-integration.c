@@ -130,9 +130,9 @@ session_script (void)
 }
 
 static void
-start_cellsd (void)
+start_cellsd (const char *args)
 {
-  assert_ok ("%s cellsd %s %s", session_script (), env.dir, g_getenv ("CELLS_BUILD_DIR"));
+  assert_ok ("%s cellsd %s %s %s", session_script (), env.dir, g_getenv ("CELLS_BUILD_DIR"), args);
 }
 
 static gboolean
@@ -148,17 +148,23 @@ process_gone (gpointer data)
   return end != NULL && end[2] == 'Z';
 }
 
-static void
-kill_cellsd (void)
+static int
+cellsd_pid (void)
 {
   g_autofree char *pid_path = g_build_filename (env.dir, "cellsd.pid", NULL);
   g_autofree char *pid_text = NULL;
-  int pid;
 
   g_assert_true (g_file_get_contents (pid_path, &pid_text, NULL, NULL));
-  pid = atoi (pid_text);
-  g_assert_cmpint (pid, >, 1);
-  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (atoi (pid_text), >, 1);
+  return atoi (pid_text);
+}
+
+static void
+kill_cellsd (int sig)
+{
+  int pid = cellsd_pid ();
+
+  g_assert_cmpint (kill (pid, sig), ==, 0);
   g_assert_true (wait_for (process_gone, GINT_TO_POINTER (pid)));
 }
 
@@ -170,7 +176,7 @@ setup_environment (void)
   g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
   assert_ok ("%s image %s", session_script (), env.dir);
   assert_ok ("%s bus %s", session_script (), env.dir);
-  start_cellsd ();
+  start_cellsd ("");
 }
 
 /* Runs in the parent process after the tests, whatever became of them. */
@@ -506,8 +512,15 @@ test_crash_and_adopt (void)
   g_autofree char *state = NULL;
   guint leader = cell_leader ("one");
 
-  kill_cellsd ();
-  start_cellsd ();
+  /* SIGTERM ends cellsd, not the cells. */
+  kill_cellsd (SIGTERM);
+  g_assert_cmpint (kill (leader, 0), ==, 0);
+  start_cellsd ("");
+  g_assert_cmpuint (cell_leader ("one"), ==, leader);
+
+  /* Nor does a crash. */
+  kill_cellsd (SIGKILL);
+  start_cellsd ("");
   state = cell_property ("one", "State");
   g_assert_cmpstr (state, ==, "s \"running\"");
   g_assert_cmpuint (cell_leader ("one"), ==, leader);
@@ -517,6 +530,23 @@ test_crash_and_adopt (void)
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run (&out, NULL, "pgrep -c -f '%s/cells one$'", env.state_dir), ==, 0);
   g_assert_cmpstr (out, ==, "1\n");
+}
+
+static void
+test_replace (void)
+{
+  int old = cellsd_pid ();
+  guint leader = cell_leader ("one");
+
+  /* A second cellsd without --replace leaves the first alone. */
+  g_assert_cmpint (run (NULL, NULL, "timeout 10 %s/daemon/cellsd --state-dir %s",
+                        g_getenv ("CELLS_BUILD_DIR"), env.state_dir), ==, 1);
+  g_assert_cmpint (kill (old, 0), ==, 0);
+
+  start_cellsd ("--replace");
+  g_assert_true (wait_for (process_gone, GINT_TO_POINTER (old)));
+  g_assert_cmpint (cellsd_pid (), !=, old);
+  g_assert_cmpuint (cell_leader ("one"), ==, leader);
 }
 
 static void
@@ -651,6 +681,7 @@ main (int argc, char **argv)
     g_test_add_func ("/integration/caller-in-cell", test_caller_in_cell);
     g_test_add_func ("/integration/init-exits", test_init_exits);
     g_test_add_func ("/integration/crash-and-adopt", test_crash_and_adopt);
+    g_test_add_func ("/integration/replace", test_replace);
     g_test_add_func ("/integration/stop-timeout", test_stop_timeout);
     g_test_add_func ("/integration/destroy", test_destroy);
     g_test_add_func ("/integration/polkit", test_polkit);
