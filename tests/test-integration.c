@@ -356,6 +356,15 @@ test_isolation (void)
   g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- cat /proc/self/uid_map"), ==, 0);
   g_assert_cmpuint (g_ascii_strtoull (strchr (g_strstrip (out), ' '), NULL, 10), >=, 65536);
 
+  /* /dev holds the harmless nodes only. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- ls -A /dev"), ==, 0);
+  g_assert_cmpstr (out, ==, ".lxc-boot-id\nconsole\nfd\nfull\nnull\nptmx\npts\nrandom\nstderr\n"
+                            "stdin\nstdout\ntty\nurandom\nzero\n");
+  /* No CAP_MKNOD (bit 27) even in the cell's bounding set. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- grep CapBnd /proc/1/status"), ==, 0);
+  g_assert_cmpuint (g_ascii_strtoull (strchr (out, ':') + 1, NULL, 16) & (1ull << 27), ==, 0);
   g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- mknod /tmp/sda b 8 0"), !=, 0);
   g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -e /tmp/sda"), ==, 1);
   g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -e /run/dbus/system_bus_socket"), ==, 1);
