@@ -541,6 +541,64 @@ test_crash_and_adopt (void)
   g_assert_cmpstr (out, ==, "1\n");
 }
 
+/* A cgroup file of a cell's init, on a cgroup v1 or v2 host. */
+static char *
+cgroup_read (guint leader, const char *controller, const char *v1_file, const char *v2_file)
+{
+  g_autofree char *proc = g_strdup_printf ("/proc/%u/cgroup", leader);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean v2 = g_file_test ("/sys/fs/cgroup/cgroup.controllers", G_FILE_TEST_EXISTS);
+  g_autofree char *v1_tag = g_strdup_printf (":%s:", controller);
+
+  g_assert_true (g_file_get_contents (proc, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++) {
+    const char *path = strrchr (lines[i], ':');
+    g_autofree char *file = NULL;
+    char *value = NULL;
+
+    if (path == NULL || !(v2 ? g_str_has_prefix (lines[i], "0::") : strstr (lines[i], v1_tag) != NULL))
+      continue;
+    file = v2 ? g_strdup_printf ("/sys/fs/cgroup%s/%s", path + 1, v2_file)
+              : g_strdup_printf ("/sys/fs/cgroup/%s%s/%s", controller, path + 1, v1_file);
+    g_assert_true (g_file_get_contents (file, &value, NULL, NULL));
+    return g_strstrip (value);
+  }
+  g_error ("No %s cgroup for pid %u", controller, leader);
+}
+
+static void
+test_limits (void)
+{
+  g_autofree char *memory = NULL, *pids = NULL, *frozen = NULL, *thawed = NULL, *prop = NULL;
+  gboolean v2 = g_file_test ("/sys/fs/cgroup/cgroup.controllers", G_FILE_TEST_EXISTS);
+  guint leader;
+
+  create_cell ("small");
+  assert_ok ("cellsctl set small memory-max=67108864 pids-max=50");
+  assert_ok ("cellsctl start small");
+  leader = cell_leader ("small");
+  memory = cgroup_read (leader, "memory", "memory.limit_in_bytes", "memory.max");
+  pids = cgroup_read (leader, "pids", "pids.max", "pids.max");
+  g_assert_cmpstr (memory, ==, "67108864");
+  g_assert_cmpstr (pids, ==, "50");
+  /* The cell feels its task limit. */
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec small -- sh -c "
+                                    "'for i in $(seq 60); do sleep 1 & done 2>/dev/null; wait'"), !=, 0);
+
+  assert_ok ("cellsctl freeze small");
+  prop = cell_property ("small", "Frozen");
+  g_assert_cmpstr (prop, ==, "b true");
+  frozen = cgroup_read (leader, "freezer", "freezer.state", "cgroup.freeze");
+  g_assert_cmpstr (frozen, ==, v2 ? "1" : "FROZEN");
+  assert_ok ("cellsctl thaw small");
+  thawed = cgroup_read (leader, "freezer", "freezer.state", "cgroup.freeze");
+  g_assert_cmpstr (thawed, ==, v2 ? "0" : "THAWED");
+  assert_ok ("cellsctl stop small");
+  assert_ok ("cellsctl destroy small");
+}
+
 static void
 test_replace (void)
 {
@@ -690,6 +748,7 @@ main (int argc, char **argv)
     g_test_add_func ("/integration/caller-in-cell", test_caller_in_cell);
     g_test_add_func ("/integration/init-exits", test_init_exits);
     g_test_add_func ("/integration/crash-and-adopt", test_crash_and_adopt);
+    g_test_add_func ("/integration/limits", test_limits);
     g_test_add_func ("/integration/replace", test_replace);
     g_test_add_func ("/integration/stop-timeout", test_stop_timeout);
     g_test_add_func ("/integration/destroy", test_destroy);
