@@ -70,6 +70,12 @@ on_polkit_check_ready (GObject *source, GAsyncResult *result, gpointer user_data
                              error->message);
     return;
   }
+  if (polkit_authorization_result_get_is_challenge (answer)) {
+    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
+                             "Authentication is needed to do this (polkit action %s); run it as root "
+                             "or with a polkit authentication agent.", d->action);
+    return;
+  }
   if (!polkit_authorization_result_get_is_authorized (answer)) {
     g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
                              "You are not allowed to do this (polkit action %s).", d->action);
@@ -186,7 +192,7 @@ on_run_auth_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   if (!cells_auth_check_finish (result, &error))
-    g_dbus_method_invocation_return_gerror (call->invocation, error);
+    cells_error_return (call->invocation, error);
   else
     call->func (call->object, call->invocation);
   g_object_unref (call->object);

@@ -35,6 +35,7 @@ struct _CellsCell {
   CellsHost             host;
   CellsState            state;
   gboolean              destroying;
+  gboolean              freezing;
   int                   pidfd;
   guint                 pidfd_watch;
 };
@@ -180,6 +181,7 @@ sync_properties (CellsCell *self)
   cells_dbus_cell_set_pids_max (iface, def->pids_max);
   cells_dbus_cell_set_cpu_weight (iface, def->cpu_weight);
   cells_dbus_cell_set_uid_base (iface, def->uid_base);
+  cells_dbus_cell_set_stop_signal (iface, def->stop_signal);
 }
 
 /* Start */
@@ -301,9 +303,15 @@ check_op (CellsCell *self, GDBusMethodInvocation *invocation, CellsOp op, CellsV
                                            "Cell “%s” is being destroyed.", self->def->name);
     return FALSE;
   }
+  if (self->freezing && op != CELLS_OP_START) {
+    g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_BUSY,
+                                           "Cell “%s” is being frozen or thawed; try again in a moment.",
+                                           self->def->name);
+    return FALSE;
+  }
   *verdict = cells_state_check (self->state, op, self->def->name, &error);
   if (*verdict == CELLS_VERDICT_REFUSE) {
-    g_dbus_method_invocation_return_gerror (invocation, error);
+    cells_error_return (invocation, error);
     return FALSE;
   }
   return TRUE;
@@ -316,7 +324,7 @@ on_start_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   if (!cells_cell_start_finish (CELLS_CELL (source), result, &error))
-    g_dbus_method_invocation_return_gerror (invocation, error);
+    cells_error_return (invocation, error);
   else
     cells_dbus_cell_complete_start (CELLS_DBUS_CELL (source), invocation);
 }
@@ -355,9 +363,9 @@ on_stop_thread_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error)) {
-    /* Still running: keep watching it. */
-    set_state (self, CELLS_STATE_RUNNING);
-    g_dbus_method_invocation_return_gerror (invocation, error);
+    /* Still running, or gone meanwhile: watch it again to know which. */
+    set_running (self, cells_dbus_cell_get_leader (CELLS_DBUS_CELL (self)));
+    cells_error_return (invocation, error);
     return;
   }
   g_message ("Cell “%s” stopped", self->def->name);
@@ -410,11 +418,13 @@ on_freeze_thread_done (GObject *source, GAsyncResult *result, gpointer user_data
   CellsJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
+  self->freezing = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error)) {
-    g_dbus_method_invocation_return_gerror (invocation, error);
+    cells_error_return (invocation, error);
     return;
   }
-  cells_dbus_cell_set_frozen (CELLS_DBUS_CELL (self), job->freeze);
+  if (self->state == CELLS_STATE_RUNNING)
+    cells_dbus_cell_set_frozen (CELLS_DBUS_CELL (self), job->freeze);
   g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
@@ -432,6 +442,7 @@ run_freeze (CellsCell *self, GDBusMethodInvocation *invocation, gboolean freeze)
                                            "This system has no cgroup freezer; cells cannot be frozen.");
     return;
   }
+  self->freezing = TRUE;
   job = cells_job_new (self);
   job->freeze = freeze;
   thread = cells_job_task (self, job, on_freeze_thread_done, g_object_ref (invocation));
@@ -469,7 +480,8 @@ destroy_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
 {
   CellsJob *job = task_data;
   g_autofree char *lower = g_build_filename (job->dir, "lower", NULL);
-  g_autofree char *doomed = g_strdup_printf ("%s/.destroy-%s", job->lxcpath, job->name);
+  g_autofree char *doomed = g_strdup_printf ("%s/.destroy-%s-%08x", job->lxcpath, job->name,
+                                             g_random_int ());
   g_autoptr(GError) error = NULL;
 
   cells_lxc_unmount_lower (lower);
@@ -493,7 +505,7 @@ on_destroy_thread_done (GObject *source, GAsyncResult *result, gpointer user_dat
 
   if (!g_task_propagate_boolean (G_TASK (result), &error)) {
     self->destroying = FALSE;
-    g_dbus_method_invocation_return_gerror (invocation, error);
+    cells_error_return (invocation, error);
     return;
   }
   g_message ("Cell “%s” destroyed", self->def->name);
@@ -538,7 +550,7 @@ do_configure (CellsCell *self, GDBusMethodInvocation *invocation)
   }
   if (!cells_definition_apply (next, options, FALSE, &error) ||
       !cells_definition_save (next, path, &error)) {
-    g_dbus_method_invocation_return_gerror (invocation, error);
+    cells_error_return (invocation, error);
     return;
   }
   cells_definition_free (self->def);

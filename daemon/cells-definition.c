@@ -21,6 +21,13 @@
 
 static const char *const default_init[] = { "/sbin/init", NULL };
 
+/* What the inits of the cells' systems take as "power off": SIGTERM for a
+ * plain program, SIGUSR2 for busybox init (postmarketOS, Alpine), SIGPWR
+ * for sysvinit, SIGRTMIN+3 for systemd. */
+static const char *const stop_signals[] = {
+  "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGPWR", "SIGRTMIN+3", NULL
+};
+
 CellsDefinition *
 cells_definition_new (const char *name)
 {
@@ -32,6 +39,7 @@ cells_definition_new (const char *name)
   def->image = g_strdup ("");
   def->init = g_strdupv ((char **) default_init);
   def->cpu_weight = CELLS_CPU_WEIGHT_DEFAULT;
+  def->stop_signal = g_strdup ("SIGTERM");
   return def;
 }
 
@@ -45,6 +53,7 @@ cells_definition_copy (const CellsDefinition *def)
   copy->color = g_strdup (def->color);
   copy->image = g_strdup (def->image);
   copy->init = g_strdupv (def->init);
+  copy->stop_signal = g_strdup (def->stop_signal);
   return copy;
 }
 
@@ -58,6 +67,7 @@ cells_definition_free (CellsDefinition *def)
   g_free (def->color);
   g_free (def->image);
   g_strfreev (def->init);
+  g_free (def->stop_signal);
   g_free (def);
 }
 
@@ -183,6 +193,16 @@ apply_one (CellsDefinition *def, const char *key, GVariant *value,
     def->cpu_weight = g_variant_get_uint32 (value);
     if (def->cpu_weight < 1 || def->cpu_weight > 10000)
       return invalid (error, "The CPU weight must be from 1 to 10000.");
+  } else if (g_str_equal (key, "stop-signal")) {
+    if (!check_type (key, value, G_VARIANT_TYPE_STRING, error))
+      return FALSE;
+    if (!g_strv_contains (stop_signals, g_variant_get_string (value, NULL))) {
+      g_autofree char *list = g_strjoinv (", ", (char **) stop_signals);
+
+      return invalid (error, "The stop signal must be one of %s.", list);
+    }
+    g_free (def->stop_signal);
+    def->stop_signal = g_variant_dup_string (value, NULL);
   } else {
     return invalid (error, "Unknown option “%s”.", key);
   }
@@ -224,6 +244,7 @@ cells_definition_apply (CellsDefinition *def, GVariant *options,
   g_free (def->color);
   g_free (def->image);
   g_strfreev (def->init);
+  g_free (def->stop_signal);
   g_free (next->name);
   next->name = def->name;
   *def = *next;
@@ -247,6 +268,7 @@ cells_definition_to_data (const CellsDefinition *def)
   g_key_file_set_uint64 (kf, GROUP, "MemoryMax", def->memory_max);
   g_key_file_set_uint64 (kf, GROUP, "PidsMax", def->pids_max);
   g_key_file_set_uint64 (kf, GROUP, "CpuWeight", def->cpu_weight);
+  g_key_file_set_string (kf, GROUP, "StopSignal", def->stop_signal);
   g_key_file_set_uint64 (kf, GROUP, "UidBase", def->uid_base);
   g_key_file_set_uint64 (kf, GROUP, "GidBase", def->gid_base);
   return g_key_file_to_data (kf, NULL, NULL);
@@ -301,6 +323,17 @@ cells_definition_from_data (const char *name, const char *data, GError **error)
   if (g_key_file_has_key (kf, GROUP, "Color", NULL)) {
     g_free (def->color);
     def->color = g_key_file_get_string (kf, GROUP, "Color", NULL);
+  }
+  if (g_key_file_has_key (kf, GROUP, "StopSignal", NULL)) {
+    g_autofree char *sig = g_key_file_get_string (kf, GROUP, "StopSignal", NULL);
+
+    if (sig == NULL || !g_strv_contains (stop_signals, sig)) {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "StopSignal is not a signal cellsd knows");
+      return NULL;
+    }
+    g_free (def->stop_signal);
+    def->stop_signal = g_steal_pointer (&sig);
   }
   def->autostart = g_key_file_get_boolean (kf, GROUP, "Autostart", NULL);
   def->created_at = g_key_file_get_uint64 (kf, GROUP, "CreatedAt", NULL);

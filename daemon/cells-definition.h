@@ -24,6 +24,7 @@ typedef struct {
   guint64   memory_max;
   guint64   pids_max;
   guint     cpu_weight;
+  char     *stop_signal;
   guint     uid_base;
   guint     gid_base;
 } CellsDefinition;

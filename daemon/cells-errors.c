@@ -25,3 +25,25 @@ cells_error_quark (void)
                                       G_N_ELEMENTS (cells_error_entries));
   return (GQuark) quark;
 }
+
+/**
+ * cells_error_return:
+ * @invocation: the call to answer
+ * @error: why it failed
+ *
+ * Answers @invocation with @error as an `org.cells.Cells1.Error.*`: errors
+ * of other domains (files, processes) become Failed with their message,
+ * so that clients never see an unregistered GLib error name.
+ */
+void
+cells_error_return (GDBusMethodInvocation *invocation, const GError *error)
+{
+  g_return_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation));
+  g_return_if_fail (error != NULL);
+
+  if (error->domain == CELLS_ERROR)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_FAILED,
+                                           "%s", error->message);
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -23,5 +23,8 @@ typedef enum {
 
 #define CELLS_ERROR (cells_error_quark ())
 GQuark cells_error_quark (void);
+
+void   cells_error_return (GDBusMethodInvocation *invocation,
+                           const GError          *error);
 
 G_END_DECLS

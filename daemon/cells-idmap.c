@@ -51,6 +51,9 @@ cells_idmap_parse (const char *contents, const char *user, guint32 uid)
       continue;
     if (!parse_u32 (f[1], &r.start) || !parse_u32 (f[2], &r.count) || r.count == 0)
       continue;
+    /* Never hand a cell the host's own root. */
+    if (r.start == 0)
+      continue;
     if ((guint64) r.start + r.count > (guint64) G_MAXUINT32 + 1)
       continue;
     g_array_append_val (ranges, r);

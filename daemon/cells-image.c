@@ -45,6 +45,11 @@ typedef struct {
 static void
 import_data_free (ImportData *d)
 {
+  /* A failed import may leave tar running: end it before removing its work. */
+  if (d->tar != NULL && g_subprocess_get_identifier (d->tar) != NULL) {
+    g_subprocess_force_exit (d->tar);
+    g_subprocess_wait (d->tar, NULL, NULL);
+  }
   if (d->tmp_dir != NULL)
     cells_remove_tree (d->tmp_dir, NULL);
   g_free (d->images_dir);

@@ -158,7 +158,7 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   g_string_append (s, "lxc.tty.max = 0\n");
   g_string_append_printf (s, "lxc.cap.drop = %s\n", dropped_caps);
   g_string_append_printf (s, "lxc.apparmor.profile = %s\n", host->apparmor ? "generated" : "unconfined");
-  g_string_append (s, "lxc.signal.halt = SIGTERM\n");
+  g_string_append_printf (s, "lxc.signal.halt = %s\n", def->stop_signal);
   g_string_append_printf (s, "lxc.console.logfile = %s/console.log\n", cell_dir);
   g_string_append_printf (s, "lxc.log.file = %s/lxc.log\n", cell_dir);
   g_string_append_printf (s, "lxc.log.level = %s\n", host->verbose ? "INFO" : "WARN");
@@ -176,8 +176,14 @@ open_userns (guint32 uid_base, guint32 gid_base, GError **error)
   pid_t pid;
   char c;
 
-  if (pipe2 (ready, O_CLOEXEC) < 0 || pipe2 (hold, O_CLOEXEC) < 0) {
+  if (pipe2 (ready, O_CLOEXEC) < 0) {
     g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "pipe: %s", g_strerror (errno));
+    return -1;
+  }
+  if (pipe2 (hold, O_CLOEXEC) < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "pipe: %s", g_strerror (errno));
+    close (ready[0]);
+    close (ready[1]);
     return -1;
   }
 
@@ -221,6 +227,10 @@ open_userns (guint32 uid_base, guint32 gid_base, GError **error)
     g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", ns_path, g_strerror (errno));
 
 out:
+  /* A byte, not end-of-file, lets the child go: a child forked meanwhile by
+   * another thread holds a copy of hold[1] until it ends. */
+  if (pid > 0 && write (hold[1], "x", 1) != 1)
+    kill (pid, SIGKILL);
   close (hold[1]);
   close (ready[0]);
   if (pid > 0)
@@ -371,6 +381,9 @@ cells_lxc_stop (const char *lxcpath, const char *name, int timeout_s, GError **e
 
   if (c == NULL)
     return FALSE;
+  /* A frozen init cannot answer SIGTERM. */
+  if (c->is_running (c) && g_strcmp0 (c->state (c), "FROZEN") == 0)
+    c->unfreeze (c);
   if (c->is_running (c) && !c->shutdown (c, timeout_s)) {
     g_message ("Cell “%s” did not end within %d s of SIGTERM; killing it", name, timeout_s);
     if (!c->stop (c) && c->is_running (c)) {

@@ -133,16 +133,22 @@ add_cell (CellsManager *self, CellsCell *cell)
 /* CreateCell */
 
 static gboolean
-make_cell_dir (const char *dir, const CellsDefinition *def, GError **error)
+make_cell_dir (const char *dir, const CellsDefinition *def, gboolean *created, GError **error)
 {
   static const char *const subdirs[] = { "upper", "work", "lower" };
   g_autofree char *conf = g_build_filename (dir, "cell.conf", NULL);
 
-  if (g_mkdir (dir, 0700) < 0 || chown (dir, def->uid_base, def->gid_base) < 0) {
-    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not create %s: %s",
-                 dir, g_strerror (errno));
+  if (g_mkdir (dir, 0711) < 0) {
+    if (errno == EEXIST)
+      g_set_error (error, CELLS_ERROR, CELLS_ERROR_EXISTS,
+                   "%s exists already, left by a cell whose definition could not be read; "
+                   "move it away to use the name “%s”.", dir, def->name);
+    else
+      g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not create %s: %s",
+                   dir, g_strerror (errno));
     return FALSE;
   }
+  *created = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++) {
     g_autofree char *sub = g_build_filename (dir, subdirs[i], NULL);
 
@@ -179,6 +185,7 @@ create_cell (CellsManager *self, const char *name, GVariant *options, GError **e
 {
   g_autoptr(CellsDefinition) def = NULL;
   g_autofree char *dir = NULL;
+  gboolean created = FALSE;
 
   if (!cells_name_validate (name, "cell", error))
     return NULL;
@@ -200,8 +207,9 @@ create_cell (CellsManager *self, const char *name, GVariant *options, GError **e
   def->created_at = g_get_real_time () / G_USEC_PER_SEC;
 
   dir = g_build_filename (self->cells_dir, name, NULL);
-  if (!make_cell_dir (dir, def, error)) {
-    cells_remove_tree (dir, NULL);
+  if (!make_cell_dir (dir, def, &created, error)) {
+    if (created)
+      cells_remove_tree (dir, NULL);
     return NULL;
   }
   return cells_cell_new (g_steal_pointer (&def), self->state_dir, &self->host);
@@ -220,7 +228,7 @@ do_create_cell (CellsManager *self, GDBusMethodInvocation *invocation)
                  &name, &options);
   cell = create_cell (self, name, options, &error);
   if (cell == NULL) {
-    g_dbus_method_invocation_return_gerror (invocation, error);
+    cells_error_return (invocation, error);
     return;
   }
   path = add_cell (self, cell);
@@ -244,7 +252,7 @@ handle_get_cell (CellsDBusManager *object, GDBusMethodInvocation *invocation, co
   g_autofree char *path = NULL;
 
   if (lookup (CELLS_MANAGER (object), name, &error) == NULL) {
-    g_dbus_method_invocation_return_gerror (invocation, error);
+    cells_error_return (invocation, error);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
   path = cells_name_to_object_path (name);
@@ -298,7 +306,7 @@ do_switch_to (CellsManager *self, GDBusMethodInvocation *invocation)
     if (cell == NULL ||
         cells_state_check (cells_cell_get_state (cell), CELLS_OP_SWITCH, name, &error) ==
         CELLS_VERDICT_REFUSE) {
-      g_dbus_method_invocation_return_gerror (invocation, error);
+      cells_error_return (invocation, error);
       return;
     }
   }
@@ -336,7 +344,7 @@ on_import_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!cells_image_import_finish (result, &error)) {
     g_message ("Import of image “%s” failed: %s", call->name, error->message);
-    g_dbus_method_invocation_return_gerror (call->invocation, error);
+    cells_error_return (call->invocation, error);
   } else {
     g_message ("Image “%s” imported", call->name);
     cells_dbus_manager_complete_import_image (CELLS_DBUS_MANAGER (call->self), call->invocation, NULL);
@@ -360,7 +368,7 @@ do_import_image (CellsManager *self, GDBusMethodInvocation *invocation)
 
   g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&sh)", &name, &handle);
   if (!cells_name_validate (name, "image", &error)) {
-    g_dbus_method_invocation_return_gerror (invocation, error);
+    cells_error_return (invocation, error);
     return;
   }
   if (fds == NULL || handle < 0 || handle >= g_unix_fd_list_get_length (fds) ||

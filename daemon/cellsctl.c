@@ -42,10 +42,11 @@ usage (void)
                 "  list                          List the cells\n"
                 "  show NAME                     Show everything about a cell\n"
                 "  create NAME --image IMAGE [--init CMD] [--display-name TEXT] [--color #RRGGBB]\n"
-                "         [--autostart] [--memory-max BYTES] [--pids-max N] [--cpu-weight N] [-- INIT…]\n"
+                "         [--autostart] [--memory-max BYTES] [--pids-max N] [--cpu-weight N]\n"
+                "         [--stop-signal SIGNAL] [-- INIT…]\n"
                 "                                Create a cell from a base image\n"
                 "  set NAME KEY=VALUE…           Change settings (display-name, color, autostart,\n"
-                "                                init, memory-max, pids-max, cpu-weight)\n"
+                "                                init, memory-max, pids-max, cpu-weight, stop-signal)\n"
                 "  start NAME | stop NAME        Start or stop a cell\n"
                 "  freeze NAME | thaw NAME       Freeze or thaw a running cell\n"
                 "  destroy NAME                  Remove a stopped cell and its files\n"
@@ -98,6 +99,15 @@ get_cell (const char *name, GError **error)
   return get_cell_full (name, G_DBUS_PROXY_FLAGS_NONE, error);
 }
 
+/* Calls a method that may need polkit: with an authentication agent
+ * running, the user is asked for a password instead of being refused. */
+static GVariant *
+call_authorized (gpointer proxy, const char *method, GVariant *parameters, GError **error)
+{
+  return g_dbus_proxy_call_sync (G_DBUS_PROXY (proxy), method, parameters,
+                                 G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, -1, NULL, error);
+}
+
 /* JSON output of GVariants of the few types the API uses. */
 
 static void
@@ -148,7 +158,8 @@ json_value (GString *out, GVariant *v)
 
 static const char *const cell_properties[] = {
   "Name", "DisplayName", "State", "Image", "Leader", "Foreground", "Frozen", "Color",
-  "Autostart", "CreatedAt", "Init", "MemoryMax", "PidsMax", "CpuWeight", "UidBase", "LastError",
+  "Autostart", "CreatedAt", "Init", "MemoryMax", "PidsMax", "CpuWeight", "StopSignal", "UidBase",
+  "LastError",
 };
 
 static void
@@ -270,7 +281,8 @@ parse_setting (GVariantBuilder *b, const char *key, const char *value, GError **
 {
   guint64 n;
 
-  if (g_str_equal (key, "display-name") || g_str_equal (key, "color") || g_str_equal (key, "image")) {
+  if (g_str_equal (key, "display-name") || g_str_equal (key, "color") || g_str_equal (key, "image") ||
+      g_str_equal (key, "stop-signal")) {
     g_variant_builder_add (b, "{sv}", key, g_variant_new_string (value));
   } else if (g_str_equal (key, "autostart")) {
     gboolean on = g_str_equal (value, "yes") || g_str_equal (value, "true") || g_str_equal (value, "1");
@@ -305,7 +317,7 @@ static int
 cmd_create (int argc, char **argv)
 {
   g_autofree char *image = NULL, *init = NULL, *display_name = NULL, *color = NULL;
-  g_autofree char *memory_max = NULL, *pids_max = NULL, *cpu_weight = NULL;
+  g_autofree char *memory_max = NULL, *pids_max = NULL, *cpu_weight = NULL, *stop_signal = NULL;
   gboolean autostart = FALSE;
   GOptionEntry entries[] = {
     { "image", 0, 0, G_OPTION_ARG_STRING, &image, "The base image", "IMAGE" },
@@ -316,11 +328,13 @@ cmd_create (int argc, char **argv)
     { "memory-max", 0, 0, G_OPTION_ARG_STRING, &memory_max, "Memory limit", "BYTES" },
     { "pids-max", 0, 0, G_OPTION_ARG_STRING, &pids_max, "Task limit", "N" },
     { "cpu-weight", 0, 0, G_OPTION_ARG_STRING, &cpu_weight, "CPU weight", "N" },
+    { "stop-signal", 0, 0, G_OPTION_ARG_STRING, &stop_signal, "What asks init to end", "SIGNAL" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("NAME");
   g_autoptr(GError) error = NULL;
   g_autoptr(CellsDBusManager) manager = NULL;
+  g_autoptr(GVariant) reply = NULL;
   g_autofree char *path = NULL;
   GVariantBuilder b;
   char **rest = NULL;
@@ -347,6 +361,7 @@ cmd_create (int argc, char **argv)
     const char *const settings[][2] = {
       { "display-name", display_name }, { "color", color }, { "init", init },
       { "memory-max", memory_max }, { "pids-max", pids_max }, { "cpu-weight", cpu_weight },
+      { "stop-signal", stop_signal },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (settings); i++) {
@@ -362,10 +377,15 @@ cmd_create (int argc, char **argv)
     g_variant_builder_add (&b, "{sv}", "autostart", g_variant_new_boolean (TRUE));
 
   manager = get_manager (&error);
-  if (manager == NULL ||
-      !cells_dbus_manager_call_create_cell_sync (manager, argv[1], g_variant_builder_end (&b),
-                                                 &path, NULL, &error))
+  if (manager == NULL) {
+    g_variant_builder_clear (&b);
     return fail (error);
+  }
+  reply = call_authorized (manager, "CreateCell",
+                           g_variant_new ("(s@a{sv})", argv[1], g_variant_builder_end (&b)), &error);
+  if (reply == NULL)
+    return fail (error);
+  g_variant_get (reply, "(o)", &path);
   g_print ("%s\n", path);
   return 0;
 }
@@ -375,6 +395,7 @@ cmd_set (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CellsDBusCell) cell = NULL;
+  g_autoptr(GVariant) reply = NULL;
   GVariantBuilder b;
 
   if (argc < 3)
@@ -392,29 +413,30 @@ cmd_set (int argc, char **argv)
     }
   }
   cell = get_cell (argv[1], &error);
-  if (cell == NULL ||
-      !cells_dbus_cell_call_configure_sync (cell, g_variant_builder_end (&b), NULL, &error)) {
-    if (cell == NULL)
-      g_variant_builder_clear (&b);
+  if (cell == NULL) {
+    g_variant_builder_clear (&b);
     return fail (error);
   }
+  reply = call_authorized (cell, "Configure", g_variant_new ("(@a{sv})", g_variant_builder_end (&b)),
+                           &error);
+  if (reply == NULL)
+    return fail (error);
   return 0;
 }
 
-typedef gboolean (*CellCall) (CellsDBusCell *cell, GCancellable *cancellable, GError **error);
-
 static int
-cmd_cell_call (int argc, char **argv, CellCall call)
+cmd_cell_call (int argc, char **argv, const char *method)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CellsDBusCell) cell = NULL;
+  g_autoptr(GVariant) reply = NULL;
 
   if (argc != 2)
     return usage ();
   /* Only a call: no properties to load, no signals to follow. */
   cell = get_cell_full (argv[1], G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
                         G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS, &error);
-  if (cell == NULL || !call (cell, NULL, &error))
+  if (cell == NULL || (reply = call_authorized (cell, method, NULL, &error)) == NULL)
     return fail (error);
   return 0;
 }
@@ -424,13 +446,15 @@ cmd_switch (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CellsDBusManager) manager = NULL;
+  g_autoptr(GVariant) reply = NULL;
   const char *name;
 
   if (argc != 2)
     return usage ();
   name = g_str_equal (argv[1], "--none") ? "" : argv[1];
   manager = get_manager (&error);
-  if (manager == NULL || !cells_dbus_manager_call_switch_to_sync (manager, name, NULL, &error))
+  if (manager == NULL ||
+      (reply = call_authorized (manager, "SwitchTo", g_variant_new ("(s)", name), &error)) == NULL)
     return fail (error);
   return 0;
 }
@@ -484,10 +508,11 @@ cmd_exec (int argc, char **argv)
 /* image import */
 
 typedef struct {
-  GMainLoop *loop;
-  GError    *error;
-  gboolean   tty;
-  int        last_percent;
+  GMainLoop  *loop;
+  GError     *error;
+  const char *name;
+  gboolean    tty;
+  int         last_percent;
 } ImportState;
 
 static void
@@ -498,12 +523,14 @@ on_import_progress (CellsDBusManager *manager, const char *name, guint64 done, g
   g_autofree char *total_s = cells_format_size (total);
   int percent = total ? (int) (done * 100 / total) : -1;
 
+  if (!g_str_equal (name, s->name))
+    return;
   if (s->tty) {
     if (percent >= 0)
       g_printerr ("\rImporting %s: %3d%% (%s of %s)   ", name, percent, done_s, total_s);
     else
       g_printerr ("\rImporting %s: %s   ", name, done_s);
-  } else if (percent >= s->last_percent + 25 || (percent < 0 && s->last_percent < 0)) {
+  } else if (percent >= 0 && percent >= s->last_percent + 25) {
     g_printerr ("Importing %s: %d%% (%s of %s)\n", name, percent, done_s, total_s);
     s->last_percent = percent;
   }
@@ -514,7 +541,9 @@ on_import_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ImportState *s = user_data;
 
-  cells_dbus_manager_call_import_image_finish (CELLS_DBUS_MANAGER (source), NULL, result, &s->error);
+  g_autoptr(GVariant) reply = g_dbus_proxy_call_with_unix_fd_list_finish (G_DBUS_PROXY (source), NULL,
+                                                                          result, &s->error);
+
   g_main_loop_quit (s->loop);
 }
 
@@ -525,7 +554,8 @@ cmd_image_import (int argc, char **argv)
   g_autoptr(CellsDBusManager) manager = NULL;
   g_autoptr(GUnixFDList) fds = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  ImportState s = { .loop = loop, .tty = isatty (STDERR_FILENO), .last_percent = -25 };
+  ImportState s = { .loop = loop, .tty = isatty (STDERR_FILENO), .last_percent = -25,
+                    .name = argc > 1 ? argv[1] : "" };
   int fd;
 
   if (argc != 3)
@@ -540,8 +570,10 @@ cmd_image_import (int argc, char **argv)
   if (manager == NULL)
     return fail (error);
   g_signal_connect (manager, "import-progress", G_CALLBACK (on_import_progress), &s);
-  cells_dbus_manager_call_import_image (manager, argv[1], g_variant_new_handle (0), fds, NULL,
-                                        on_import_ready, &s);
+  g_dbus_proxy_call_with_unix_fd_list (G_DBUS_PROXY (manager), "ImportImage",
+                                       g_variant_new ("(sh)", argv[1], 0),
+                                       G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, -1, fds,
+                                       NULL, on_import_ready, &s);
   g_main_loop_run (loop);
   if (s.tty)
     g_printerr ("\n");
@@ -633,13 +665,13 @@ main (int argc, char **argv)
 {
   static const struct {
     const char *name;
-    CellCall    call;
+    const char *method;
   } cell_calls[] = {
-    { "start", cells_dbus_cell_call_start_sync },
-    { "stop", cells_dbus_cell_call_stop_sync },
-    { "destroy", cells_dbus_cell_call_destroy_sync },
-    { "freeze", cells_dbus_cell_call_freeze_sync },
-    { "thaw", cells_dbus_cell_call_thaw_sync },
+    { "start", "Start" },
+    { "stop", "Stop" },
+    { "destroy", "Destroy" },
+    { "freeze", "Freeze" },
+    { "thaw", "Thaw" },
   };
   const char *cmd;
 
@@ -658,8 +690,8 @@ main (int argc, char **argv)
   cmd = argv[1];
   argc--;
   argv++;
-  for (int i = 1; i < argc; i++) {
-    if (g_str_equal (argv[i], "--json") && !g_str_equal (cmd, "exec")) {
+  for (int i = 1; i < argc && !g_str_equal (argv[i], "--"); i++) {
+    if (g_str_equal (argv[i], "--json")) {
       opt_json = TRUE;
       memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
       argc--;
@@ -669,7 +701,7 @@ main (int argc, char **argv)
 
   for (guint i = 0; i < G_N_ELEMENTS (cell_calls); i++) {
     if (g_str_equal (cmd, cell_calls[i].name))
-      return cmd_cell_call (argc, argv, cell_calls[i].call);
+      return cmd_cell_call (argc, argv, cell_calls[i].method);
   }
   if (g_str_equal (cmd, "list"))
     return cmd_list (argc, argv);

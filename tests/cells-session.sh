@@ -107,7 +107,7 @@ stop_all() {
 				org.cells.Cells1.Cell Stop >/dev/null 2>&1 || true
 		fi
 	done
-	pkill -f -- "--state-dir $dir/state" 2>/dev/null || true
+	[ -f "$dir/cellsd.pid" ] && kill "$(cat "$dir/cellsd.pid")" 2>/dev/null || true
 	# Whatever cellsd could not stop (it may be gone), LXC stops.
 	for cell in "$dir"/state/cells/*/; do
 		[ -f "$cell/config" ] || continue
@@ -117,7 +117,7 @@ stop_all() {
 	for lower in "$dir"/state/cells/*/lower; do
 		[ -d "$lower" ] && umount -l "$lower" 2>/dev/null || true
 	done
-	rm -rf "$dir"
+	rm -rf --one-file-system "$dir"
 }
 
 case "${1:-}" in

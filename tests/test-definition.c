@@ -86,6 +86,8 @@ test_apply_all_or_nothing (void)
     "{'image': <'base'>, 'display-name': <''>}",
     "{'image': <'base'>, 'display-name': <'a\\nb'>}",
     "{'image': <'base'>, 'frobnicate': <true>}",
+    "{'image': <'base'>, 'stop-signal': <'SIGKILL'>}",
+    "{'image': <'base'>, 'stop-signal': <'TERM'>}",
     "@a{sv} {}",
     NULL
   };
@@ -101,6 +103,7 @@ test_apply_all_or_nothing (void)
     g_assert_cmpstr (def->init[0], ==, "/sbin/init");
     g_assert_cmpstr (def->display_name, ==, "work");
     g_assert_cmpuint (def->cpu_weight, ==, CELLS_CPU_WEIGHT_DEFAULT);
+    g_assert_cmpstr (def->stop_signal, ==, "SIGTERM");
   }
 }
 
@@ -124,7 +127,8 @@ test_round_trip (void)
   g_autoptr(CellsDefinition) def = cells_definition_new ("work");
   g_autoptr(CellsDefinition) back = NULL;
   g_autoptr(GVariant) options = parse ("{'image': <'base'>, 'init': <['/bin/sh', '-c', 'a; b=\"c d\"']>, "
-                                       "'display-name': <'Wörk; [x]=y'>, 'autostart': <true>}");
+                                       "'display-name': <'Wörk; [x]=y'>, 'autostart': <true>, "
+                                       "'stop-signal': <'SIGRTMIN+3'>}");
   g_autofree char *dir = g_dir_make_tmp ("cells-def-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "cell.conf", NULL);
 
@@ -139,6 +143,7 @@ test_round_trip (void)
   g_assert_cmpstrv (back->init, def->init);
   g_assert_cmpstr (back->display_name, ==, "Wörk; [x]=y");
   g_assert_true (back->autostart);
+  g_assert_cmpstr (back->stop_signal, ==, "SIGRTMIN+3");
   g_assert_cmpuint (back->uid_base, ==, 1065536);
   g_assert_cmpuint (back->gid_base, ==, 2065536);
   g_assert_cmpuint (back->created_at, ==, 1795331901);

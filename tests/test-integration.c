@@ -638,6 +638,27 @@ test_stop_timeout (void)
 }
 
 static void
+test_real_init (void)
+{
+  g_autoptr(GTimer) timer = g_timer_new ();
+  g_autofree char *out = NULL;
+
+  /* busybox init as pid 1, as on postmarketOS: SIGUSR2 is its power-off. */
+  assert_ok ("cellsctl create phone --image busybox --stop-signal SIGUSR2");
+  assert_ok ("cellsctl start phone");
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec phone -- cat /proc/1/cmdline"), ==, 0);
+  g_assert_cmpstr (out, ==, "init");
+  g_timer_start (timer);
+  assert_ok ("cellsctl stop phone");
+  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 9.0);
+  g_assert_true (cell_is_stopped ("phone"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "pgrep -c -f '%s/cells phone$'", env.state_dir), ==, 1);
+  g_assert_cmpstr (out, ==, "0\n");
+  assert_ok ("cellsctl destroy phone");
+}
+
+static void
 test_destroy (void)
 {
   g_autofree char *err = NULL;
@@ -751,6 +772,7 @@ main (int argc, char **argv)
     g_test_add_func ("/integration/limits", test_limits);
     g_test_add_func ("/integration/replace", test_replace);
     g_test_add_func ("/integration/stop-timeout", test_stop_timeout);
+    g_test_add_func ("/integration/real-init", test_real_init);
     g_test_add_func ("/integration/destroy", test_destroy);
     g_test_add_func ("/integration/polkit", test_polkit);
     _exit (g_test_run ());

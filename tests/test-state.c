@@ -78,7 +78,8 @@ static void
 test_lxc_config (void)
 {
   CellsDefinition def = { .name = "work", .image = "base", .uid_base = 1065536, .gid_base = 2065536,
-                          .memory_max = 1 << 28, .pids_max = 200, .cpu_weight = 50 };
+                          .memory_max = 1 << 28, .pids_max = 200, .cpu_weight = 50,
+                          .stop_signal = "SIGUSR2" };
   CellsHost v1 = { .has_memory = TRUE, .has_pids = TRUE, .has_cpu = TRUE, .has_devices = TRUE };
   CellsHost v2 = { .cgroup2 = TRUE, .has_memory = TRUE, .has_pids = TRUE, .has_cpu = TRUE,
                    .has_devices = TRUE, .apparmor = TRUE };
@@ -94,7 +95,7 @@ test_lxc_config (void)
   g_assert_nonnull (strstr (c1, "lxc.idmap = g 0 2065536 65536\n"));
   g_assert_nonnull (strstr (c1, "lxc.net.0.type = empty\n"));
   g_assert_nonnull (strstr (c1, "lxc.cap.drop = mknod "));
-  g_assert_nonnull (strstr (c1, "lxc.signal.halt = SIGTERM\n"));
+  g_assert_nonnull (strstr (c1, "lxc.signal.halt = SIGUSR2\n"));
   g_assert_nonnull (strstr (c1, "lxc.apparmor.profile = unconfined\n"));
   g_assert_nonnull (strstr (c1, "lxc.cgroup.memory.limit_in_bytes = 268435456\n"));
   g_assert_nonnull (strstr (c1, "lxc.cgroup.pids.max = 200\n"));
