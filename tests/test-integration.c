@@ -94,6 +94,8 @@ cell_property (const char *cell, const char *prop)
 {
   g_autofree char *path = g_strdup_printf ("/org/cells/Cells1/cell/%s", cell);
 
+  /* D-Bus paths have no '-': the API writes it '_'. */
+  g_strdelimit (path, "-", '_');
   return get_property (path, "Cell", prop);
 }
 
@@ -616,6 +618,34 @@ test_replace (void)
   g_assert_cmpuint (cell_leader ("one"), ==, leader);
 }
 
+static gboolean
+cell_is_running (gpointer name)
+{
+  g_autofree char *state = cell_property (name, "State");
+
+  return g_str_equal (state, "s \"running\"");
+}
+
+static void
+test_autostart (void)
+{
+  const char *names[] = { "auto-a", "auto-b", "auto-c" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    assert_ok ("cellsctl create %s --image busybox --autostart --init %s", names[i],
+               g_shell_quote (CELL_INIT));
+  }
+  /* The next cellsd starts all three at once. */
+  kill_cellsd (SIGTERM);
+  start_cellsd ("");
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_true (wait_for (cell_is_running, (gpointer) names[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    assert_ok ("cellsctl stop %s", names[i]);
+    assert_ok ("cellsctl destroy %s", names[i]);
+  }
+}
+
 static void
 test_stop_timeout (void)
 {
@@ -771,6 +801,7 @@ main (int argc, char **argv)
     g_test_add_func ("/integration/crash-and-adopt", test_crash_and_adopt);
     g_test_add_func ("/integration/limits", test_limits);
     g_test_add_func ("/integration/replace", test_replace);
+    g_test_add_func ("/integration/autostart", test_autostart);
     g_test_add_func ("/integration/stop-timeout", test_stop_timeout);
     g_test_add_func ("/integration/real-init", test_real_init);
     g_test_add_func ("/integration/destroy", test_destroy);
