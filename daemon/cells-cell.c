@@ -182,6 +182,7 @@ sync_properties (CellsCell *self)
   cells_dbus_cell_set_cpu_weight (iface, def->cpu_weight);
   cells_dbus_cell_set_uid_base (iface, def->uid_base);
   cells_dbus_cell_set_stop_signal (iface, def->stop_signal);
+  cells_dbus_cell_set_devices (iface, cells_definition_devices (def));
 }
 
 /* Start */
@@ -535,14 +536,12 @@ handle_destroy (CellsDBusCell *object, GDBusMethodInvocation *invocation)
 /* Configure */
 
 static void
-do_configure (CellsCell *self, GDBusMethodInvocation *invocation)
+configure (CellsCell *self, GDBusMethodInvocation *invocation, GVariant *options)
 {
   g_autoptr(CellsDefinition) next = cells_definition_copy (self->def);
-  g_autoptr(GVariant) options = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (self->dir, "cell.conf", NULL);
 
-  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(@a{sv})", &options);
   if (self->destroying) {
     g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_BUSY,
                                            "Cell “%s” is being destroyed.", self->def->name);
@@ -556,7 +555,37 @@ do_configure (CellsCell *self, GDBusMethodInvocation *invocation)
   cells_definition_free (self->def);
   self->def = g_steal_pointer (&next);
   sync_properties (self);
-  cells_dbus_cell_complete_configure (CELLS_DBUS_CELL (self), invocation);
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+do_configure (CellsCell *self, GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GVariant) options = NULL;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(@a{sv})", &options);
+  configure (self, invocation, options);
+}
+
+static void
+do_set_device_access (CellsCell *self, GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GVariant) options = NULL;
+  const char *klass, *access;
+  GVariantBuilder b;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s&s)", &klass, &access);
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "devices", g_variant_new_parsed ("{%s: %s}", klass, access));
+  options = g_variant_ref_sink (g_variant_builder_end (&b));
+  configure (self, invocation, options);
+}
+
+static gboolean
+handle_set_device_access (CellsDBusCell *object, GDBusMethodInvocation *invocation,
+                          const char *klass, const char *access)
+{
+  return begin_call (CELLS_CELL (object), invocation, do_set_device_access);
 }
 
 static gboolean
@@ -574,6 +603,7 @@ cells_cell_iface_init (CellsDBusCellIface *iface)
   iface->handle_freeze = handle_freeze;
   iface->handle_thaw = handle_thaw;
   iface->handle_configure = handle_configure;
+  iface->handle_set_device_access = handle_set_device_access;
 }
 
 static void

@@ -16,6 +16,7 @@
  */
 
 #define GROUP "Cell"
+#define DEVICES_GROUP "Devices"
 #define INIT_MAX_ARGS 256
 #define DISPLAY_NAME_MAX 128
 
@@ -40,6 +41,8 @@ cells_definition_new (const char *name)
   def->init = g_strdupv ((char **) default_init);
   def->cpu_weight = CELLS_CPU_WEIGHT_DEFAULT;
   def->stop_signal = g_strdup ("SIGTERM");
+  for (int i = 0; i < CELLS_N_DEVICE_CLASSES; i++)
+    def->devices[i] = cells_access_default (i);
   return def;
 }
 
@@ -193,6 +196,21 @@ apply_one (CellsDefinition *def, const char *key, GVariant *value,
     def->cpu_weight = g_variant_get_uint32 (value);
     if (def->cpu_weight < 1 || def->cpu_weight > 10000)
       return invalid (error, "The CPU weight must be from 1 to 10000.");
+  } else if (g_str_equal (key, "devices")) {
+    GVariantIter iter;
+    const char *klass, *access;
+
+    if (!check_type (key, value, G_VARIANT_TYPE ("a{ss}"), error))
+      return FALSE;
+    g_variant_iter_init (&iter, value);
+    while (g_variant_iter_next (&iter, "{&s&s}", &klass, &access)) {
+      CellsDeviceClass c;
+      CellsAccess a;
+
+      if (!cells_access_check (klass, access, &c, &a, error))
+        return FALSE;
+      def->devices[c] = a;
+    }
   } else if (g_str_equal (key, "stop-signal")) {
     if (!check_type (key, value, G_VARIANT_TYPE_STRING, error))
       return FALSE;
@@ -269,6 +287,9 @@ cells_definition_to_data (const CellsDefinition *def)
   g_key_file_set_uint64 (kf, GROUP, "PidsMax", def->pids_max);
   g_key_file_set_uint64 (kf, GROUP, "CpuWeight", def->cpu_weight);
   g_key_file_set_string (kf, GROUP, "StopSignal", def->stop_signal);
+  for (int i = 0; i < CELLS_N_DEVICE_CLASSES; i++)
+    g_key_file_set_string (kf, DEVICES_GROUP, cells_device_class_to_string (i),
+                           cells_access_to_string (def->devices[i]));
   g_key_file_set_uint64 (kf, GROUP, "UidBase", def->uid_base);
   g_key_file_set_uint64 (kf, GROUP, "GidBase", def->gid_base);
   return g_key_file_to_data (kf, NULL, NULL);
@@ -335,6 +356,15 @@ cells_definition_from_data (const char *name, const char *data, GError **error)
     g_free (def->stop_signal);
     def->stop_signal = g_steal_pointer (&sig);
   }
+  for (int i = 0; i < CELLS_N_DEVICE_CLASSES; i++) {
+    const char *klass = cells_device_class_to_string (i);
+    g_autofree char *access = g_key_file_get_string (kf, DEVICES_GROUP, klass, NULL);
+    CellsDeviceClass c;
+
+    /* Classes added after the cell was made get their default. */
+    if (access != NULL && !cells_access_check (klass, access, &c, &def->devices[i], error))
+      return NULL;
+  }
   def->autostart = g_key_file_get_boolean (kf, GROUP, "Autostart", NULL);
   def->created_at = g_key_file_get_uint64 (kf, GROUP, "CreatedAt", NULL);
   def->memory_max = g_key_file_get_uint64 (kf, GROUP, "MemoryMax", NULL);
@@ -347,6 +377,23 @@ cells_definition_from_data (const char *name, const char *data, GError **error)
   def->uid_base = uid_base;
   def->gid_base = gid_base;
   return g_steal_pointer (&def);
+}
+
+/**
+ * cells_definition_devices:
+ *
+ * Returns: (transfer floating): the access rights as an a{ss}, class → right.
+ */
+GVariant *
+cells_definition_devices (const CellsDefinition *def)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{ss}"));
+  for (int i = 0; i < CELLS_N_DEVICE_CLASSES; i++)
+    g_variant_builder_add (&b, "{ss}", cells_device_class_to_string (i),
+                           cells_access_to_string (def->devices[i]));
+  return g_variant_builder_end (&b);
 }
 
 gboolean

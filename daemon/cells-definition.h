@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "cells-devices.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -25,6 +27,7 @@ typedef struct {
   guint64   pids_max;
   guint     cpu_weight;
   char     *stop_signal;
+  CellsAccess devices[CELLS_N_DEVICE_CLASSES];
   guint     uid_base;
   guint     gid_base;
 } CellsDefinition;
@@ -40,6 +43,7 @@ char            *cells_definition_to_data    (const CellsDefinition  *def);
 CellsDefinition *cells_definition_from_data  (const char             *name,
                                               const char             *data,
                                               GError                **error);
+GVariant        *cells_definition_devices    (const CellsDefinition  *def);
 gboolean         cells_definition_save       (const CellsDefinition  *def,
                                               const char             *path,
                                               GError                **error);

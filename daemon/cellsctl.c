@@ -46,7 +46,8 @@ usage (void)
                 "         [--stop-signal SIGNAL] [-- INIT…]\n"
                 "                                Create a cell from a base image\n"
                 "  set NAME KEY=VALUE…           Change settings (display-name, color, autostart,\n"
-                "                                init, memory-max, pids-max, cpu-weight, stop-signal)\n"
+                "                                init, memory-max, pids-max, cpu-weight, stop-signal,\n"
+                "                                device.CLASS=none|shared|exclusive)\n"
                 "  start NAME | stop NAME        Start or stop a cell\n"
                 "  freeze NAME | thaw NAME       Freeze or thaw a running cell\n"
                 "  destroy NAME                  Remove a stopped cell and its files\n"
@@ -139,6 +140,21 @@ json_value (GString *out, GVariant *v)
     g_string_append_printf (out, "%u", g_variant_get_uint32 (v));
   } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64)) {
     g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (v));
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE ("a{ss}"))) {
+    GVariantIter iter;
+    const char *key, *value;
+    gboolean first = TRUE;
+
+    g_string_append_c (out, '{');
+    g_variant_iter_init (&iter, v);
+    while (g_variant_iter_next (&iter, "{&s&s}", &key, &value)) {
+      g_string_append (out, first ? "" : ", ");
+      json_string (out, key);
+      g_string_append (out, ": ");
+      json_string (out, value);
+      first = FALSE;
+    }
+    g_string_append_c (out, '}');
   } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_ARRAY)) {
     g_string_append_c (out, '[');
     for (gsize i = 0; i < g_variant_n_children (v); i++) {
@@ -159,7 +175,7 @@ json_value (GString *out, GVariant *v)
 static const char *const cell_properties[] = {
   "Name", "DisplayName", "State", "Image", "Leader", "Foreground", "Frozen", "Color",
   "Autostart", "CreatedAt", "Init", "MemoryMax", "PidsMax", "CpuWeight", "StopSignal", "UidBase",
-  "LastError",
+  "Devices", "LastError",
 };
 
 static void
@@ -264,6 +280,15 @@ cmd_show (int argc, char **argv)
       g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (g_variant_get_uint64 (v));
 
       text = t ? g_date_time_format (t, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+    } else if (g_str_equal (cell_properties[i], "Devices")) {
+      GVariantIter iter;
+      const char *key, *value;
+      GString *line = g_string_new (NULL);
+
+      g_variant_iter_init (&iter, v);
+      while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+        g_string_append_printf (line, "%s%s=%s", line->len ? " " : "", key, value);
+      text = g_string_free (line, FALSE);
     } else if (g_str_equal (cell_properties[i], "Init")) {
       g_autofree const char **words = g_variant_get_strv (v, NULL);
 
@@ -396,22 +421,34 @@ cmd_set (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(CellsDBusCell) cell = NULL;
   g_autoptr(GVariant) reply = NULL;
-  GVariantBuilder b;
+  GVariantBuilder b, devices;
+  guint n_devices = 0;
 
   if (argc < 3)
     return usage ();
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_init (&devices, G_VARIANT_TYPE ("a{ss}"));
   for (int i = 2; i < argc; i++) {
     g_auto(GStrv) kv = g_strsplit (argv[i], "=", 2);
 
+    if (kv[1] != NULL && g_str_has_prefix (kv[0], "device.")) {
+      g_variant_builder_add (&devices, "{ss}", kv[0] + strlen ("device."), kv[1]);
+      n_devices++;
+      continue;
+    }
     if (kv[1] == NULL || !parse_setting (&b, kv[0], kv[1], &error)) {
       g_variant_builder_clear (&b);
+      g_variant_builder_clear (&devices);
       if (error == NULL)
         g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                      "Settings are written KEY=VALUE, not “%s”.", argv[i]);
       return fail (error);
     }
   }
+  if (n_devices > 0)
+    g_variant_builder_add (&b, "{sv}", "devices", g_variant_builder_end (&devices));
+  else
+    g_variant_builder_clear (&devices);
   cell = get_cell (argv[1], &error);
   if (cell == NULL) {
     g_variant_builder_clear (&b);

@@ -122,13 +122,53 @@ test_image_fixed (void)
 }
 
 static void
+test_devices (void)
+{
+  g_autoptr(CellsDefinition) def = cells_definition_new ("work");
+  g_autoptr(GVariant) options = parse ("{'devices': <{'camera': 'none', 'modem': 'exclusive'}>}");
+  const char *bad[] = {
+    "{'devices': <{'display': 'shared'}>}",
+    "{'devices': <{'camera': 'none', 'teleporter': 'shared'}>}",
+    "{'devices': <{'camera': 'sometimes'}>}",
+    "{'devices': <['camera']>}",
+    NULL
+  };
+  g_autoptr(GVariant) rights = NULL;
+  const char *access;
+
+  g_assert_cmpint (def->devices[CELLS_DEVICE_DISPLAY], ==, CELLS_ACCESS_EXCLUSIVE);
+  g_assert_cmpint (def->devices[CELLS_DEVICE_CAMERA], ==, CELLS_ACCESS_EXCLUSIVE);
+  g_assert_cmpint (def->devices[CELLS_DEVICE_NETWORK], ==, CELLS_ACCESS_SHARED);
+  g_assert_true (cells_definition_apply (def, options, FALSE, NULL));
+  g_assert_cmpint (def->devices[CELLS_DEVICE_CAMERA], ==, CELLS_ACCESS_NONE);
+  g_assert_cmpint (def->devices[CELLS_DEVICE_MODEM], ==, CELLS_ACCESS_EXCLUSIVE);
+
+  for (guint i = 0; bad[i]; i++) {
+    g_autoptr(GVariant) o = parse (bad[i]);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (cells_definition_apply (def, o, FALSE, &error));
+    g_assert_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT);
+    /* Nothing changed, not even the valid part. */
+    g_assert_cmpint (def->devices[CELLS_DEVICE_CAMERA], ==, CELLS_ACCESS_NONE);
+    g_assert_cmpint (def->devices[CELLS_DEVICE_DISPLAY], ==, CELLS_ACCESS_EXCLUSIVE);
+  }
+
+  rights = g_variant_ref_sink (cells_definition_devices (def));
+  g_assert_cmpuint (g_variant_n_children (rights), ==, CELLS_N_DEVICE_CLASSES);
+  g_assert_true (g_variant_lookup (rights, "camera", "&s", &access));
+  g_assert_cmpstr (access, ==, "none");
+}
+
+static void
 test_round_trip (void)
 {
   g_autoptr(CellsDefinition) def = cells_definition_new ("work");
   g_autoptr(CellsDefinition) back = NULL;
   g_autoptr(GVariant) options = parse ("{'image': <'base'>, 'init': <['/bin/sh', '-c', 'a; b=\"c d\"']>, "
                                        "'display-name': <'Wörk; [x]=y'>, 'autostart': <true>, "
-                                       "'stop-signal': <'SIGRTMIN+3'>}");
+                                       "'stop-signal': <'SIGRTMIN+3'>, "
+                                       "'devices': <{'camera': 'none'}>}");
   g_autofree char *dir = g_dir_make_tmp ("cells-def-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "cell.conf", NULL);
 
@@ -144,6 +184,8 @@ test_round_trip (void)
   g_assert_cmpstr (back->display_name, ==, "Wörk; [x]=y");
   g_assert_true (back->autostart);
   g_assert_cmpstr (back->stop_signal, ==, "SIGRTMIN+3");
+  g_assert_cmpint (back->devices[CELLS_DEVICE_CAMERA], ==, CELLS_ACCESS_NONE);
+  g_assert_cmpint (back->devices[CELLS_DEVICE_INPUT], ==, CELLS_ACCESS_EXCLUSIVE);
   g_assert_cmpuint (back->uid_base, ==, 1065536);
   g_assert_cmpuint (back->gid_base, ==, 2065536);
   g_assert_cmpuint (back->created_at, ==, 1795331901);
@@ -161,6 +203,7 @@ test_load_broken (void)
     "[Cell]\nImage=base\nInit=/sbin/init;\nUidBase=-5\n",
     "[Cell]\nImage=base\nInit=/sbin/init;\nCpuWeight=99999\nUidBase=0\nGidBase=0\n",
     "not a key file",
+    "[Cell]\nImage=base\nInit=/sbin/init;\n[Devices]\ndisplay=shared\n",
     NULL
   };
 
@@ -182,6 +225,7 @@ main (int argc, char **argv)
   g_test_add_func ("/definition/apply", test_apply);
   g_test_add_func ("/definition/apply-all-or-nothing", test_apply_all_or_nothing);
   g_test_add_func ("/definition/image-fixed", test_image_fixed);
+  g_test_add_func ("/definition/devices", test_devices);
   g_test_add_func ("/definition/round-trip", test_round_trip);
   g_test_add_func ("/definition/load-broken", test_load_broken);
   return g_test_run ();

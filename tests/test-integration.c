@@ -496,6 +496,33 @@ test_caller_in_cell (void)
   g_assert_cmpint (run (NULL, NULL, "cellsctl show sneaky"), ==, 1);
 }
 
+static void
+test_devices (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+
+  assert_ok ("cellsctl set one device.camera=none device.modem=exclusive");
+  g_assert_cmpint (run (&out, NULL, "cellsctl show one"), ==, 0);
+  g_assert_nonnull (strstr (out, "camera=none"));
+  g_assert_nonnull (strstr (out, "modem=exclusive"));
+  g_assert_nonnull (strstr (out, "display=exclusive"));
+
+  g_assert_cmpint (run (NULL, &err, "busctl call org.cells.Cells1 /org/cells/Cells1/cell/one "
+                                    "org.cells.Cells1.Cell SetDeviceAccess ss display shared"), !=, 0);
+  g_assert_nonnull (strstr (err, "The display cannot be shared"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "cellsctl set one device.camera=never"), ==, 1);
+  g_assert_nonnull (strstr (err, "give none, shared or exclusive"));
+
+  assert_ok ("busctl call org.cells.Cells1 /org/cells/Cells1/cell/one org.cells.Cells1.Cell "
+             "SetDeviceAccess ss microphone none");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "busctl get-property org.cells.Cells1 /org/cells/Cells1/cell/one "
+                                    "org.cells.Cells1.Cell Devices"), ==, 0);
+  g_assert_nonnull (strstr (out, "\"microphone\" \"none\""));
+  g_assert_nonnull (strstr (out, "\"camera\" \"none\""));
+}
+
 static gboolean
 cell_is_stopped (gpointer name)
 {
@@ -537,6 +564,10 @@ test_crash_and_adopt (void)
   g_assert_cmpuint (cell_leader ("one"), ==, leader);
   g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- cat /root/secret"), ==, 0);
   g_assert_cmpstr (out, ==, "hello\n");
+  /* Settings made before are still there. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "cellsctl show one"), ==, 0);
+  g_assert_nonnull (strstr (out, "camera=none"));
   /* Not started twice: still one init with the cell's command. */
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run (&out, NULL, "pgrep -c -f '%s/cells one$'", env.state_dir), ==, 0);
@@ -797,6 +828,7 @@ main (int argc, char **argv)
     g_test_add_func ("/integration/signals-and-persistence", test_signals_and_persistence);
     g_test_add_func ("/integration/foreground", test_foreground);
     g_test_add_func ("/integration/caller-in-cell", test_caller_in_cell);
+    g_test_add_func ("/integration/devices", test_devices);
     g_test_add_func ("/integration/init-exits", test_init_exits);
     g_test_add_func ("/integration/crash-and-adopt", test_crash_and_adopt);
     g_test_add_func ("/integration/limits", test_limits);
