@@ -5,6 +5,7 @@
 #include "cells-auth.h"
 #include "cells-errors.h"
 #include "cells-image.h"
+#include "cells-seat.h"
 #include "cells-util.h"
 
 #include <glib-unix.h>
@@ -38,6 +39,7 @@ struct _CellsCell {
   gboolean              freezing;
   int                   pidfd;
   guint                 pidfd_watch;
+  CellsSeat            *seat;
 };
 
 static void cells_cell_iface_init (CellsDBusCellIface *iface);
@@ -119,12 +121,61 @@ stop_watching (CellsCell *self)
   }
 }
 
+/* Seat */
+
+static int
+seat_may_open (gpointer data, CellsSeatDeviceKind kind)
+{
+  CellsCell *self = data;
+  CellsDeviceClass klass = kind == CELLS_SEAT_DEVICE_DRM ? CELLS_DEVICE_DISPLAY : CELLS_DEVICE_INPUT;
+
+  if (self->def->devices[klass] == CELLS_ACCESS_NONE) {
+    g_message ("Cell “%s” has no right to %s devices; refused", self->def->name,
+               cells_device_class_to_string (klass));
+    return EACCES;
+  }
+  return 0;
+}
+
+static void
+seat_changed (gpointer data)
+{
+  CellsCell *self = data;
+
+  cells_dbus_cell_set_seat_clients (CELLS_DBUS_CELL (self), cells_seat_get_n_clients (self->seat));
+}
+
+static gboolean
+open_seat (CellsCell *self, GError **error)
+{
+  g_autofree char *dir = g_build_filename (self->dir, "seat", NULL);
+  CellsSeatDialect dialect = CELLS_SEAT_DIALECT_0_7;
+
+  if (self->seat != NULL)
+    return TRUE;
+  cells_seat_dialect_from_string (self->def->seat_dialect, &dialect);
+  self->seat = cells_seat_new (self->def->name, dir, self->def->uid_base, dialect, seat_may_open,
+                               seat_changed, self, error);
+  if (self->seat == NULL)
+    return FALSE;
+  cells_seat_set_active (self->seat, cells_dbus_cell_get_foreground (CELLS_DBUS_CELL (self)));
+  return TRUE;
+}
+
+static void
+close_seat (CellsCell *self)
+{
+  g_clear_pointer (&self->seat, cells_seat_free);
+  cells_dbus_cell_set_seat_clients (CELLS_DBUS_CELL (self), 0);
+}
+
 static void
 set_stopped (CellsCell *self, const char *last_error)
 {
   g_autofree char *lower = g_build_filename (self->dir, "lower", NULL);
 
   stop_watching (self);
+  close_seat (self);
   cells_lxc_unmount_lower (lower);
   if (last_error != NULL)
     cells_dbus_cell_set_last_error (CELLS_DBUS_CELL (self), last_error);
@@ -183,9 +234,30 @@ sync_properties (CellsCell *self)
   cells_dbus_cell_set_uid_base (iface, def->uid_base);
   cells_dbus_cell_set_stop_signal (iface, def->stop_signal);
   cells_dbus_cell_set_devices (iface, cells_definition_devices (def));
+  cells_dbus_cell_set_seat_dialect (iface, def->seat_dialect);
 }
 
 /* Start */
+
+/* /run/seatd.sock in the cell points into the bind-mounted seat directory. */
+static gboolean
+link_seat_socket (CellsJob *job, GError **error)
+{
+  g_autofree char *run = g_build_filename (job->dir, "upper", "run", NULL);
+  g_autofree char *link = g_build_filename (run, "seatd.sock", NULL);
+
+  if (g_file_test (link, G_FILE_TEST_IS_SYMLINK))
+    return TRUE;
+  if ((g_mkdir (run, 0755) < 0 && errno != EEXIST) ||
+      lchown (run, job->uid_base, job->gid_base) < 0 ||
+      symlink ("cells-seat/seatd.sock", link) < 0 ||
+      lchown (link, job->uid_base, job->gid_base) < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not link %s: %s", link,
+                 g_strerror (errno));
+    return FALSE;
+  }
+  return TRUE;
+}
 
 static gboolean
 prepare_root (CellsJob *job, GError **error)
@@ -200,7 +272,8 @@ prepare_root (CellsJob *job, GError **error)
   }
   /* Written anew at every start: atomic, but not worth an fsync. */
   if (!g_file_set_contents_full (config_path, job->config, -1, G_FILE_SET_CONTENTS_CONSISTENT,
-                                 0600, error))
+                                 0600, error) ||
+      !link_seat_socket (job, error))
     return FALSE;
   return cells_lxc_mount_lower (job->image_dir, lower, job->uid_base, job->gid_base, error);
 }
@@ -238,6 +311,7 @@ on_start_thread_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (error != NULL) {
     g_warning ("%s", error->message);
     cells_dbus_cell_set_last_error (CELLS_DBUS_CELL (self), error->message);
+    close_seat (self);
     set_state (self, CELLS_STATE_FAILED);
     g_task_return_error (task, g_steal_pointer (&error));
     return;
@@ -273,6 +347,10 @@ cells_cell_start_async (CellsCell *self, GAsyncReadyCallback callback, gpointer 
     break;
   }
 
+  if (!open_seat (self, &error)) {
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
   set_state (self, CELLS_STATE_STARTING);
   job = cells_job_new (self);
   job->config = cells_lxc_config (self->def, self->dir, &self->host);
@@ -612,6 +690,7 @@ cells_cell_finalize (GObject *object)
   CellsCell *self = CELLS_CELL (object);
 
   stop_watching (self);
+  g_clear_pointer (&self->seat, cells_seat_free);
   cells_definition_free (self->def);
   g_free (self->state_dir);
   g_free (self->lxcpath);
@@ -715,7 +794,11 @@ cells_cell_adopt (CellsCell *self)
 
   leader = cells_lxc_running_leader (self->lxcpath, self->def->name);
   if (leader > 0) {
+    g_autoptr(GError) error = NULL;
+
     g_message ("Cell “%s” is running (init pid %d); adopted", self->def->name, leader);
+    if (!open_seat (self, &error))
+      g_warning ("Cell “%s” has no seat: %s", self->def->name, error->message);
     set_running (self, leader);
   }
 }
@@ -724,5 +807,7 @@ void
 cells_cell_set_foreground (CellsCell *self, gboolean foreground)
 {
   g_return_if_fail (CELLS_IS_CELL (self));
+  if (self->seat != NULL)
+    cells_seat_set_active (self->seat, foreground);
   cells_dbus_cell_set_foreground (CELLS_DBUS_CELL (self), foreground);
 }

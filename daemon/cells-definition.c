@@ -41,6 +41,7 @@ cells_definition_new (const char *name)
   def->init = g_strdupv ((char **) default_init);
   def->cpu_weight = CELLS_CPU_WEIGHT_DEFAULT;
   def->stop_signal = g_strdup ("SIGTERM");
+  def->seat_dialect = g_strdup ("0.7");
   for (int i = 0; i < CELLS_N_DEVICE_CLASSES; i++)
     def->devices[i] = cells_access_default (i);
   return def;
@@ -57,6 +58,7 @@ cells_definition_copy (const CellsDefinition *def)
   copy->image = g_strdup (def->image);
   copy->init = g_strdupv (def->init);
   copy->stop_signal = g_strdup (def->stop_signal);
+  copy->seat_dialect = g_strdup (def->seat_dialect);
   return copy;
 }
 
@@ -71,6 +73,7 @@ cells_definition_free (CellsDefinition *def)
   g_free (def->image);
   g_strfreev (def->init);
   g_free (def->stop_signal);
+  g_free (def->seat_dialect);
   g_free (def);
 }
 
@@ -211,6 +214,17 @@ apply_one (CellsDefinition *def, const char *key, GVariant *value,
         return FALSE;
       def->devices[c] = a;
     }
+  } else if (g_str_equal (key, "seat-dialect")) {
+    const char *d;
+
+    if (!check_type (key, value, G_VARIANT_TYPE_STRING, error))
+      return FALSE;
+    d = g_variant_get_string (value, NULL);
+    if (!g_str_equal (d, "0.7") && !g_str_equal (d, "0.9"))
+      return invalid (error, "The seat dialect must be 0.7 (libseat 0.7 and 0.8) or 0.9 "
+                      "(libseat 0.9 and later).");
+    g_free (def->seat_dialect);
+    def->seat_dialect = g_strdup (d);
   } else if (g_str_equal (key, "stop-signal")) {
     if (!check_type (key, value, G_VARIANT_TYPE_STRING, error))
       return FALSE;
@@ -263,6 +277,7 @@ cells_definition_apply (CellsDefinition *def, GVariant *options,
   g_free (def->image);
   g_strfreev (def->init);
   g_free (def->stop_signal);
+  g_free (def->seat_dialect);
   g_free (next->name);
   next->name = def->name;
   *def = *next;
@@ -287,6 +302,7 @@ cells_definition_to_data (const CellsDefinition *def)
   g_key_file_set_uint64 (kf, GROUP, "PidsMax", def->pids_max);
   g_key_file_set_uint64 (kf, GROUP, "CpuWeight", def->cpu_weight);
   g_key_file_set_string (kf, GROUP, "StopSignal", def->stop_signal);
+  g_key_file_set_string (kf, GROUP, "SeatDialect", def->seat_dialect);
   for (int i = 0; i < CELLS_N_DEVICE_CLASSES; i++)
     g_key_file_set_string (kf, DEVICES_GROUP, cells_device_class_to_string (i),
                            cells_access_to_string (def->devices[i]));
@@ -364,6 +380,17 @@ cells_definition_from_data (const char *name, const char *data, GError **error)
     /* Classes added after the cell was made get their default. */
     if (access != NULL && !cells_access_check (klass, access, &c, &def->devices[i], error))
       return NULL;
+  }
+  if (g_key_file_has_key (kf, GROUP, "SeatDialect", NULL)) {
+    g_autofree char *d = g_key_file_get_string (kf, GROUP, "SeatDialect", NULL);
+
+    if (g_strcmp0 (d, "0.7") != 0 && g_strcmp0 (d, "0.9") != 0) {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "SeatDialect must be 0.7 or 0.9");
+      return NULL;
+    }
+    g_free (def->seat_dialect);
+    def->seat_dialect = g_steal_pointer (&d);
   }
   def->autostart = g_key_file_get_boolean (kf, GROUP, "Autostart", NULL);
   def->created_at = g_key_file_get_uint64 (kf, GROUP, "CreatedAt", NULL);

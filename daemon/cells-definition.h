@@ -27,6 +27,7 @@ typedef struct {
   guint64   pids_max;
   guint     cpu_weight;
   char     *stop_signal;
+  char     *seat_dialect;
   CellsAccess devices[CELLS_N_DEVICE_CLASSES];
   guint     uid_base;
   guint     gid_base;

@@ -154,6 +154,9 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   g_string_append (s, "lxc.net.0.type = empty\n");
   g_string_append (s, "lxc.mount.auto = proc:mixed sys:ro\n");
   g_string_append (s, "lxc.autodev = 1\n");
+  /* The seatd socket: its directory, so that a new cellsd's socket shows. */
+  g_string_append_printf (s, "lxc.mount.entry = %s/seat run/cells-seat none bind,create=dir 0 0\n",
+                          cell_dir);
   g_string_append (s, "lxc.pty.max = 64\n");
   g_string_append (s, "lxc.tty.max = 0\n");
   g_string_append_printf (s, "lxc.cap.drop = %s\n", dropped_caps);

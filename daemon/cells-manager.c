@@ -80,6 +80,8 @@ set_foreground (CellsManager *self, const char *name)
   const char *old = cells_dbus_manager_get_foreground (CELLS_DBUS_MANAGER (self));
   CellsCell *cell;
 
+  gint64 start = g_get_monotonic_time ();
+
   if (g_strcmp0 (old, name) == 0)
     return;
   cell = g_hash_table_lookup (self->cells, old);
@@ -88,7 +90,10 @@ set_foreground (CellsManager *self, const char *name)
   cell = g_hash_table_lookup (self->cells, name);
   if (cell != NULL)
     cells_cell_set_foreground (cell, TRUE);
-  g_message ("Foreground: %s", *name ? name : "(none)");
+  g_message ("Foreground: %s (switched in %" G_GINT64_FORMAT " µs)", *name ? name : "(none)",
+             g_get_monotonic_time () - start);
+  cells_dbus_manager_set_last_switch_duration (CELLS_DBUS_MANAGER (self),
+                                               g_get_monotonic_time () - start);
   cells_dbus_manager_set_foreground (CELLS_DBUS_MANAGER (self), name);
 }
 

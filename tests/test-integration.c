@@ -6,8 +6,10 @@
 #include "cells-dbus.h"
 
 #include <gio/gio.h>
+#include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
 
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -523,6 +525,161 @@ test_devices (void)
   g_assert_nonnull (strstr (out, "\"camera\" \"none\""));
 }
 
+/* A libseat client (tests/seat-client) talking to a cell's seat. */
+typedef struct {
+  GSubprocess *process;
+  int          out_fd;
+  GString     *pending;
+} SeatClient;
+
+static SeatClient *
+seat_client_start (const char *cell, guint uid)
+{
+  g_autofree char *client = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
+  g_autofree char *sock = g_build_filename (env.state_dir, "cells", cell, "seat", "seatd.sock", NULL);
+  g_autofree char *uid_arg = g_strdup_printf ("--reuid=%u", uid);
+  g_autofree char *gid_arg = g_strdup_printf ("--regid=%u", uid);
+  g_autofree char *sock_env = g_strdup_printf ("SEATD_SOCK=%s", sock);
+  const char *argv[] = { "setpriv", uid_arg, gid_arg, "--clear-groups", "env", sock_env,
+                         "LIBSEAT_BACKEND=seatd", client, NULL };
+  SeatClient *c = g_new0 (SeatClient, 1);
+  g_autoptr(GError) error = NULL;
+
+  c->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                  &error);
+  g_assert_no_error (error);
+  c->out_fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (c->process)));
+  c->pending = g_string_new (NULL);
+  return c;
+}
+
+/* The next line the client prints, or NULL after 5 s of silence. */
+static char *
+seat_client_line (SeatClient *c)
+{
+  for (;;) {
+    char *nl = strchr (c->pending->str, '\n');
+    struct pollfd pfd = { .fd = c->out_fd, .events = POLLIN };
+    char buf[256];
+    ssize_t n;
+
+    if (nl != NULL) {
+      char *line = g_strndup (c->pending->str, nl - c->pending->str);
+
+      g_string_erase (c->pending, 0, nl - c->pending->str + 1);
+      return line;
+    }
+    if (poll (&pfd, 1, 5000) <= 0)
+      return NULL;
+    n = read (c->out_fd, buf, sizeof buf);
+    if (n <= 0)
+      return NULL;
+    g_string_append_len (c->pending, buf, n);
+  }
+}
+
+static void
+seat_client_expect (SeatClient *c, const char *expected)
+{
+  g_autofree char *line = seat_client_line (c);
+
+  g_assert_cmpstr (line, ==, expected);
+}
+
+static void
+seat_client_say (SeatClient *c, const char *command)
+{
+  GOutputStream *in = g_subprocess_get_stdin_pipe (c->process);
+  g_autofree char *line = g_strconcat (command, "\n", NULL);
+
+  g_assert_true (g_output_stream_write_all (in, line, strlen (line), NULL, NULL, NULL));
+}
+
+static void
+seat_client_free (SeatClient *c)
+{
+  g_subprocess_force_exit (c->process);
+  g_subprocess_wait (c->process, NULL, NULL);
+  g_object_unref (c->process);
+  g_string_free (c->pending, TRUE);
+  g_free (c);
+}
+
+static gboolean
+seat_clients_are (const char *cell, const char *expected)
+{
+  g_autofree char *v = cell_property (cell, "SeatClients");
+
+  return g_str_equal (v, expected);
+}
+
+static gboolean
+one_has_no_clients (gpointer data)
+{
+  return seat_clients_are ("one", "u 0");
+}
+
+static void
+test_seat (void)
+{
+  g_autofree char *client = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
+  g_autofree char *out = NULL, *uid_text = NULL, *duration = NULL, *line = NULL;
+  SeatClient *c, *stranger;
+  guint uid;
+
+  if (!g_file_test (client, G_FILE_TEST_IS_EXECUTABLE)) {
+    if (g_getenv ("CI") != NULL)
+      g_test_fail_printf ("tests/seat-client was not built (libseat-dev missing)");
+    else
+      g_test_skip ("tests/seat-client was not built (libseat-dev missing)");
+    return;
+  }
+
+  /* Inside the cell, /run/seatd.sock leads to the cell's own socket. */
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -S /run/seatd.sock"), ==, 0);
+
+  uid_text = cell_property ("one", "UidBase");
+  uid = atoi (uid_text + 2);
+  assert_ok ("cellsctl switch --none");
+
+  /* Cell one's root opens the seat; one is in the background: not enabled. */
+  c = seat_client_start ("one", uid);
+  seat_client_expect (c, "seat seat0");
+  g_assert_true (seat_clients_are ("one", "u 1"));
+  seat_client_say (c, "open /dev/null");
+  seat_client_expect (c, "error EPERM");
+
+  /* Foreground: enabled; only DRM and evdev nodes are served. */
+  assert_ok ("cellsctl switch one");
+  seat_client_expect (c, "enabled");
+  seat_client_say (c, "open /dev/null");
+  seat_client_expect (c, "error ENOENT");
+  seat_client_say (c, "open /etc/passwd");
+  seat_client_expect (c, "error ENOENT");
+
+  /* A cell cannot switch by itself (libseat 0.7 expects no answer). */
+  seat_client_say (c, "switch 2");
+  seat_client_expect (c, "switch ok");
+  assert_foreground ("one");
+
+  /* Background again: disabled, and the switch was timed. */
+  assert_ok ("cellsctl switch --none");
+  seat_client_expect (c, "disabled");
+  duration = get_property ("/org/cells/Cells1", "Manager", "LastSwitchDuration");
+  g_assert_true (g_str_has_prefix (duration, "t "));
+  g_assert_cmpuint (g_ascii_strtoull (duration + 2, NULL, 10), >, 0);
+
+  /* A process that is not one of the cell's is turned away. */
+  stranger = seat_client_start ("one", 65534);
+  line = seat_client_line (stranger);
+  g_assert_true (g_str_has_prefix (line, "open-seat "));
+  seat_client_free (stranger);
+
+  seat_client_say (c, "quit");
+  g_assert_true (wait_for (one_has_no_clients, NULL));
+  seat_client_free (c);
+}
+
 static gboolean
 cell_is_stopped (gpointer name)
 {
@@ -829,6 +986,7 @@ main (int argc, char **argv)
     g_test_add_func ("/integration/foreground", test_foreground);
     g_test_add_func ("/integration/caller-in-cell", test_caller_in_cell);
     g_test_add_func ("/integration/devices", test_devices);
+    g_test_add_func ("/integration/seat", test_seat);
     g_test_add_func ("/integration/init-exits", test_init_exits);
     g_test_add_func ("/integration/crash-and-adopt", test_crash_and_adopt);
     g_test_add_func ("/integration/limits", test_limits);

@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cells-seat"
+
+#include "cells-seat.h"
+#include "cells-errors.h"
+#include "cells-seat-proto.h"
+
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/input.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/**
+ * SECTION:cells-seat
+ *
+ * The seatd-protocol server of one cell. Its socket lives in
+ * `STATE_DIR/cells/NAME/seat/seatd.sock`; the directory is bind-mounted
+ * into the cell, so unmodified libseat clients (phoc, sway, …) get their
+ * DRM and evdev devices from cellsd. The socket tells which cell a client
+ * belongs to; its peer uid must be one of the cell's.
+ *
+ * While the cell is in the foreground its seat is active: devices may be
+ * opened and DRM fds hold master. When it leaves, DRM master is dropped
+ * and evdev fds are revoked first, then disable-seat is sent.
+ */
+
+#define SEAT_NAME "seat0"
+#define MAX_DEVICES 128
+#define ACK_TIMEOUT_MS 1000
+#define DRM_IOCTL_SET_MASTER _IO ('d', 0x1e)
+#define DRM_IOCTL_DROP_MASTER _IO ('d', 0x1f)
+
+typedef struct {
+  int                  id;
+  int                  fd;
+  CellsSeatDeviceKind  kind;
+} Device;
+
+typedef struct {
+  CellsSeat *seat;
+  int        fd;
+  guint      watch;
+  pid_t      pid;
+  uid_t      uid;
+  gboolean   seat_open;
+  gboolean   pending_disable;
+  guint      ack_timeout;
+  GArray    *devices;   /* Device */
+  guint8     in[SEAT_PROTO_MAX_MSG * 2];
+  gsize      in_len;
+} Client;
+
+struct _CellsSeat {
+  char             *cell_name;
+  char             *socket_path;
+  guint32           uid_base;
+  CellsSeatDialect  dialect;
+  CellsSeatMayOpen  may_open;
+  CellsSeatChanged  changed;
+  gpointer          data;
+  int               listen_fd;
+  guint             listen_watch;
+  gboolean          active;
+  GList            *clients;
+};
+
+static void
+device_release (Device *d)
+{
+  if (d->kind == CELLS_SEAT_DEVICE_EVDEV)
+    ioctl (d->fd, EVIOCREVOKE, NULL);
+  else
+    ioctl (d->fd, DRM_IOCTL_DROP_MASTER, 0);
+  close (d->fd);
+}
+
+static void
+client_free (Client *c)
+{
+  for (guint i = 0; i < c->devices->len; i++)
+    device_release (&g_array_index (c->devices, Device, i));
+  g_array_unref (c->devices);
+  g_clear_handle_id (&c->watch, g_source_remove);
+  g_clear_handle_id (&c->ack_timeout, g_source_remove);
+  close (c->fd);
+  g_free (c);
+}
+
+static void
+client_drop (Client *c, const char *why)
+{
+  CellsSeat *seat = c->seat;
+
+  g_debug ("Cell “%s”: seat client %d leaves: %s", seat->cell_name, c->pid, why);
+  seat->clients = g_list_remove (seat->clients, c);
+  client_free (c);
+  seat->changed (seat->data);
+}
+
+static gboolean
+client_send (Client *c, const guint8 *msg, gsize len, int fd)
+{
+  struct iovec iov = { .iov_base = (void *) msg, .iov_len = len };
+  union {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } control;
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+  if (fd >= 0) {
+    struct cmsghdr *cmsg;
+
+    memset (&control, 0, sizeof control);
+    mh.msg_control = control.buf;
+    mh.msg_controllen = sizeof control.buf;
+    cmsg = CMSG_FIRSTHDR (&mh);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+    memcpy (CMSG_DATA (cmsg), &fd, sizeof fd);
+  }
+  /* Messages are tiny; a client that does not read is dropped. */
+  return sendmsg (c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t) len;
+}
+
+static gboolean
+send_empty (Client *c, guint16 opcode)
+{
+  guint8 msg[SEAT_PROTO_MAX_MSG];
+
+  return client_send (c, msg, seat_proto_empty (msg, opcode), -1);
+}
+
+static gboolean
+send_error (Client *c, int err)
+{
+  guint8 msg[SEAT_PROTO_MAX_MSG];
+
+  return client_send (c, msg, seat_proto_int (msg, SEAT_SERVER_ERROR, err), -1);
+}
+
+static gboolean
+on_ack_timeout (gpointer user_data)
+{
+  Client *c = user_data;
+
+  c->ack_timeout = 0;
+  if (c->pending_disable) {
+    g_message ("Cell “%s”: seat client %d did not acknowledge disable-seat within %d ms; "
+               "taken as acknowledged", c->seat->cell_name, c->pid, ACK_TIMEOUT_MS);
+    c->pending_disable = FALSE;
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+client_disable (Client *c)
+{
+  for (guint i = 0; i < c->devices->len; i++) {
+    Device *d = &g_array_index (c->devices, Device, i);
+
+    if (d->kind == CELLS_SEAT_DEVICE_DRM)
+      ioctl (d->fd, DRM_IOCTL_DROP_MASTER, 0);
+    else
+      ioctl (d->fd, EVIOCREVOKE, NULL);
+  }
+  c->pending_disable = TRUE;
+  g_clear_handle_id (&c->ack_timeout, g_source_remove);
+  c->ack_timeout = g_timeout_add (ACK_TIMEOUT_MS, on_ack_timeout, c);
+  send_empty (c, SEAT_SERVER_DISABLE_SEAT);
+}
+
+static void
+client_enable (Client *c)
+{
+  for (guint i = 0; i < c->devices->len; i++) {
+    Device *d = &g_array_index (c->devices, Device, i);
+
+    if (d->kind == CELLS_SEAT_DEVICE_DRM && ioctl (d->fd, DRM_IOCTL_SET_MASTER, 0) < 0)
+      g_warning ("Cell “%s”: could not give DRM master back: %s", c->seat->cell_name,
+                 g_strerror (errno));
+  }
+  c->pending_disable = FALSE;
+  send_empty (c, SEAT_SERVER_ENABLE_SEAT);
+}
+
+/* Requests */
+
+static int
+open_device (Client *c, const char *requested, int *out_id)
+{
+  CellsSeat *seat = c->seat;
+  g_autofree char *path = realpath (requested, NULL);
+  CellsSeatDeviceKind kind;
+  Device d = { 0 };
+  int err;
+
+  if (!seat->active)
+    return EPERM;
+  if (path == NULL)
+    return errno;
+  if (g_str_has_prefix (path, "/dev/dri/card"))
+    kind = CELLS_SEAT_DEVICE_DRM;
+  else if (g_str_has_prefix (path, "/dev/input/event"))
+    kind = CELLS_SEAT_DEVICE_EVDEV;
+  else
+    return ENOENT;
+  err = seat->may_open (seat->data, kind);
+  if (err != 0)
+    return err;
+  if (c->devices->len >= MAX_DEVICES)
+    return EMFILE;
+
+  d.fd = open (path, O_RDWR | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (d.fd < 0)
+    return errno;
+  d.kind = kind;
+  d.id = 1;
+  for (guint i = 0; i < c->devices->len; i++)
+    d.id = MAX (d.id, g_array_index (c->devices, Device, i).id + 1);
+  if (kind == CELLS_SEAT_DEVICE_DRM && ioctl (d.fd, DRM_IOCTL_SET_MASTER, 0) < 0)
+    g_message ("Cell “%s”: DRM master for %s: %s", seat->cell_name, path, g_strerror (errno));
+  g_array_append_val (c->devices, d);
+  g_debug ("Cell “%s”: client %d opened %s as device %d", seat->cell_name, c->pid, path, d.id);
+  *out_id = d.id;
+  return 0;
+}
+
+static gboolean
+handle_open_device (Client *c, const char *path)
+{
+  guint8 msg[SEAT_PROTO_MAX_MSG];
+  int id = 0;
+  int err = c->seat_open ? open_device (c, path, &id) : EPERM;
+  Device *d;
+
+  if (err != 0)
+    return send_error (c, err);
+  d = &g_array_index (c->devices, Device, c->devices->len - 1);
+  return client_send (c, msg, seat_proto_int (msg, SEAT_SERVER_DEVICE_OPENED, id), d->fd);
+}
+
+static gboolean
+handle_close_device (Client *c, int id)
+{
+  for (guint i = 0; i < c->devices->len; i++) {
+    Device *d = &g_array_index (c->devices, Device, i);
+
+    if (d->id == id) {
+      device_release (d);
+      g_array_remove_index (c->devices, i);
+      return send_empty (c, SEAT_SERVER_DEVICE_CLOSED);
+    }
+  }
+  return send_error (c, EBADF);
+}
+
+static gboolean
+handle_open_seat (Client *c)
+{
+  guint8 msg[SEAT_PROTO_MAX_MSG];
+
+  if (c->seat_open)
+    return FALSE;
+  c->seat_open = TRUE;
+  if (!client_send (c, msg, seat_proto_seat_opened (msg, SEAT_NAME), -1))
+    return FALSE;
+  if (c->seat->active)
+    return send_empty (c, SEAT_SERVER_ENABLE_SEAT);
+  return TRUE;
+}
+
+static gboolean
+handle_close_seat (Client *c)
+{
+  while (c->devices->len > 0) {
+    device_release (&g_array_index (c->devices, Device, 0));
+    g_array_remove_index (c->devices, 0);
+  }
+  c->seat_open = FALSE;
+  return send_empty (c, SEAT_SERVER_SEAT_CLOSED);
+}
+
+static gboolean
+handle_disable_seat (Client *c)
+{
+  gboolean was_pending = c->pending_disable;
+
+  c->pending_disable = FALSE;
+  g_clear_handle_id (&c->ack_timeout, g_source_remove);
+  if (c->seat->dialect == CELLS_SEAT_DIALECT_0_7)
+    return TRUE;   /* libseat 0.7 expects no reply */
+  return was_pending ? send_empty (c, SEAT_SERVER_SEAT_DISABLED) : send_error (c, EBUSY);
+}
+
+static gboolean
+handle_switch_session (Client *c, int session)
+{
+  /* Only the switcher moves the foreground. libseat 0.7 expects no reply. */
+  g_message ("Cell “%s”: seat client %d asked for session %d; refused", c->seat->cell_name,
+             c->pid, session);
+  if (c->seat->dialect == CELLS_SEAT_DIALECT_0_7)
+    return TRUE;
+  return send_error (c, EPERM);
+}
+
+static gboolean
+handle_request (Client *c, const struct seat_request *req)
+{
+  switch (req->opcode) {
+  case SEAT_CLIENT_OPEN_SEAT:
+    return handle_open_seat (c);
+  case SEAT_CLIENT_CLOSE_SEAT:
+    return handle_close_seat (c);
+  case SEAT_CLIENT_OPEN_DEVICE:
+    return handle_open_device (c, req->path);
+  case SEAT_CLIENT_CLOSE_DEVICE:
+    return handle_close_device (c, req->arg);
+  case SEAT_CLIENT_DISABLE_SEAT:
+    return handle_disable_seat (c);
+  case SEAT_CLIENT_SWITCH_SESSION:
+    return handle_switch_session (c, req->arg);
+  case SEAT_CLIENT_PING:
+    return send_empty (c, SEAT_SERVER_PONG);
+  default:
+    return FALSE;
+  }
+}
+
+static gboolean
+on_client_io (int fd, GIOCondition condition, gpointer user_data)
+{
+  Client *c = user_data;
+  ssize_t n = recv (fd, c->in + c->in_len, sizeof c->in - c->in_len, MSG_DONTWAIT);
+  struct seat_request req;
+  int used;
+
+  if (n <= 0) {
+    if (n < 0 && errno == EAGAIN)
+      return G_SOURCE_CONTINUE;
+    c->watch = 0;
+    client_drop (c, n == 0 ? "closed" : g_strerror (errno));
+    return G_SOURCE_REMOVE;
+  }
+  c->in_len += n;
+  while ((used = seat_proto_parse (c->in, c->in_len, &req)) > 0) {
+    memmove (c->in, c->in + used, c->in_len - used);
+    c->in_len -= used;
+    if (!handle_request (c, &req)) {
+      c->watch = 0;
+      client_drop (c, "protocol error or unwritable socket");
+      return G_SOURCE_REMOVE;
+    }
+  }
+  if (used < 0) {
+    c->watch = 0;
+    client_drop (c, "malformed message");
+    return G_SOURCE_REMOVE;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_connection (int fd, GIOCondition condition, gpointer user_data)
+{
+  CellsSeat *seat = user_data;
+  struct ucred cred;
+  socklen_t len = sizeof cred;
+  int cfd = accept4 (fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+  Client *c;
+
+  if (cfd < 0)
+    return G_SOURCE_CONTINUE;
+  if (getsockopt (cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+      (cred.uid != 0 && (cred.uid < seat->uid_base || cred.uid >= seat->uid_base + 65536))) {
+    g_message ("Cell “%s”: seat connection from uid %u refused: not one of the cell's",
+               seat->cell_name, (guint) cred.uid);
+    close (cfd);
+    return G_SOURCE_CONTINUE;
+  }
+  c = g_new0 (Client, 1);
+  c->seat = seat;
+  c->fd = cfd;
+  c->pid = cred.pid;
+  c->uid = cred.uid;
+  c->devices = g_array_new (FALSE, FALSE, sizeof (Device));
+  c->watch = g_unix_fd_add (cfd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_client_io, c);
+  seat->clients = g_list_append (seat->clients, c);
+  seat->changed (seat->data);
+  g_debug ("Cell “%s”: seat client %d (uid %u) connected", seat->cell_name, c->pid, c->uid);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+listen_on (const char *path, GError **error)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd;
+
+  if (strlen (path) >= sizeof addr.sun_path) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+                 "The seat socket path %s is too long for a unix socket.", path);
+    return -1;
+  }
+  strcpy (addr.sun_path, path);
+  g_unlink (path);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0 || bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0 ||
+      chmod (path, 0666) < 0 || listen (fd, 16) < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not listen on %s: %s",
+                 path, g_strerror (errno));
+    if (fd >= 0)
+      close (fd);
+    return -1;
+  }
+  return fd;
+}
+
+/**
+ * cells_seat_new:
+ * @dir: the directory of the socket, made here (bind-mounted into the cell)
+ * @uid_base: the cell's first host uid; only its uids may connect
+ * @may_open: asked before a device is opened
+ */
+CellsSeat *
+cells_seat_new (const char *cell_name, const char *dir, guint32 uid_base, CellsSeatDialect dialect,
+                CellsSeatMayOpen may_open, CellsSeatChanged changed, gpointer data, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, "seatd.sock", NULL);
+  CellsSeat *seat;
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0755) < 0 || g_chmod (dir, 0755) < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not create %s: %s", dir,
+                 g_strerror (errno));
+    return NULL;
+  }
+  fd = listen_on (path, error);
+  if (fd < 0)
+    return NULL;
+  seat = g_new0 (CellsSeat, 1);
+  seat->cell_name = g_strdup (cell_name);
+  seat->socket_path = g_steal_pointer (&path);
+  seat->uid_base = uid_base;
+  seat->dialect = dialect;
+  seat->may_open = may_open;
+  seat->changed = changed;
+  seat->data = data;
+  seat->listen_fd = fd;
+  seat->listen_watch = g_unix_fd_add (fd, G_IO_IN, on_connection, seat);
+  return seat;
+}
+
+void
+cells_seat_free (CellsSeat *seat)
+{
+  if (seat == NULL)
+    return;
+  g_list_free_full (seat->clients, (GDestroyNotify) client_free);
+  g_clear_handle_id (&seat->listen_watch, g_source_remove);
+  close (seat->listen_fd);
+  g_unlink (seat->socket_path);
+  g_free (seat->socket_path);
+  g_free (seat->cell_name);
+  g_free (seat);
+}
+
+/**
+ * cells_seat_set_active:
+ *
+ * Gives the seat the screen and input (the cell comes to the foreground)
+ * or takes them away: DRM master dropped and evdev fds revoked before
+ * disable-seat is sent, so that nothing depends on the client's answer.
+ */
+void
+cells_seat_set_active (CellsSeat *seat, gboolean active)
+{
+  g_return_if_fail (seat != NULL);
+
+  if (seat->active == active)
+    return;
+  seat->active = active;
+  for (GList *l = seat->clients; l != NULL; l = l->next) {
+    Client *c = l->data;
+
+    if (!c->seat_open)
+      continue;
+    if (active)
+      client_enable (c);
+    else
+      client_disable (c);
+  }
+}
+
+guint
+cells_seat_get_n_clients (CellsSeat *seat)
+{
+  g_return_val_if_fail (seat != NULL, 0);
+  return g_list_length (seat->clients);
+}
+
+gboolean
+cells_seat_dialect_from_string (const char *s, CellsSeatDialect *out)
+{
+  if (g_strcmp0 (s, "0.7") == 0)
+    *out = CELLS_SEAT_DIALECT_0_7;
+  else if (g_strcmp0 (s, "0.9") == 0)
+    *out = CELLS_SEAT_DIALECT_0_9;
+  else
+    return FALSE;
+  return TRUE;
+}

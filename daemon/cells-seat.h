@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * CellsSeatDialect:
+ * @CELLS_SEAT_DIALECT_0_7: libseat 0.7 and 0.8 (Debian 12, older Alpine):
+ *   no replies to disable-seat and switch-session
+ * @CELLS_SEAT_DIALECT_0_9: libseat 0.9 and later: seat-disabled and
+ *   session-switched replies
+ */
+typedef enum {
+  CELLS_SEAT_DIALECT_0_7,
+  CELLS_SEAT_DIALECT_0_9,
+} CellsSeatDialect;
+
+typedef enum {
+  CELLS_SEAT_DEVICE_DRM,
+  CELLS_SEAT_DEVICE_EVDEV,
+} CellsSeatDeviceKind;
+
+/* Returns 0 when the cell may open a device of @kind, else an errno. */
+typedef int (*CellsSeatMayOpen) (gpointer data, CellsSeatDeviceKind kind);
+
+/* Called when a client connects or leaves. */
+typedef void (*CellsSeatChanged) (gpointer data);
+
+typedef struct _CellsSeat CellsSeat;
+
+CellsSeat *cells_seat_new            (const char        *cell_name,
+                                      const char        *dir,
+                                      guint32            uid_base,
+                                      CellsSeatDialect   dialect,
+                                      CellsSeatMayOpen   may_open,
+                                      CellsSeatChanged   changed,
+                                      gpointer           data,
+                                      GError           **error);
+void       cells_seat_free           (CellsSeat         *seat);
+void       cells_seat_set_active     (CellsSeat         *seat,
+                                      gboolean           active);
+guint      cells_seat_get_n_clients  (CellsSeat         *seat);
+gboolean   cells_seat_dialect_from_string (const char   *s,
+                                      CellsSeatDialect  *out);
+
+G_END_DECLS
