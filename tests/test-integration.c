@@ -9,7 +9,11 @@
 #include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
 
+#include <fcntl.h>
+#include <linux/input.h>
+#include <linux/uinput.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -619,6 +623,12 @@ one_has_no_clients (gpointer data)
   return seat_clients_are ("one", "u 0");
 }
 
+static gboolean
+two_has_no_clients (gpointer data)
+{
+  return seat_clients_are ("two", "u 0");
+}
+
 static void
 test_seat (void)
 {
@@ -678,6 +688,131 @@ test_seat (void)
   seat_client_say (c, "quit");
   g_assert_true (wait_for (one_has_no_clients, NULL));
   seat_client_free (c);
+}
+
+/* Device tier (in qemu, with a real KMS card and uinput) */
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static char *
+create_keyboard (int *out_fd)
+{
+  struct uinput_setup setup = { .id = { .bustype = BUS_USB, .vendor = 1, .product = 1 } };
+  char sysname[64] = "";
+  g_autofree char *dir = NULL;
+  g_autoptr(GDir) d = NULL;
+  const char *entry;
+  int fd = open ("/dev/uinput", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ioctl (fd, UI_SET_EVBIT, EV_KEY), ==, 0);
+  g_assert_cmpint (ioctl (fd, UI_SET_KEYBIT, KEY_A), ==, 0);
+  strcpy (setup.name, "cells test keyboard");
+  g_assert_cmpint (ioctl (fd, UI_DEV_SETUP, &setup), ==, 0);
+  g_assert_cmpint (ioctl (fd, UI_DEV_CREATE), ==, 0);
+  g_assert_cmpint (ioctl (fd, UI_GET_SYSNAME (sizeof sysname), sysname), >=, 0);
+  dir = g_strdup_printf ("/sys/devices/virtual/input/%s", sysname);
+  d = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (d);
+  while ((entry = g_dir_read_name (d)) != NULL) {
+    if (g_str_has_prefix (entry, "event")) {
+      char *node = g_strdup_printf ("/dev/input/%s", entry);
+
+      g_assert_true (wait_for (file_exists, node));
+      *out_fd = fd;
+      return node;
+    }
+  }
+  g_error ("uinput made no event device");
+}
+
+static void
+press_key (int fd)
+{
+  struct input_event ev[4] = {
+    { .type = EV_KEY, .code = KEY_A, .value = 1 }, { .type = EV_SYN, .code = SYN_REPORT },
+    { .type = EV_KEY, .code = KEY_A, .value = 0 }, { .type = EV_SYN, .code = SYN_REPORT },
+  };
+
+  g_assert_cmpint (write (fd, ev, sizeof ev), ==, sizeof ev);
+  g_usleep (50 * 1000);
+}
+
+static guint
+uid_of (const char *cell)
+{
+  g_autofree char *v = cell_property (cell, "UidBase");
+
+  return atoi (v + 2);
+}
+
+static void
+say_expect (SeatClient *c, const char *command, const char *expected)
+{
+  seat_client_say (c, command);
+  seat_client_expect (c, expected);
+}
+
+static void
+test_device_handover (void)
+{
+  g_autofree char *keyboard = NULL, *open_key = NULL, *duration = NULL;
+  SeatClient *a, *b;
+  int kbd;
+
+  keyboard = create_keyboard (&kbd);
+  open_key = g_strdup_printf ("open %s", keyboard);
+  assert_ok ("cellsctl start two");
+  assert_ok ("cellsctl switch one");
+
+  a = seat_client_start ("one", uid_of ("one"));
+  b = seat_client_start ("two", uid_of ("two"));
+  seat_client_expect (a, "seat seat0");
+  seat_client_expect (a, "enabled");
+  seat_client_expect (b, "seat seat0");
+
+  /* One is in the foreground: it gets the card as master, and the keys. */
+  say_expect (a, "open /dev/dri/card0", "opened 1");
+  say_expect (a, "modeset 1", "modeset ok");
+  say_expect (b, "open /dev/dri/card0", "error EPERM");
+  say_expect (a, open_key, "opened 2");
+  press_key (kbd);
+  say_expect (a, "read 2", "read ok");
+
+  /* Switch: one loses master and its keys, two gets them. */
+  assert_ok ("cellsctl switch two");
+  seat_client_expect (a, "disabled");
+  seat_client_expect (b, "enabled");
+  duration = get_property ("/org/cells/Cells1", "Manager", "LastSwitchDuration");
+  g_test_message ("switch with a DRM card and a keyboard held: %s µs", duration + 2);
+  say_expect (b, "open /dev/dri/card0", "opened 1");
+  say_expect (b, "modeset 1", "modeset ok");
+  say_expect (a, "modeset 1", "modeset EACCES");
+  say_expect (b, open_key, "opened 2");
+  press_key (kbd);
+  say_expect (b, "read 2", "read ok");
+  say_expect (a, "read 2", "read ENODEV");
+
+  /* A cell without the display right never gets the card. */
+  assert_ok ("cellsctl set one device.display=none");
+  assert_ok ("cellsctl switch one");
+  seat_client_expect (b, "disabled");
+  seat_client_expect (a, "enabled");
+  say_expect (a, "open /dev/dri/card0", "error EACCES");
+  say_expect (a, open_key, "opened 3");
+  assert_ok ("cellsctl set one device.display=exclusive");
+
+  /* A client that dies frees what it held. */
+  seat_client_free (b);
+  g_assert_true (wait_for (two_has_no_clients, NULL));
+  seat_client_free (a);
+  g_assert_true (wait_for (one_has_no_clients, NULL));
+  assert_ok ("cellsctl stop two");
+  close (kbd);
 }
 
 static gboolean
@@ -987,6 +1122,10 @@ main (int argc, char **argv)
     g_test_add_func ("/integration/caller-in-cell", test_caller_in_cell);
     g_test_add_func ("/integration/devices", test_devices);
     g_test_add_func ("/integration/seat", test_seat);
+    /* Only where there is a KMS card and uinput: the device tier in qemu. */
+    if (g_file_test ("/dev/dri/card0", G_FILE_TEST_EXISTS) &&
+        g_file_test ("/dev/uinput", G_FILE_TEST_EXISTS))
+      g_test_add_func ("/integration/device-handover", test_device_handover);
     g_test_add_func ("/integration/init-exits", test_init_exits);
     g_test_add_func ("/integration/crash-and-adopt", test_crash_and_adopt);
     g_test_add_func ("/integration/limits", test_limits);

@@ -8,4 +8,10 @@ set -eu
 export CELLS_BUILD_DIR="$1" CELLS_SOURCE_DIR="$2" TMPDIR=/var/tmp
 export G_DEBUG=gc-friendly,fatal-warnings MALLOC_CHECK_=2
 echo "kernel $(uname -r)"
+# The bochs card appears a moment after its module loads.
+for i in $(seq 50); do
+	[ -e /dev/dri/card0 ] && break
+	sleep 0.1
+done
+ls -l /dev/dri /dev/uinput 2>&1 || true
 exec "$CELLS_BUILD_DIR/tests/test-integration"
