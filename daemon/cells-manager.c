@@ -543,6 +543,19 @@ on_autostart_ready (GObject *source, GAsyncResult *result, gpointer user_data)
                error->message);
 }
 
+/**
+ * cells_manager_switch_to_switcher:
+ *
+ * Gives the screen to the switcher (no cell in the foreground), as the
+ * secure switch chord does.
+ */
+void
+cells_manager_switch_to_switcher (CellsManager *self)
+{
+  g_return_if_fail (CELLS_IS_MANAGER (self));
+  set_foreground (self, "");
+}
+
 void
 cells_manager_autostart (CellsManager *self)
 {

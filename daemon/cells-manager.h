@@ -16,5 +16,6 @@ gboolean      cells_manager_export  (CellsManager     *self,
                                      GDBusConnection  *connection,
                                      GError          **error);
 void          cells_manager_autostart (CellsManager   *self);
+void          cells_manager_switch_to_switcher (CellsManager *self);
 
 G_END_DECLS

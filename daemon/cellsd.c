@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "cellsd"
 
 #include "cells-config.h"
+#include "cells-chord.h"
 #include "cells-errors.h"
 #include "cells-lxc.h"
 #include "cells-manager.h"
@@ -24,8 +25,38 @@
 typedef struct {
   GMainLoop    *loop;
   CellsManager *manager;
+  CellsChord   *chord;
   int           status;
 } Daemon;
+
+static void
+on_chord (gpointer data)
+{
+  Daemon *d = data;
+
+  cells_manager_switch_to_switcher (d->manager);
+}
+
+/* /etc/cells/cellsd.conf, [Switcher] Chord=KEY_POWER+KEY_VOLUMEUP */
+static gboolean
+load_chord (const char *config, guint16 *keys, guint *n_keys, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) local = NULL;
+  g_autofree char *text = NULL;
+
+  if (!g_key_file_load_from_file (kf, config, G_KEY_FILE_NONE, &local) &&
+      !g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", config, local->message);
+    return FALSE;
+  }
+  text = g_key_file_get_string (kf, "Switcher", "Chord", NULL);
+  if (!cells_chord_parse (text ? text : CELLS_CHORD_DEFAULT, keys, n_keys, &local)) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", config, local->message);
+    return FALSE;
+  }
+  return TRUE;
+}
 
 static void
 on_bus_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
@@ -76,10 +107,18 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *state_dir = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *input_dir = NULL;
+  guint16 keys[CELLS_CHORD_MAX_KEYS];
+  guint n_keys = 0;
   gboolean verbose = FALSE, replace = FALSE, version = FALSE;
   GOptionEntry entries[] = {
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
       "Where images and cells are kept (default " CELLS_STATE_DIR ")", "DIR" },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
+      "Configuration file (default " CELLS_SYSCONF_DIR "/cellsd.conf)", "FILE" },
+    { "input-dir", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &input_dir,
+      "Where input devices are (default /dev/input)", "DIR" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running cellsd", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
@@ -110,6 +149,10 @@ main (int argc, char **argv)
 
   /* Register the error names before any reply. */
   (void) CELLS_ERROR;
+  if (!load_chord (config ? config : CELLS_SYSCONF_DIR "/cellsd.conf", keys, &n_keys, &error)) {
+    g_printerr ("cellsd: %s\n", error->message);
+    return EXIT_FAILURE;
+  }
   host.verbose = verbose;
   cells_host_probe (&host, "/sys/fs/cgroup");
   d.manager = cells_manager_new (state_dir ? state_dir : CELLS_STATE_DIR, &host, &error);
@@ -118,6 +161,7 @@ main (int argc, char **argv)
     return EXIT_FAILURE;
   }
 
+  d.chord = cells_chord_new (input_dir ? input_dir : "/dev/input", keys, n_keys, on_chord, &d);
   d.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, &d);
   g_unix_signal_add (SIGINT, on_signal, &d);
@@ -129,6 +173,7 @@ main (int argc, char **argv)
   g_main_loop_run (d.loop);
 
   g_bus_unown_name (owner);
+  cells_chord_free (d.chord);
   g_clear_object (&d.manager);
   g_main_loop_unref (d.loop);
   return d.status;

@@ -699,9 +699,9 @@ file_exists (gpointer path)
 }
 
 static char *
-create_keyboard (int *out_fd)
+create_input (int *out_fd, guint16 key)
 {
-  struct uinput_setup setup = { .id = { .bustype = BUS_USB, .vendor = 1, .product = 1 } };
+  struct uinput_setup setup = { .id = { .bustype = BUS_USB, .vendor = 1, .product = key } };
   char sysname[64] = "";
   g_autofree char *dir = NULL;
   g_autoptr(GDir) d = NULL;
@@ -710,8 +710,8 @@ create_keyboard (int *out_fd)
 
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (ioctl (fd, UI_SET_EVBIT, EV_KEY), ==, 0);
-  g_assert_cmpint (ioctl (fd, UI_SET_KEYBIT, KEY_A), ==, 0);
-  strcpy (setup.name, "cells test keyboard");
+  g_assert_cmpint (ioctl (fd, UI_SET_KEYBIT, key), ==, 0);
+  g_snprintf (setup.name, sizeof setup.name, "cells test input %u", key);
   g_assert_cmpint (ioctl (fd, UI_DEV_SETUP, &setup), ==, 0);
   g_assert_cmpint (ioctl (fd, UI_DEV_CREATE), ==, 0);
   g_assert_cmpint (ioctl (fd, UI_GET_SYSNAME (sizeof sysname), sysname), >=, 0);
@@ -731,15 +731,21 @@ create_keyboard (int *out_fd)
 }
 
 static void
-press_key (int fd)
+key_event (int fd, guint16 key, int value)
 {
-  struct input_event ev[4] = {
-    { .type = EV_KEY, .code = KEY_A, .value = 1 }, { .type = EV_SYN, .code = SYN_REPORT },
-    { .type = EV_KEY, .code = KEY_A, .value = 0 }, { .type = EV_SYN, .code = SYN_REPORT },
+  struct input_event ev[2] = {
+    { .type = EV_KEY, .code = key, .value = value }, { .type = EV_SYN, .code = SYN_REPORT },
   };
 
   g_assert_cmpint (write (fd, ev, sizeof ev), ==, sizeof ev);
   g_usleep (50 * 1000);
+}
+
+static void
+press_key (int fd)
+{
+  key_event (fd, KEY_A, 1);
+  key_event (fd, KEY_A, 0);
 }
 
 static guint
@@ -761,10 +767,11 @@ static void
 test_device_handover (void)
 {
   g_autofree char *keyboard = NULL, *open_key = NULL, *duration = NULL;
+  g_autofree char *power_node = NULL, *volume_node = NULL;
   SeatClient *a, *b;
-  int kbd;
+  int kbd, power, volume;
 
-  keyboard = create_keyboard (&kbd);
+  keyboard = create_input (&kbd, KEY_A);
   open_key = g_strdup_printf ("open %s", keyboard);
   assert_ok ("cellsctl start two");
   assert_ok ("cellsctl switch one");
@@ -805,6 +812,27 @@ test_device_handover (void)
   say_expect (a, "open /dev/dri/card0", "error EACCES");
   say_expect (a, open_key, "opened 3");
   assert_ok ("cellsctl set one device.display=exclusive");
+
+  /* The chord, power on one device and volume-up on another as on a
+   * PinePhone, brings up the switcher whichever cell is in front. */
+  power_node = create_input (&power, KEY_POWER);
+  volume_node = create_input (&volume, KEY_VOLUMEUP);
+  g_usleep (300 * 1000);
+  assert_foreground ("one");
+  key_event (power, KEY_POWER, 1);
+  key_event (volume, KEY_VOLUMEUP, 1);
+  key_event (volume, KEY_VOLUMEUP, 0);
+  key_event (power, KEY_POWER, 0);
+  seat_client_expect (a, "disabled");
+  assert_foreground ("");
+  /* One key alone does nothing. */
+  assert_ok ("cellsctl switch two");
+  seat_client_expect (b, "enabled");
+  key_event (power, KEY_POWER, 1);
+  key_event (power, KEY_POWER, 0);
+  assert_foreground ("two");
+  close (power);
+  close (volume);
 
   /* A client that dies frees what it held. */
   seat_client_free (b);

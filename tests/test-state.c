@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "cells-chord.h"
 #include "cells-errors.h"
 #include "cells-idmap.h"
 #include "cells-lxc.h"
@@ -110,6 +111,29 @@ test_lxc_config (void)
   g_assert_null (strstr (c0, "cgroup"));
 }
 
+static void
+test_chord (void)
+{
+  const char *bad[] = { "", "KEY_NOPE", "KEY_POWER+", "1+2+3+4+5", "KEY_POWER+99999", NULL };
+  guint16 keys[CELLS_CHORD_MAX_KEYS];
+  guint n = 0;
+
+  g_assert_true (cells_chord_parse (CELLS_CHORD_DEFAULT, keys, &n, NULL));
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (keys[0], ==, 116);
+  g_assert_cmpuint (keys[1], ==, 115);
+  g_assert_true (cells_chord_parse ("KEY_VOLUMEDOWN + 116", keys, &n, NULL));
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (keys[0], ==, 114);
+  g_assert_cmpuint (keys[1], ==, 116);
+  for (guint i = 0; bad[i]; i++) {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (cells_chord_parse (bad[i], keys, &n, &error));
+    g_assert_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -117,5 +141,6 @@ main (int argc, char **argv)
   g_test_add_func ("/state/machine", test_state_machine);
   g_test_add_func ("/state/idmap", test_idmap);
   g_test_add_func ("/state/lxc-config", test_lxc_config);
+  g_test_add_func ("/state/chord", test_chord);
   return g_test_run ();
 }
