@@ -154,7 +154,8 @@ open_seat (CellsCell *self, GError **error)
   if (self->seat != NULL)
     return TRUE;
   cells_seat_dialect_from_string (self->def->seat_dialect, &dialect);
-  self->seat = cells_seat_new (self->def->name, dir, self->def->uid_base, dialect, seat_may_open,
+  self->seat = cells_seat_new (self->def->name, dir, self->def->uid_base, CELLS_IDS_PER_CELL,
+                               dialect, seat_may_open,
                                seat_changed, self, error);
   if (self->seat == NULL)
     return FALSE;

@@ -8,6 +8,7 @@
 #include "cells-errors.h"
 #include "cells-idmap.h"
 #include "cells-image.h"
+#include "cells-seat.h"
 #include "cells-util.h"
 
 #include <gio/gunixfdlist.h>
@@ -45,6 +46,7 @@ struct _CellsManager {
   CellsHost                 host;
   GHashTable               *cells;   /* name → CellsCell */
   GDBusObjectManagerServer *object_manager;
+  CellsSeat                *switcher_seat;
 };
 
 static void cells_manager_iface_init (CellsDBusManagerIface *iface);
@@ -84,12 +86,17 @@ set_foreground (CellsManager *self, const char *name)
 
   if (g_strcmp0 (old, name) == 0)
     return;
+  /* The old one gives everything up before the new one gets it. */
   cell = g_hash_table_lookup (self->cells, old);
   if (cell != NULL)
     cells_cell_set_foreground (cell, FALSE);
+  else if (*old == '\0' && self->switcher_seat != NULL)
+    cells_seat_set_active (self->switcher_seat, FALSE);
   cell = g_hash_table_lookup (self->cells, name);
   if (cell != NULL)
     cells_cell_set_foreground (cell, TRUE);
+  else if (*name == '\0' && self->switcher_seat != NULL)
+    cells_seat_set_active (self->switcher_seat, TRUE);
   g_message ("Foreground: %s (switched in %" G_GINT64_FORMAT " µs)", *name ? name : "(none)",
              g_get_monotonic_time () - start);
   cells_dbus_manager_set_last_switch_duration (CELLS_DBUS_MANAGER (self),
@@ -414,6 +421,7 @@ cells_manager_finalize (GObject *object)
 {
   CellsManager *self = CELLS_MANAGER (object);
 
+  g_clear_pointer (&self->switcher_seat, cells_seat_free);
   g_clear_object (&self->object_manager);
   g_clear_pointer (&self->cells, g_hash_table_unref);
   g_free (self->state_dir);
@@ -492,14 +500,31 @@ make_dir (const char *path, int mode, GError **error)
   return TRUE;
 }
 
+static int
+switcher_may_open (gpointer data, CellsSeatDeviceKind kind)
+{
+  return 0;
+}
+
+static void
+switcher_seat_changed (gpointer data)
+{
+  CellsManager *self = data;
+
+  cells_dbus_manager_set_switcher_seat_clients (CELLS_DBUS_MANAGER (self),
+                                                cells_seat_get_n_clients (self->switcher_seat));
+}
+
 /**
  * cells_manager_new:
  * @state_dir: where images and cells live
+ * @switcher_seat_dir: where the switcher's seat socket goes
  *
  * Creates the manager and loads every cell, adopting running ones.
  */
 CellsManager *
-cells_manager_new (const char *state_dir, const CellsHost *host, GError **error)
+cells_manager_new (const char *state_dir, const char *switcher_seat_dir, const CellsHost *host,
+                   GError **error)
 {
   g_autoptr(CellsManager) self = g_object_new (CELLS_TYPE_MANAGER, NULL);
 
@@ -519,6 +544,14 @@ cells_manager_new (const char *state_dir, const CellsHost *host, GError **error)
   cells_dbus_manager_set_version (CELLS_DBUS_MANAGER (self), PACKAGE_VERSION);
   cells_dbus_manager_set_state_directory (CELLS_DBUS_MANAGER (self), self->state_dir);
   cells_dbus_manager_set_foreground (CELLS_DBUS_MANAGER (self), "");
+  /* The switcher is a seat client in the root namespace, root only; it
+   * has the screen while no cell is in the foreground. */
+  self->switcher_seat = cells_seat_new ("(switcher)", switcher_seat_dir, 0, 1,
+                                        CELLS_SEAT_DIALECT_0_7, switcher_may_open,
+                                        switcher_seat_changed, self, error);
+  if (self->switcher_seat == NULL)
+    return NULL;
+  cells_seat_set_active (self->switcher_seat, TRUE);
   load_cells (self);
   return g_steal_pointer (&self);
 }

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CellsManager, cells_manager, CELLS, MANAGER, CellsDBusManagerSkeleton)
 
 CellsManager *cells_manager_new     (const char       *state_dir,
+                                     const char       *switcher_seat_dir,
                                      const CellsHost  *host,
                                      GError          **error);
 gboolean      cells_manager_export  (CellsManager     *self,

@@ -62,7 +62,8 @@ typedef struct {
 struct _CellsSeat {
   char             *cell_name;
   char             *socket_path;
-  guint32           uid_base;
+  guint32           uid_first;
+  guint32           uid_count;
   CellsSeatDialect  dialect;
   CellsSeatMayOpen  may_open;
   CellsSeatChanged  changed;
@@ -381,7 +382,8 @@ on_connection (int fd, GIOCondition condition, gpointer user_data)
   if (cfd < 0)
     return G_SOURCE_CONTINUE;
   if (getsockopt (cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-      (cred.uid != 0 && (cred.uid < seat->uid_base || cred.uid >= seat->uid_base + 65536))) {
+      (cred.uid != 0 && (cred.uid < seat->uid_first ||
+                         (guint64) cred.uid >= (guint64) seat->uid_first + seat->uid_count))) {
     g_message ("Cell “%s”: seat connection from uid %u refused: not one of the cell's",
                seat->cell_name, (guint) cred.uid);
     close (cfd);
@@ -428,11 +430,13 @@ listen_on (const char *path, GError **error)
 /**
  * cells_seat_new:
  * @dir: the directory of the socket, made here (bind-mounted into the cell)
- * @uid_base: the cell's first host uid; only its uids may connect
+ * @uid_first: the first host uid that may connect (besides root)
+ * @uid_count: how many uids from there may connect
  * @may_open: asked before a device is opened
  */
 CellsSeat *
-cells_seat_new (const char *cell_name, const char *dir, guint32 uid_base, CellsSeatDialect dialect,
+cells_seat_new (const char *cell_name, const char *dir, guint32 uid_first, guint32 uid_count,
+                CellsSeatDialect dialect,
                 CellsSeatMayOpen may_open, CellsSeatChanged changed, gpointer data, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, "seatd.sock", NULL);
@@ -450,7 +454,8 @@ cells_seat_new (const char *cell_name, const char *dir, guint32 uid_base, CellsS
   seat = g_new0 (CellsSeat, 1);
   seat->cell_name = g_strdup (cell_name);
   seat->socket_path = g_steal_pointer (&path);
-  seat->uid_base = uid_base;
+  seat->uid_first = uid_first;
+  seat->uid_count = uid_count;
   seat->dialect = dialect;
   seat->may_open = may_open;
   seat->changed = changed;

@@ -32,7 +32,8 @@ typedef struct _CellsSeat CellsSeat;
 
 CellsSeat *cells_seat_new            (const char        *cell_name,
                                       const char        *dir,
-                                      guint32            uid_base,
+                                      guint32            uid_first,
+                                      guint32            uid_count,
                                       CellsSeatDialect   dialect,
                                       CellsSeatMayOpen   may_open,
                                       CellsSeatChanged   changed,

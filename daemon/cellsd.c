@@ -109,6 +109,7 @@ main (int argc, char **argv)
   g_autofree char *state_dir = NULL;
   g_autofree char *config = NULL;
   g_autofree char *input_dir = NULL;
+  g_autofree char *switcher_seat = NULL;
   guint16 keys[CELLS_CHORD_MAX_KEYS];
   guint n_keys = 0;
   gboolean verbose = FALSE, replace = FALSE, version = FALSE;
@@ -119,6 +120,8 @@ main (int argc, char **argv)
       "Configuration file (default " CELLS_SYSCONF_DIR "/cellsd.conf)", "FILE" },
     { "input-dir", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &input_dir,
       "Where input devices are (default /dev/input)", "DIR" },
+    { "switcher-seat", 0, 0, G_OPTION_ARG_FILENAME, &switcher_seat,
+      "Directory of the switcher's seatd socket (default /run/cells/switcher)", "DIR" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running cellsd", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
@@ -155,7 +158,8 @@ main (int argc, char **argv)
   }
   host.verbose = verbose;
   cells_host_probe (&host, "/sys/fs/cgroup");
-  d.manager = cells_manager_new (state_dir ? state_dir : CELLS_STATE_DIR, &host, &error);
+  d.manager = cells_manager_new (state_dir ? state_dir : CELLS_STATE_DIR,
+                                 switcher_seat ? switcher_seat : "/run/cells/switcher", &host, &error);
   if (d.manager == NULL) {
     g_printerr ("cellsd: %s\n", error->message);
     return EXIT_FAILURE;

@@ -89,7 +89,8 @@ start_cellsd() {
 	shift 2
 	# cellsd runs in a session of its own; cells outlive it.
 	DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus" setsid "$build/daemon/cellsd" \
-		--state-dir "$dir/state" --verbose "$@" >>"$dir/cellsd.log" 2>&1 &
+		--state-dir "$dir/state" --switcher-seat "$dir/switcher" --verbose "$@" \
+		>>"$dir/cellsd.log" 2>&1 &
 	echo $! >"$dir/cellsd.pid"
 	wait_until cellsd_answers "$dir" || die "cellsd did not come up; see $dir/cellsd.log"
 }

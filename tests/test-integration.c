@@ -537,10 +537,9 @@ typedef struct {
 } SeatClient;
 
 static SeatClient *
-seat_client_start (const char *cell, guint uid)
+seat_client_start_at (const char *sock, guint uid)
 {
   g_autofree char *client = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
-  g_autofree char *sock = g_build_filename (env.state_dir, "cells", cell, "seat", "seatd.sock", NULL);
   g_autofree char *uid_arg = g_strdup_printf ("--reuid=%u", uid);
   g_autofree char *gid_arg = g_strdup_printf ("--regid=%u", uid);
   g_autofree char *sock_env = g_strdup_printf ("SEATD_SOCK=%s", sock);
@@ -555,6 +554,14 @@ seat_client_start (const char *cell, guint uid)
   c->out_fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (c->process)));
   c->pending = g_string_new (NULL);
   return c;
+}
+
+static SeatClient *
+seat_client_start (const char *cell, guint uid)
+{
+  g_autofree char *sock = g_build_filename (env.state_dir, "cells", cell, "seat", "seatd.sock", NULL);
+
+  return seat_client_start_at (sock, uid);
 }
 
 /* The next line the client prints, or NULL after 5 s of silence. */
@@ -633,8 +640,9 @@ static void
 test_seat (void)
 {
   g_autofree char *client = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
-  g_autofree char *out = NULL, *uid_text = NULL, *duration = NULL, *line = NULL;
-  SeatClient *c, *stranger;
+  g_autofree char *out = NULL, *uid_text = NULL, *duration = NULL, *line = NULL, *clients = NULL;
+  g_autofree char *switcher_sock = g_build_filename (env.dir, "switcher", "seatd.sock", NULL);
+  SeatClient *c, *stranger, *switcher;
   guint uid;
 
   if (!g_file_test (client, G_FILE_TEST_IS_EXECUTABLE)) {
@@ -688,6 +696,24 @@ test_seat (void)
   seat_client_say (c, "quit");
   g_assert_true (wait_for (one_has_no_clients, NULL));
   seat_client_free (c);
+
+  /* The switcher's seat, in the root namespace: enabled while no cell is
+   * in the foreground; root only. */
+  switcher = seat_client_start_at (switcher_sock, 0);
+  seat_client_expect (switcher, "seat seat0");
+  seat_client_expect (switcher, "enabled");
+  clients = get_property ("/org/cells/Cells1", "Manager", "SwitcherSeatClients");
+  g_assert_cmpstr (clients, ==, "u 1");
+  assert_ok ("cellsctl switch one");
+  seat_client_expect (switcher, "disabled");
+  assert_ok ("cellsctl switch --none");
+  seat_client_expect (switcher, "enabled");
+  seat_client_free (switcher);
+  stranger = seat_client_start_at (switcher_sock, 1000);
+  g_free (line);
+  line = seat_client_line (stranger);
+  g_assert_true (g_str_has_prefix (line, "open-seat "));
+  seat_client_free (stranger);
 }
 
 /* Device tier (in qemu, with a real KMS card and uinput) */
