@@ -4,7 +4,8 @@
 # A private system bus with cellsd on it, in a directory of its own, for
 # the demo, the benchmarks and the integration tests.
 #
-#   cells-session.sh image DIR          make DIR/busybox.tar.gz (busybox-static)
+#   cells-session.sh image DIR [BUILD]  make DIR/busybox.tar.gz (busybox-static), with
+#                                       BUILD/tests/seat-client and its libraries if built
 #   cells-session.sh bus DIR            start dbus-daemon on DIR/bus
 #   cells-session.sh cellsd DIR BUILD [ARG…]
 #                                       start BUILD/daemon/cellsd on it, state in DIR/state
@@ -30,8 +31,21 @@ wait_until() {
 	done
 }
 
+# A libseat client for the cells, with the libraries it needs.
+add_seat_client() {
+	root=$1
+	client=$2
+	mkdir -p "$root/usr/local/bin"
+	cp "$client" "$root/usr/local/bin/"
+	for lib in $(ldd "$client" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
 make_image() {
 	dir=$1
+	build=${2:-}
 	root="$dir/rootfs"
 	[ -x /bin/busybox ] || die "needs /bin/busybox (apt-get install busybox-static)"
 	rm -rf "$root"
@@ -46,6 +60,9 @@ make_image() {
 		ln -sf ../bin/busybox sbin/init
 		echo 'root:x:0:0:root:/root:/bin/sh' >etc/passwd
 		echo 'root:x:0:' >etc/group
+		if [ -n "$build" ] && [ -x "$build/tests/seat-client" ]; then
+			add_seat_client "$root" "$build/tests/seat-client"
+		fi
 		tar -czf "$dir/busybox.tar.gz" .
 	)
 	rm -rf "$root"
@@ -122,7 +139,7 @@ stop_all() {
 }
 
 case "${1:-}" in
-image) make_image "$2" ;;
+image) make_image "$2" "${3:-}" ;;
 bus) start_bus "$2" ;;
 cellsd)
 	shift

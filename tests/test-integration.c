@@ -182,7 +182,7 @@ setup_environment (void)
   g_autofree char *address = g_strdup_printf ("unix:path=%s/bus", env.dir);
 
   g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
-  assert_ok ("%s image %s", session_script (), env.dir);
+  assert_ok ("%s image %s %s", session_script (), env.dir, g_getenv ("CELLS_BUILD_DIR"));
   assert_ok ("%s bus %s", session_script (), env.dir);
   start_cellsd ("");
 }
@@ -537,14 +537,8 @@ typedef struct {
 } SeatClient;
 
 static SeatClient *
-seat_client_start_at (const char *sock, guint uid)
+seat_client_spawn (const char *const *argv)
 {
-  g_autofree char *client = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
-  g_autofree char *uid_arg = g_strdup_printf ("--reuid=%u", uid);
-  g_autofree char *gid_arg = g_strdup_printf ("--regid=%u", uid);
-  g_autofree char *sock_env = g_strdup_printf ("SEATD_SOCK=%s", sock);
-  const char *argv[] = { "setpriv", uid_arg, gid_arg, "--clear-groups", "env", sock_env,
-                         "LIBSEAT_BACKEND=seatd", client, NULL };
   SeatClient *c = g_new0 (SeatClient, 1);
   g_autoptr(GError) error = NULL;
 
@@ -557,11 +551,27 @@ seat_client_start_at (const char *sock, guint uid)
 }
 
 static SeatClient *
-seat_client_start (const char *cell, guint uid)
+seat_client_start_at (const char *sock, guint uid)
 {
-  g_autofree char *sock = g_build_filename (env.state_dir, "cells", cell, "seat", "seatd.sock", NULL);
+  g_autofree char *client = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
+  g_autofree char *uid_arg = g_strdup_printf ("--reuid=%u", uid);
+  g_autofree char *gid_arg = g_strdup_printf ("--regid=%u", uid);
+  g_autofree char *sock_env = g_strdup_printf ("SEATD_SOCK=%s", sock);
+  const char *argv[] = { "setpriv", uid_arg, gid_arg, "--clear-groups", "env", sock_env,
+                         "LIBSEAT_BACKEND=seatd", client, NULL };
 
-  return seat_client_start_at (sock, uid);
+  return seat_client_spawn (argv);
+}
+
+/* The client inside the cell, as the cell's root, finding /run/seatd.sock
+ * by itself. */
+static SeatClient *
+seat_client_start (const char *cell)
+{
+  const char *argv[] = { env.cellsctl, "exec", cell, "--", "env", "LIBSEAT_BACKEND=seatd",
+                         "/usr/local/bin/seat-client", NULL };
+
+  return seat_client_spawn (argv);
 }
 
 /* The next line the client prints, or NULL after 5 s of silence. */
@@ -609,6 +619,15 @@ seat_client_say (SeatClient *c, const char *command)
 static void
 seat_client_free (SeatClient *c)
 {
+  GOutputStream *in = g_subprocess_get_stdin_pipe (c->process);
+
+  /* Let it end by itself (in a cell, killing cellsctl would leave it). */
+  g_output_stream_write_all (in, "quit\n", 5, NULL, NULL, NULL);
+  g_output_stream_close (in, NULL, NULL);
+  for (int i = 0; i < 100 && g_subprocess_get_identifier (c->process) != NULL; i++) {
+    g_main_context_iteration (NULL, FALSE);
+    g_usleep (20 * 1000);
+  }
   g_subprocess_force_exit (c->process);
   g_subprocess_wait (c->process, NULL, NULL);
   g_object_unref (c->process);
@@ -640,10 +659,10 @@ static void
 test_seat (void)
 {
   g_autofree char *client = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
-  g_autofree char *out = NULL, *uid_text = NULL, *duration = NULL, *line = NULL, *clients = NULL;
+  g_autofree char *out = NULL, *duration = NULL, *line = NULL, *clients = NULL;
   g_autofree char *switcher_sock = g_build_filename (env.dir, "switcher", "seatd.sock", NULL);
+  g_autofree char *one_sock = g_build_filename (env.state_dir, "cells", "one", "seat", "seatd.sock", NULL);
   SeatClient *c, *stranger, *switcher;
-  guint uid;
 
   if (!g_file_test (client, G_FILE_TEST_IS_EXECUTABLE)) {
     if (g_getenv ("CI") != NULL)
@@ -656,12 +675,10 @@ test_seat (void)
   /* Inside the cell, /run/seatd.sock leads to the cell's own socket. */
   g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -S /run/seatd.sock"), ==, 0);
 
-  uid_text = cell_property ("one", "UidBase");
-  uid = atoi (uid_text + 2);
   assert_ok ("cellsctl switch --none");
 
   /* Cell one's root opens the seat; one is in the background: not enabled. */
-  c = seat_client_start ("one", uid);
+  c = seat_client_start ("one");
   seat_client_expect (c, "seat seat0");
   g_assert_true (seat_clients_are ("one", "u 1"));
   seat_client_say (c, "open /dev/null");
@@ -688,7 +705,7 @@ test_seat (void)
   g_assert_cmpuint (g_ascii_strtoull (duration + 2, NULL, 10), >, 0);
 
   /* A process that is not one of the cell's is turned away. */
-  stranger = seat_client_start ("one", 65534);
+  stranger = seat_client_start_at (one_sock, 65534);
   line = seat_client_line (stranger);
   g_assert_true (g_str_has_prefix (line, "open-seat "));
   seat_client_free (stranger);
@@ -774,14 +791,6 @@ press_key (int fd)
   key_event (fd, KEY_A, 0);
 }
 
-static guint
-uid_of (const char *cell)
-{
-  g_autofree char *v = cell_property (cell, "UidBase");
-
-  return atoi (v + 2);
-}
-
 static void
 say_expect (SeatClient *c, const char *command, const char *expected)
 {
@@ -802,8 +811,8 @@ test_device_handover (void)
   assert_ok ("cellsctl start two");
   assert_ok ("cellsctl switch one");
 
-  a = seat_client_start ("one", uid_of ("one"));
-  b = seat_client_start ("two", uid_of ("two"));
+  a = seat_client_start ("one");
+  b = seat_client_start ("two");
   seat_client_expect (a, "seat seat0");
   seat_client_expect (a, "enabled");
   seat_client_expect (b, "seat seat0");
@@ -861,8 +870,9 @@ test_device_handover (void)
   close (volume);
 
   /* A client that dies frees what it held. */
-  seat_client_free (b);
+  assert_ok ("cellsctl exec two -- killall -9 seat-client");
   g_assert_true (wait_for (two_has_no_clients, NULL));
+  seat_client_free (b);
   seat_client_free (a);
   g_assert_true (wait_for (one_has_no_clients, NULL));
   assert_ok ("cellsctl stop two");
