@@ -14,6 +14,8 @@
 #include <linux/uinput.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -733,6 +735,97 @@ test_seat (void)
   seat_client_free (stranger);
 }
 
+/* The seatd protocol byte by byte, for what Debian's libseat 0.7 cannot show. */
+
+static int
+raw_connect (const char *path)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  g_strlcpy (addr.sun_path, path, sizeof addr.sun_path);
+  g_assert_cmpint (connect (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  return fd;
+}
+
+static void
+raw_send (int fd, guint16 opcode, const void *body, guint16 size)
+{
+  guint8 buf[64];
+
+  memcpy (buf, &opcode, 2);
+  memcpy (buf + 2, &size, 2);
+  memcpy (buf + 4, body, size);
+  g_assert_cmpint (write (fd, buf, 4 + size), ==, 4 + size);
+}
+
+/* The opcode of the next message (its int body in *value), 0 on silence. */
+static guint16
+raw_next (int fd, gint32 *value)
+{
+  struct pollfd pfd = { .fd = fd, .events = POLLIN };
+  guint16 head[2];
+  guint8 body[256];
+
+  /* Silence or the end of the connection. */
+  if (poll (&pfd, 1, 2000) <= 0 || recv (fd, head, 4, MSG_WAITALL) != 4)
+    return 0;
+  if (head[1] > 0)
+    g_assert_cmpint (recv (fd, body, head[1], MSG_WAITALL), ==, head[1]);
+  if (value != NULL && head[1] == 4)
+    memcpy (value, body, 4);
+  return head[0];
+}
+
+static void
+test_seat_dialects (void)
+{
+  g_autofree char *two_sock = g_build_filename (env.state_dir, "cells", "two", "seat", "seatd.sock", NULL);
+  g_autofree char *one_sock = g_build_filename (env.state_dir, "cells", "one", "seat", "seatd.sock", NULL);
+  gint32 value = 0, session = 2;
+  int fd;
+
+  /* libseat 0.9 and later: disable-seat and switch-session are answered. */
+  assert_ok ("cellsctl set two seat-dialect=0.9");
+  assert_ok ("cellsctl start two");
+  fd = raw_connect (two_sock);
+  raw_send (fd, 1, NULL, 0);                       /* open seat */
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8001); /* seat opened */
+  assert_ok ("cellsctl switch two");
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8006); /* enable seat */
+  assert_ok ("cellsctl switch --none");
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8005); /* disable seat */
+  raw_send (fd, 5, NULL, 0);                       /* acknowledged */
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8009); /* seat disabled */
+  raw_send (fd, 6, &session, 4);                   /* switch session */
+  g_assert_cmphex (raw_next (fd, &value), ==, 0xffff);
+  g_assert_cmpint (value, ==, EPERM);
+  raw_send (fd, 7, NULL, 0);
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8007); /* pong */
+  raw_send (fd, 2, NULL, 0);
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8002); /* seat closed */
+  close (fd);
+  assert_ok ("cellsctl stop two");
+  assert_ok ("cellsctl set two seat-dialect=0.7");
+
+  /* libseat 0.7 and 0.8: no answers to those two, or the client jams. */
+  fd = raw_connect (one_sock);
+  raw_send (fd, 1, NULL, 0);
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8001);
+  assert_ok ("cellsctl switch one");
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8006);
+  assert_ok ("cellsctl switch --none");
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8005);
+  raw_send (fd, 5, NULL, 0);
+  raw_send (fd, 6, &session, 4);
+  raw_send (fd, 7, NULL, 0);
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8007); /* only the pong */
+  /* A malformed message ends the connection. */
+  raw_send (fd, 3, "\x40\x00", 2);
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0);
+  close (fd);
+}
+
 /* Device tier (in qemu, with a real KMS card and uinput) */
 
 static gboolean
@@ -866,6 +959,15 @@ test_device_handover (void)
   key_event (power, KEY_POWER, 1);
   key_event (power, KEY_POWER, 0);
   assert_foreground ("two");
+  /* And from this cell too. */
+  key_event (volume, KEY_VOLUMEUP, 1);
+  key_event (power, KEY_POWER, 1);
+  key_event (power, KEY_POWER, 0);
+  key_event (volume, KEY_VOLUMEUP, 0);
+  seat_client_expect (b, "disabled");
+  assert_foreground ("");
+  assert_ok ("cellsctl switch two");
+  seat_client_expect (b, "enabled");
   close (power);
   close (volume);
 
@@ -1186,6 +1288,7 @@ main (int argc, char **argv)
     g_test_add_func ("/integration/caller-in-cell", test_caller_in_cell);
     g_test_add_func ("/integration/devices", test_devices);
     g_test_add_func ("/integration/seat", test_seat);
+    g_test_add_func ("/integration/seat-dialects", test_seat_dialects);
     /* Only where there is a KMS card and uinput: the device tier in qemu. */
     if (g_file_test ("/dev/dri/card0", G_FILE_TEST_EXISTS) &&
         g_file_test ("/dev/uinput", G_FILE_TEST_EXISTS))
