@@ -39,7 +39,7 @@ init='/bin/sh -c "trap \"exit 0\" TERM; sleep 100000 & wait"'
 # shifted to the cell's ids, with an overlay layer of its own.
 uid=$(busctl get-property org.cells.Cells1 /org/cells/Cells1/cell/bench org.cells.Cells1.Cell UidBase | cut -d' ' -f2)
 base="$dir/baseline"
-mkdir -p "$base/plain"
+mkdir -p "$base/plain/seat"
 cp -a "$dir/state/images/busybox" "$base/lower"
 chown -hR "$uid:$uid" "$base/lower"
 mkdir -p "$base/upper" "$base/work"
