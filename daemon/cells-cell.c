@@ -240,26 +240,6 @@ sync_properties (CellsCell *self)
 
 /* Start */
 
-/* /run/seatd.sock in the cell points into the bind-mounted seat directory. */
-static gboolean
-link_seat_socket (CellsJob *job, GError **error)
-{
-  g_autofree char *run = g_build_filename (job->dir, "upper", "run", NULL);
-  g_autofree char *link = g_build_filename (run, "seatd.sock", NULL);
-
-  if (g_file_test (link, G_FILE_TEST_IS_SYMLINK))
-    return TRUE;
-  if ((g_mkdir (run, 0755) < 0 && errno != EEXIST) ||
-      lchown (run, job->uid_base, job->gid_base) < 0 ||
-      symlink ("cells-seat/seatd.sock", link) < 0 ||
-      lchown (link, job->uid_base, job->gid_base) < 0) {
-    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not link %s: %s", link,
-                 g_strerror (errno));
-    return FALSE;
-  }
-  return TRUE;
-}
-
 static gboolean
 prepare_root (CellsJob *job, GError **error)
 {
@@ -273,8 +253,7 @@ prepare_root (CellsJob *job, GError **error)
   }
   /* Written anew at every start: atomic, but not worth an fsync. */
   if (!g_file_set_contents_full (config_path, job->config, -1, G_FILE_SET_CONTENTS_CONSISTENT,
-                                 0600, error) ||
-      !link_seat_socket (job, error))
+                                 0600, error))
     return FALSE;
   return cells_lxc_mount_lower (job->image_dir, lower, job->uid_base, job->gid_base, error);
 }

@@ -154,9 +154,16 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   g_string_append (s, "lxc.net.0.type = empty\n");
   g_string_append (s, "lxc.mount.auto = proc:mixed sys:ro\n");
   g_string_append (s, "lxc.autodev = 1\n");
-  /* The seatd socket: its directory, so that a new cellsd's socket shows. */
+  /* /run is a tmpfs from the start, so that an init that would mount one
+   * (systemd, OpenRC) finds it there and keeps what follows: the seatd
+   * socket's directory (a directory, so that a new cellsd's socket shows)
+   * and /run/seatd.sock leading into it. */
+  g_string_append (s, "lxc.mount.entry = tmpfs run tmpfs rw,nosuid,nodev,mode=755,create=dir 0 0\n");
   g_string_append_printf (s, "lxc.mount.entry = %s/seat run/cells-seat none bind,create=dir 0 0\n",
                           cell_dir);
+  /* LXC appends the cell's name and the hook's kind: they land in $0… */
+  g_string_append (s, "lxc.hook.mount = sh -c 'ln -sf cells-seat/seatd.sock "
+                      "\"$LXC_ROOTFS_MOUNT/run/seatd.sock\"'\n");
   g_string_append (s, "lxc.pty.max = 64\n");
   g_string_append (s, "lxc.tty.max = 0\n");
   g_string_append_printf (s, "lxc.cap.drop = %s\n", dropped_caps);
@@ -320,10 +327,9 @@ last_lxc_error (const char *lxcpath, const char *name)
   if (!g_file_get_contents (log_path, &log, NULL, NULL))
     return NULL;
   lines = g_strsplit (log, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++) {
-    const char *e = strstr (lines[i], " ERROR ");
-
-    if (e != NULL)
+  /* The first error is the cause; the later ones are its echoes. */
+  for (guint i = 0; lines[i] != NULL && found == NULL; i++) {
+    if (strstr (lines[i], " ERROR ") != NULL)
       found = lines[i];
   }
   return found ? g_strdup (strstr (found, " - ") ? strstr (found, " - ") + 3 : found) : NULL;

@@ -567,7 +567,8 @@ on_import_progress (CellsDBusManager *manager, const char *name, guint64 done, g
       g_printerr ("\rImporting %s: %3d%% (%s of %s)   ", name, percent, done_s, total_s);
     else
       g_printerr ("\rImporting %s: %s   ", name, done_s);
-  } else if (percent >= 0 && percent >= s->last_percent + 25) {
+  } else if (percent >= 0 && (percent >= s->last_percent + 25 ||
+                               (percent == 100 && s->last_percent != 100))) {
     g_printerr ("Importing %s: %d%% (%s of %s)\n", name, percent, done_s, total_s);
     s->last_percent = percent;
   }

@@ -674,8 +674,10 @@ test_seat (void)
     return;
   }
 
-  /* Inside the cell, /run/seatd.sock leads to the cell's own socket. */
+  /* Inside the cell, /run/seatd.sock leads to the cell's own socket, on a
+   * /run that is a tmpfs already (an init mounting one would hide it). */
   g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -S /run/seatd.sock"), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- grep -q ' /run tmpfs ' /proc/mounts"), ==, 0);
 
   assert_ok ("cellsctl switch --none");
 

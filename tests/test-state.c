@@ -95,6 +95,9 @@ test_lxc_config (void)
   g_assert_nonnull (strstr (c1, "lxc.idmap = u 0 1065536 65536\n"));
   g_assert_nonnull (strstr (c1, "lxc.idmap = g 0 2065536 65536\n"));
   g_assert_nonnull (strstr (c1, "lxc.net.0.type = empty\n"));
+  g_assert_nonnull (strstr (c1, "lxc.mount.entry = tmpfs run tmpfs "));
+  g_assert_nonnull (strstr (c1, "lxc.mount.entry = /var/lib/cells/cells/work/seat run/cells-seat none bind"));
+  g_assert_nonnull (strstr (c1, "lxc.hook.mount = sh -c 'ln -sf cells-seat/seatd.sock "));
   g_assert_nonnull (strstr (c1, "lxc.cap.drop = mknod "));
   g_assert_nonnull (strstr (c1, "lxc.signal.halt = SIGUSR2\n"));
   g_assert_nonnull (strstr (c1, "lxc.apparmor.profile = unconfined\n"));
