@@ -124,25 +124,45 @@ stop_watching (CellsCell *self)
 /* Seat */
 
 static int
-seat_may_open (gpointer data, CellsSeatDeviceKind kind)
+seat_may_open (gpointer data, CellsDeviceClass klass, const char *path)
 {
   CellsCell *self = data;
-  CellsDeviceClass klass = kind == CELLS_SEAT_DEVICE_DRM ? CELLS_DEVICE_DISPLAY : CELLS_DEVICE_INPUT;
+  CellsAccess access = self->def->devices[klass];
+  const char *holder;
 
-  if (self->def->devices[klass] == CELLS_ACCESS_NONE) {
-    g_message ("Cell “%s” has no right to %s devices; refused", self->def->name,
-               cells_device_class_to_string (klass));
+  if (access == CELLS_ACCESS_NONE) {
+    g_message ("Cell “%s” has no right to %s devices; %s refused", self->def->name,
+               cells_device_class_to_string (klass), path);
     return EACCES;
   }
+  /* Display and input are handed over by the switch, not claimed. */
+  if (klass == CELLS_DEVICE_DISPLAY || klass == CELLS_DEVICE_INPUT)
+    return 0;
+  holder = cells_device_claim (path, self->def->name, access == CELLS_ACCESS_EXCLUSIVE);
+  if (holder != NULL) {
+    g_message ("Cell “%s” is refused %s: cell “%s” holds it", self->def->name, path, holder);
+    return EBUSY;
+  }
   return 0;
+}
+
+static void
+seat_released (gpointer data, CellsDeviceClass klass, const char *path)
+{
+  CellsCell *self = data;
+
+  if (klass != CELLS_DEVICE_DISPLAY && klass != CELLS_DEVICE_INPUT)
+    cells_device_unclaim (path, self->def->name);
 }
 
 static void
 seat_changed (gpointer data)
 {
   CellsCell *self = data;
+  g_auto(GStrv) held = cells_seat_dup_devices (self->seat);
 
   cells_dbus_cell_set_seat_clients (CELLS_DBUS_CELL (self), cells_seat_get_n_clients (self->seat));
+  cells_dbus_cell_set_held_devices (CELLS_DBUS_CELL (self), (const char *const *) held);
 }
 
 static gboolean
@@ -155,7 +175,7 @@ open_seat (CellsCell *self, GError **error)
     return TRUE;
   cells_seat_dialect_from_string (self->def->seat_dialect, &dialect);
   self->seat = cells_seat_new (self->def->name, dir, self->def->uid_base, CELLS_IDS_PER_CELL,
-                               dialect, seat_may_open,
+                               dialect, seat_may_open, seat_released,
                                seat_changed, self, error);
   if (self->seat == NULL)
     return FALSE;
@@ -166,8 +186,11 @@ open_seat (CellsCell *self, GError **error)
 static void
 close_seat (CellsCell *self)
 {
+  static const char *const none[] = { NULL };
+
   g_clear_pointer (&self->seat, cells_seat_free);
   cells_dbus_cell_set_seat_clients (CELLS_DBUS_CELL (self), 0);
+  cells_dbus_cell_set_held_devices (CELLS_DBUS_CELL (self), none);
 }
 
 static void

@@ -125,3 +125,115 @@ cells_access_check (const char *klass, const char *access, CellsDeviceClass *out
   }
   return TRUE;
 }
+
+/* Device nodes by class, as cells ask for them through their seat. */
+static const struct {
+  const char      *prefix;
+  const char      *suffix;
+  CellsDeviceClass klass;
+} node_classes[] = {
+  { "/dev/dri/card", NULL, CELLS_DEVICE_DISPLAY },
+  { "/dev/input/event", NULL, CELLS_DEVICE_INPUT },
+  { "/dev/video", NULL, CELLS_DEVICE_CAMERA },
+  { "/dev/snd/pcmC", "c", CELLS_DEVICE_MICROPHONE },
+  { "/dev/snd/pcmC", "p", CELLS_DEVICE_AUDIO_OUTPUT },
+  { "/dev/snd/controlC", NULL, CELLS_DEVICE_AUDIO_OUTPUT },
+  { "/dev/wwan", NULL, CELLS_DEVICE_MODEM },
+  { "/dev/cdc-wdm", NULL, CELLS_DEVICE_MODEM },
+  { "/dev/ttyUSB", NULL, CELLS_DEVICE_MODEM },
+  { "/dev/iio:device", NULL, CELLS_DEVICE_SENSORS },
+};
+
+/**
+ * cells_device_class_for_path:
+ * @path: a resolved device node path
+ *
+ * Returns: whether @path is a node cells may be given, and its class.
+ */
+gboolean
+cells_device_class_for_path (const char *path, CellsDeviceClass *out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (node_classes); i++) {
+    if (g_str_has_prefix (path, node_classes[i].prefix) &&
+        (node_classes[i].suffix == NULL || g_str_has_suffix (path, node_classes[i].suffix))) {
+      *out = node_classes[i].klass;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* Who holds which node: path → Claim. */
+typedef struct {
+  GHashTable *holders;     /* cell name → count */
+  char       *exclusive;   /* the cell holding it exclusively, or NULL */
+} Claim;
+
+static GHashTable *claims;
+
+static void
+claim_free (Claim *c)
+{
+  g_hash_table_unref (c->holders);
+  g_free (c->exclusive);
+  g_free (c);
+}
+
+/**
+ * cells_device_claim:
+ * @holder: the cell that opens @path
+ * @exclusive: whether it holds the class exclusively
+ *
+ * Records that @holder opened @path, unless another cell holds it so that
+ * this is not allowed (either side exclusive).
+ *
+ * Returns: %NULL when claimed, else the name of a cell in the way.
+ */
+const char *
+cells_device_claim (const char *path, const char *holder, gboolean exclusive)
+{
+  Claim *c;
+  GHashTableIter iter;
+  const char *other;
+
+  if (claims == NULL)
+    claims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) claim_free);
+  c = g_hash_table_lookup (claims, path);
+  if (c == NULL) {
+    c = g_new0 (Claim, 1);
+    c->holders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_insert (claims, g_strdup (path), c);
+  }
+  if (c->exclusive != NULL && !g_str_equal (c->exclusive, holder))
+    return c->exclusive;
+  g_hash_table_iter_init (&iter, c->holders);
+  while (exclusive && g_hash_table_iter_next (&iter, (gpointer *) &other, NULL)) {
+    if (!g_str_equal (other, holder))
+      return other;
+  }
+  g_hash_table_insert (c->holders, g_strdup (holder),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (c->holders, holder)) + 1));
+  if (exclusive && c->exclusive == NULL)
+    c->exclusive = g_strdup (holder);
+  return NULL;
+}
+
+void
+cells_device_unclaim (const char *path, const char *holder)
+{
+  Claim *c = claims ? g_hash_table_lookup (claims, path) : NULL;
+  guint n;
+
+  if (c == NULL)
+    return;
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (c->holders, holder));
+  if (n > 1) {
+    g_hash_table_insert (c->holders, g_strdup (holder), GUINT_TO_POINTER (n - 1));
+    return;
+  }
+  g_hash_table_remove (c->holders, holder);
+  if (g_strcmp0 (c->exclusive, holder) == 0)
+    g_clear_pointer (&c->exclusive, g_free);
+  if (g_hash_table_size (c->holders) == 0)
+    g_hash_table_remove (claims, path);
+}

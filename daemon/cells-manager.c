@@ -501,9 +501,14 @@ make_dir (const char *path, int mode, GError **error)
 }
 
 static int
-switcher_may_open (gpointer data, CellsSeatDeviceKind kind)
+switcher_may_open (gpointer data, CellsDeviceClass klass, const char *path)
 {
   return 0;
+}
+
+static void
+switcher_released (gpointer data, CellsDeviceClass klass, const char *path)
+{
 }
 
 static void
@@ -548,7 +553,7 @@ cells_manager_new (const char *state_dir, const char *switcher_seat_dir, const C
    * has the screen while no cell is in the foreground. */
   self->switcher_seat = cells_seat_new ("(switcher)", switcher_seat_dir, 0, 1,
                                         CELLS_SEAT_DIALECT_0_7, switcher_may_open,
-                                        switcher_seat_changed, self, error);
+                                        switcher_released, switcher_seat_changed, self, error);
   if (self->switcher_seat == NULL)
     return NULL;
   cells_seat_set_active (self->switcher_seat, TRUE);

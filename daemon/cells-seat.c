@@ -28,9 +28,12 @@
  * DRM and evdev devices from cellsd. The socket tells which cell a client
  * belongs to; its peer uid must be one of the cell's.
  *
- * While the cell is in the foreground its seat is active: devices may be
- * opened and DRM fds hold master. When it leaves, DRM master is dropped
- * and evdev fds are revoked first, then disable-seat is sent.
+ * While the cell is in the foreground its seat is active: display and
+ * input devices may be opened and DRM fds hold master. When it leaves,
+ * DRM master is dropped and evdev fds are revoked first, then
+ * disable-seat is sent. Nodes of the other classes (camera, microphone,
+ * audio, modem, sensors) do not follow the foreground; the cell's rights
+ * decide, and an exclusive one is refused while another cell holds it.
  */
 
 #define SEAT_NAME "seat0"
@@ -40,9 +43,10 @@
 #define DRM_IOCTL_DROP_MASTER _IO ('d', 0x1f)
 
 typedef struct {
-  int                  id;
-  int                  fd;
-  CellsSeatDeviceKind  kind;
+  int               id;
+  int               fd;
+  CellsDeviceClass  klass;
+  char             *path;
 } Device;
 
 typedef struct {
@@ -66,6 +70,7 @@ struct _CellsSeat {
   guint32           uid_count;
   CellsSeatDialect  dialect;
   CellsSeatMayOpen  may_open;
+  CellsSeatReleased released;
   CellsSeatChanged  changed;
   gpointer          data;
   int               listen_fd;
@@ -74,21 +79,30 @@ struct _CellsSeat {
   GList            *clients;
 };
 
-static void
-device_release (Device *d)
+/* Display and input follow the foreground: master and revocation. */
+static gboolean
+follows_foreground (CellsDeviceClass klass)
 {
-  if (d->kind == CELLS_SEAT_DEVICE_EVDEV)
+  return klass == CELLS_DEVICE_DISPLAY || klass == CELLS_DEVICE_INPUT;
+}
+
+static void
+device_release (CellsSeat *seat, Device *d)
+{
+  if (d->klass == CELLS_DEVICE_INPUT)
     ioctl (d->fd, EVIOCREVOKE, NULL);
-  else
+  else if (d->klass == CELLS_DEVICE_DISPLAY)
     ioctl (d->fd, DRM_IOCTL_DROP_MASTER, 0);
   close (d->fd);
+  seat->released (seat->data, d->klass, d->path);
+  g_free (d->path);
 }
 
 static void
 client_free (Client *c)
 {
   for (guint i = 0; i < c->devices->len; i++)
-    device_release (&g_array_index (c->devices, Device, i));
+    device_release (c->seat, &g_array_index (c->devices, Device, i));
   g_array_unref (c->devices);
   g_clear_handle_id (&c->watch, g_source_remove);
   g_clear_handle_id (&c->ack_timeout, g_source_remove);
@@ -169,9 +183,9 @@ client_disable (Client *c)
   for (guint i = 0; i < c->devices->len; i++) {
     Device *d = &g_array_index (c->devices, Device, i);
 
-    if (d->kind == CELLS_SEAT_DEVICE_DRM)
+    if (d->klass == CELLS_DEVICE_DISPLAY)
       ioctl (d->fd, DRM_IOCTL_DROP_MASTER, 0);
-    else
+    else if (d->klass == CELLS_DEVICE_INPUT)
       ioctl (d->fd, EVIOCREVOKE, NULL);
   }
   c->pending_disable = TRUE;
@@ -186,12 +200,18 @@ client_enable (Client *c)
   for (guint i = 0; i < c->devices->len; i++) {
     Device *d = &g_array_index (c->devices, Device, i);
 
-    if (d->kind == CELLS_SEAT_DEVICE_DRM && ioctl (d->fd, DRM_IOCTL_SET_MASTER, 0) < 0)
+    if (d->klass == CELLS_DEVICE_DISPLAY && ioctl (d->fd, DRM_IOCTL_SET_MASTER, 0) < 0)
       g_warning ("Cell “%s”: could not give DRM master back: %s", c->seat->cell_name,
                  g_strerror (errno));
   }
   c->pending_disable = FALSE;
   send_empty (c, SEAT_SERVER_ENABLE_SEAT);
+}
+
+static int
+compare_paths (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
 /* Requests */
@@ -201,36 +221,37 @@ open_device (Client *c, const char *requested, int *out_id)
 {
   CellsSeat *seat = c->seat;
   g_autofree char *path = realpath (requested, NULL);
-  CellsSeatDeviceKind kind;
+  CellsDeviceClass klass;
   Device d = { 0 };
   int err;
 
-  if (!seat->active)
-    return EPERM;
   if (path == NULL)
     return errno;
-  if (g_str_has_prefix (path, "/dev/dri/card"))
-    kind = CELLS_SEAT_DEVICE_DRM;
-  else if (g_str_has_prefix (path, "/dev/input/event"))
-    kind = CELLS_SEAT_DEVICE_EVDEV;
-  else
+  if (!cells_device_class_for_path (path, &klass))
     return ENOENT;
-  err = seat->may_open (seat->data, kind);
-  if (err != 0)
-    return err;
+  if (follows_foreground (klass) && !seat->active)
+    return EPERM;
   if (c->devices->len >= MAX_DEVICES)
     return EMFILE;
+  err = seat->may_open (seat->data, klass, path);
+  if (err != 0)
+    return err;
 
   d.fd = open (path, O_RDWR | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-  if (d.fd < 0)
-    return errno;
-  d.kind = kind;
+  if (d.fd < 0) {
+    err = errno;
+    seat->released (seat->data, klass, path);
+    return err;
+  }
+  d.klass = klass;
+  d.path = g_strdup (path);
   d.id = 1;
   for (guint i = 0; i < c->devices->len; i++)
     d.id = MAX (d.id, g_array_index (c->devices, Device, i).id + 1);
-  if (kind == CELLS_SEAT_DEVICE_DRM && ioctl (d.fd, DRM_IOCTL_SET_MASTER, 0) < 0)
+  if (klass == CELLS_DEVICE_DISPLAY && ioctl (d.fd, DRM_IOCTL_SET_MASTER, 0) < 0)
     g_message ("Cell “%s”: DRM master for %s: %s", seat->cell_name, path, g_strerror (errno));
   g_array_append_val (c->devices, d);
+  seat->changed (seat->data);
   g_debug ("Cell “%s”: client %d opened %s as device %d", seat->cell_name, c->pid, path, d.id);
   *out_id = d.id;
   return 0;
@@ -257,8 +278,9 @@ handle_close_device (Client *c, int id)
     Device *d = &g_array_index (c->devices, Device, i);
 
     if (d->id == id) {
-      device_release (d);
+      device_release (c->seat, d);
       g_array_remove_index (c->devices, i);
+      c->seat->changed (c->seat->data);
       return send_empty (c, SEAT_SERVER_DEVICE_CLOSED);
     }
   }
@@ -284,7 +306,7 @@ static gboolean
 handle_close_seat (Client *c)
 {
   while (c->devices->len > 0) {
-    device_release (&g_array_index (c->devices, Device, 0));
+    device_release (c->seat, &g_array_index (c->devices, Device, 0));
     g_array_remove_index (c->devices, 0);
   }
   c->seat_open = FALSE;
@@ -433,11 +455,12 @@ listen_on (const char *path, GError **error)
  * @uid_first: the first host uid that may connect (besides root)
  * @uid_count: how many uids from there may connect
  * @may_open: asked before a device is opened
+ * @released: told when a device is closed
  */
 CellsSeat *
 cells_seat_new (const char *cell_name, const char *dir, guint32 uid_first, guint32 uid_count,
-                CellsSeatDialect dialect,
-                CellsSeatMayOpen may_open, CellsSeatChanged changed, gpointer data, GError **error)
+                CellsSeatDialect dialect, CellsSeatMayOpen may_open, CellsSeatReleased released,
+                CellsSeatChanged changed, gpointer data, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, "seatd.sock", NULL);
   CellsSeat *seat;
@@ -458,6 +481,7 @@ cells_seat_new (const char *cell_name, const char *dir, guint32 uid_first, guint
   seat->uid_count = uid_count;
   seat->dialect = dialect;
   seat->may_open = may_open;
+  seat->released = released;
   seat->changed = changed;
   seat->data = data;
   seat->listen_fd = fd;
@@ -511,6 +535,35 @@ cells_seat_get_n_clients (CellsSeat *seat)
 {
   g_return_val_if_fail (seat != NULL, 0);
   return g_list_length (seat->clients);
+}
+
+/**
+ * cells_seat_dup_devices:
+ *
+ * Returns: (transfer full): the device nodes the seat's clients hold,
+ * sorted, each once.
+ */
+GStrv
+cells_seat_dup_devices (CellsSeat *seat)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GStrv paths;
+
+  g_return_val_if_fail (seat != NULL, NULL);
+  for (GList *l = seat->clients; l != NULL; l = l->next) {
+    Client *c = l->data;
+
+    for (guint i = 0; i < c->devices->len; i++) {
+      Device *d = &g_array_index (c->devices, Device, i);
+
+      if (g_hash_table_add (seen, d->path))
+        g_strv_builder_add (builder, d->path);
+    }
+  }
+  paths = g_strv_builder_end (builder);
+  qsort (paths, g_strv_length (paths), sizeof (char *), compare_paths);
+  return paths;
 }
 
 gboolean

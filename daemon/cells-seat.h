@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "cells-devices.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -17,13 +19,11 @@ typedef enum {
   CELLS_SEAT_DIALECT_0_9,
 } CellsSeatDialect;
 
-typedef enum {
-  CELLS_SEAT_DEVICE_DRM,
-  CELLS_SEAT_DEVICE_EVDEV,
-} CellsSeatDeviceKind;
-
-/* Returns 0 when the cell may open a device of @kind, else an errno. */
-typedef int (*CellsSeatMayOpen) (gpointer data, CellsSeatDeviceKind kind);
+/* Returns 0 when the cell may open @path of @klass (and now holds it),
+ * else an errno. */
+typedef int (*CellsSeatMayOpen) (gpointer data, CellsDeviceClass klass, const char *path);
+/* The cell no longer holds @path. */
+typedef void (*CellsSeatReleased) (gpointer data, CellsDeviceClass klass, const char *path);
 
 /* Called when a client connects or leaves. */
 typedef void (*CellsSeatChanged) (gpointer data);
@@ -36,6 +36,7 @@ CellsSeat *cells_seat_new            (const char        *cell_name,
                                       guint32            uid_count,
                                       CellsSeatDialect   dialect,
                                       CellsSeatMayOpen   may_open,
+                                      CellsSeatReleased  released,
                                       CellsSeatChanged   changed,
                                       gpointer           data,
                                       GError           **error);
@@ -43,6 +44,7 @@ void       cells_seat_free           (CellsSeat         *seat);
 void       cells_seat_set_active     (CellsSeat         *seat,
                                       gboolean           active);
 guint      cells_seat_get_n_clients  (CellsSeat         *seat);
+GStrv      cells_seat_dup_devices    (CellsSeat         *seat);
 gboolean   cells_seat_dialect_from_string (const char   *s,
                                       CellsSeatDialect  *out);
 

@@ -175,7 +175,7 @@ json_value (GString *out, GVariant *v)
 static const char *const cell_properties[] = {
   "Name", "DisplayName", "State", "Image", "Leader", "Foreground", "Frozen", "Color",
   "Autostart", "CreatedAt", "Init", "MemoryMax", "PidsMax", "CpuWeight", "StopSignal", "UidBase",
-  "Devices", "SeatDialect", "SeatClients", "LastError",
+  "Devices", "SeatDialect", "SeatClients", "HeldDevices", "LastError",
 };
 
 static void
@@ -289,7 +289,8 @@ cmd_show (int argc, char **argv)
       while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
         g_string_append_printf (line, "%s%s=%s", line->len ? " " : "", key, value);
       text = g_string_free (line, FALSE);
-    } else if (g_str_equal (cell_properties[i], "Init")) {
+    } else if (g_str_equal (cell_properties[i], "Init") ||
+               g_str_equal (cell_properties[i], "HeldDevices")) {
       g_autofree const char **words = g_variant_get_strv (v, NULL);
 
       text = g_strjoinv (" ", (char **) words);

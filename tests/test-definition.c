@@ -161,6 +161,49 @@ test_devices (void)
 }
 
 static void
+test_device_nodes (void)
+{
+  CellsDeviceClass klass;
+
+  g_assert_true (cells_device_class_for_path ("/dev/dri/card0", &klass));
+  g_assert_cmpint (klass, ==, CELLS_DEVICE_DISPLAY);
+  g_assert_true (cells_device_class_for_path ("/dev/input/event12", &klass));
+  g_assert_cmpint (klass, ==, CELLS_DEVICE_INPUT);
+  g_assert_true (cells_device_class_for_path ("/dev/snd/pcmC0D0c", &klass));
+  g_assert_cmpint (klass, ==, CELLS_DEVICE_MICROPHONE);
+  g_assert_true (cells_device_class_for_path ("/dev/snd/pcmC0D0p", &klass));
+  g_assert_cmpint (klass, ==, CELLS_DEVICE_AUDIO_OUTPUT);
+  g_assert_true (cells_device_class_for_path ("/dev/video2", &klass));
+  g_assert_cmpint (klass, ==, CELLS_DEVICE_CAMERA);
+  g_assert_true (cells_device_class_for_path ("/dev/cdc-wdm0", &klass));
+  g_assert_cmpint (klass, ==, CELLS_DEVICE_MODEM);
+  g_assert_false (cells_device_class_for_path ("/dev/dri/renderD128", &klass));
+  g_assert_false (cells_device_class_for_path ("/dev/sda", &klass));
+  g_assert_false (cells_device_class_for_path ("/dev/null", &klass));
+  g_assert_false (cells_device_class_for_path ("/etc/passwd", &klass));
+}
+
+static void
+test_claims (void)
+{
+  /* Shared holders share; an exclusive one keeps others out until it lets go. */
+  g_assert_null (cells_device_claim ("/dev/x", "a", FALSE));
+  g_assert_null (cells_device_claim ("/dev/x", "b", FALSE));
+  g_assert_cmpstr (cells_device_claim ("/dev/x", "c", TRUE), !=, NULL);
+  cells_device_unclaim ("/dev/x", "a");
+  cells_device_unclaim ("/dev/x", "b");
+  g_assert_null (cells_device_claim ("/dev/x", "c", TRUE));
+  g_assert_null (cells_device_claim ("/dev/x", "c", TRUE));
+  g_assert_cmpstr (cells_device_claim ("/dev/x", "a", FALSE), ==, "c");
+  g_assert_cmpstr (cells_device_claim ("/dev/x", "b", TRUE), ==, "c");
+  cells_device_unclaim ("/dev/x", "c");
+  g_assert_cmpstr (cells_device_claim ("/dev/x", "a", FALSE), ==, "c");
+  cells_device_unclaim ("/dev/x", "c");
+  g_assert_null (cells_device_claim ("/dev/x", "a", TRUE));
+  cells_device_unclaim ("/dev/x", "a");
+}
+
+static void
 test_round_trip (void)
 {
   g_autoptr(CellsDefinition) def = cells_definition_new ("work");
@@ -226,6 +269,8 @@ main (int argc, char **argv)
   g_test_add_func ("/definition/apply-all-or-nothing", test_apply_all_or_nothing);
   g_test_add_func ("/definition/image-fixed", test_image_fixed);
   g_test_add_func ("/definition/devices", test_devices);
+  g_test_add_func ("/definition/device-nodes", test_device_nodes);
+  g_test_add_func ("/definition/claims", test_claims);
   g_test_add_func ("/definition/round-trip", test_round_trip);
   g_test_add_func ("/definition/load-broken", test_load_broken);
   return g_test_run ();

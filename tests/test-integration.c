@@ -685,8 +685,9 @@ test_seat (void)
   c = seat_client_start ("one");
   seat_client_expect (c, "seat seat0");
   g_assert_true (seat_clients_are ("one", "u 1"));
+  /* Only device nodes of the classes cells get are served. */
   seat_client_say (c, "open /dev/null");
-  seat_client_expect (c, "error EPERM");
+  seat_client_expect (c, "error ENOENT");
 
   /* Foreground: enabled; only DRM and evdev nodes are served. */
   assert_ok ("cellsctl switch one");
@@ -897,7 +898,7 @@ static void
 test_device_handover (void)
 {
   g_autofree char *keyboard = NULL, *open_key = NULL, *duration = NULL;
-  g_autofree char *power_node = NULL, *volume_node = NULL;
+  g_autofree char *power_node = NULL, *volume_node = NULL, *held = NULL;
   SeatClient *a, *b;
   int kbd, power, volume;
 
@@ -973,9 +974,27 @@ test_device_handover (void)
   close (power);
   close (volume);
 
+  /* Other classes do not follow the foreground: the microphone is
+   * exclusive (one cell at a time), audio output shared. */
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -e /dev/snd"), ==, 1);
+  say_expect (a, "open /dev/snd/pcmC0D0c", "error EACCES");   /* devices test: none */
+  assert_ok ("cellsctl set one device.microphone=exclusive");
+  say_expect (a, "open /dev/snd/pcmC0D0c", "opened 4");
+  say_expect (b, "open /dev/snd/pcmC0D0c", "error EBUSY");
+  say_expect (a, "open /dev/snd/pcmC0D0p", "opened 5");
+  say_expect (b, "open /dev/snd/pcmC0D0p", "opened 3");
+  assert_ok ("cellsctl set two device.camera=none");
+  say_expect (b, "open /dev/video0", "error EACCES");
+  held = cell_property ("one", "HeldDevices");
+  g_assert_nonnull (strstr (held, "\"/dev/snd/pcmC0D0c\""));
+  say_expect (a, "close 4", "closed");
+  say_expect (b, "open /dev/snd/pcmC0D0c", "opened 4");
+  say_expect (a, "open /dev/snd/pcmC0D0c", "error EBUSY");
+
   /* A client that dies frees what it held. */
   assert_ok ("cellsctl exec two -- killall -9 seat-client");
   g_assert_true (wait_for (two_has_no_clients, NULL));
+  say_expect (a, "open /dev/snd/pcmC0D0c", "opened 6");
   seat_client_free (b);
   seat_client_free (a);
   g_assert_true (wait_for (one_has_no_clients, NULL));
