@@ -899,7 +899,8 @@ test_device_handover (void)
 {
   g_autofree char *keyboard = NULL, *open_key = NULL, *duration = NULL;
   g_autofree char *power_node = NULL, *volume_node = NULL, *held = NULL;
-  SeatClient *a, *b;
+  g_autofree char *switcher_sock = g_build_filename (env.dir, "switcher", "seatd.sock", NULL);
+  SeatClient *a, *b, *switcher;
   int kbd, power, volume;
 
   keyboard = create_input (&kbd, KEY_A);
@@ -950,14 +951,18 @@ test_device_handover (void)
   volume_node = create_input (&volume, KEY_VOLUMEUP);
   g_usleep (300 * 1000);
   assert_foreground ("one");
+  switcher = seat_client_start_at (switcher_sock, 0);
+  seat_client_expect (switcher, "seat seat0");
   key_event (power, KEY_POWER, 1);
   key_event (volume, KEY_VOLUMEUP, 1);
   key_event (volume, KEY_VOLUMEUP, 0);
   key_event (power, KEY_POWER, 0);
   seat_client_expect (a, "disabled");
+  seat_client_expect (switcher, "enabled");
   assert_foreground ("");
   /* One key alone does nothing. */
   assert_ok ("cellsctl switch two");
+  seat_client_expect (switcher, "disabled");
   seat_client_expect (b, "enabled");
   key_event (power, KEY_POWER, 1);
   key_event (power, KEY_POWER, 0);
@@ -969,8 +974,10 @@ test_device_handover (void)
   key_event (volume, KEY_VOLUMEUP, 0);
   seat_client_expect (b, "disabled");
   assert_foreground ("");
+  seat_client_expect (switcher, "enabled");
   assert_ok ("cellsctl switch two");
   seat_client_expect (b, "enabled");
+  seat_client_free (switcher);
   close (power);
   close (volume);
 

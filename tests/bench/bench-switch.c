@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Switch latency, run in the qemu guest by guest-bench-switch.sh: from the
+ * SwitchTo call to the new foreground cell's libseat client seeing
+ * enable-seat, with each cell's client holding the DRM card, over N
+ * switches; beside the floor, the same drop-master / revoke / set-master
+ * syscalls done directly. Prints medians, p99 and their ratio.
+ *
+ *   bench-switch CELLSCTL SEAT-CLIENT N
+ */
+#include <gio/gio.h>
+#include <gio/gunixinputstream.h>
+
+#include <fcntl.h>
+#include <linux/input.h>
+#include <linux/uinput.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#define DRM_IOCTL_SET_MASTER _IO ('d', 0x1e)
+#define DRM_IOCTL_DROP_MASTER _IO ('d', 0x1f)
+
+typedef struct {
+  GSubprocess *process;
+  int          out;
+  GString     *pending;
+} Client;
+
+static char *
+next_line (Client *c)
+{
+  for (;;) {
+    char *nl = strchr (c->pending->str, '\n');
+    struct pollfd pfd = { .fd = c->out, .events = POLLIN };
+    char buf[256];
+    ssize_t n;
+
+    if (nl != NULL) {
+      char *line = g_strndup (c->pending->str, nl - c->pending->str);
+
+      g_string_erase (c->pending, 0, nl - c->pending->str + 1);
+      return line;
+    }
+    if (poll (&pfd, 1, 5000) <= 0 || (n = read (c->out, buf, sizeof buf)) <= 0)
+      g_error ("seat client went quiet");
+    g_string_append_len (c->pending, buf, n);
+  }
+}
+
+static void
+wait_for_line (Client *c, const char *expected)
+{
+  for (;;) {
+    g_autofree char *line = next_line (c);
+
+    if (g_str_equal (line, expected))
+      return;
+  }
+}
+
+static Client *
+client_start (const char *cellsctl, const char *cell)
+{
+  const char *argv[] = { cellsctl, "exec", cell, "--", "env", "LIBSEAT_BACKEND=seatd",
+                         "/usr/local/bin/seat-client", NULL };
+  Client *c = g_new0 (Client, 1);
+  g_autoptr(GError) error = NULL;
+
+  c->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                  &error);
+  g_assert_no_error (error);
+  c->out = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (c->process)));
+  c->pending = g_string_new (NULL);
+  wait_for_line (c, "seat seat0");
+  return c;
+}
+
+static void
+client_say (Client *c, const char *line)
+{
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (c->process), line, strlen (line), NULL,
+                             NULL, NULL);
+}
+
+static void
+switch_to (GDBusConnection *bus, const char *cell)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_sync (bus, "org.cells.Cells1", "/org/cells/Cells1",
+                                 "org.cells.Cells1.Manager", "SwitchTo",
+                                 g_variant_new ("(s)", cell), NULL, 0, -1, NULL, &error);
+
+  g_assert_no_error (error);
+}
+
+static int
+compare (const void *a, const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+stats (gint64 *v, int n, double *median, double *p99)
+{
+  qsort (v, n, sizeof *v, compare);
+  *median = v[n / 2] / 1000.0;
+  *p99 = v[MIN (n - 1, (n * 99) / 100)] / 1000.0;
+}
+
+static char *
+make_keyboard (int *fd)
+{
+  struct uinput_setup setup = { .id = { .bustype = BUS_USB, .vendor = 2, .product = 2 } };
+  char sysname[64] = "", *node = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GDir) d = NULL;
+  const char *entry;
+
+  *fd = open ("/dev/uinput", O_WRONLY | O_CLOEXEC);
+  ioctl (*fd, UI_SET_EVBIT, EV_KEY);
+  ioctl (*fd, UI_SET_KEYBIT, KEY_A);
+  strcpy (setup.name, "bench keyboard");
+  ioctl (*fd, UI_DEV_SETUP, &setup);
+  ioctl (*fd, UI_DEV_CREATE);
+  ioctl (*fd, UI_GET_SYSNAME (sizeof sysname), sysname);
+  dir = g_strdup_printf ("/sys/devices/virtual/input/%s", sysname);
+  g_usleep (200 * 1000);
+  d = g_dir_open (dir, 0, NULL);
+  while (d != NULL && (entry = g_dir_read_name (d)) != NULL && node == NULL) {
+    if (g_str_has_prefix (entry, "event"))
+      node = g_strdup_printf ("/dev/input/%s", entry);
+  }
+  g_assert_nonnull (node);
+  return node;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autofree gint64 *measured = NULL, *floor_ = NULL;
+  g_autofree char *keyboard = NULL, *open_key = NULL;
+  const char *cells[2] = { "one", "two" };
+  Client *clients[2];
+  double m_med, m_p99, f_med, f_p99;
+  int n, kbd, card[2], *revoked;
+
+  if (argc != 4)
+    return 2;
+  n = atoi (argv[3]);
+  measured = g_new0 (gint64, n);
+  floor_ = g_new0 (gint64, n);
+  revoked = g_new0 (int, n);
+  bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, NULL);
+  keyboard = make_keyboard (&kbd);
+  open_key = g_strdup_printf ("open %s\n", keyboard);
+
+  /* Each cell's client holds the card and the keyboard. */
+  for (int i = 0; i < 2; i++) {
+    switch_to (bus, cells[i]);
+    clients[i] = client_start (argv[1], cells[i]);
+    wait_for_line (clients[i], "enabled");
+    client_say (clients[i], "open /dev/dri/card0\n");
+    wait_for_line (clients[i], "opened 1");
+    client_say (clients[i], open_key);
+    wait_for_line (clients[i], "opened 2");
+  }
+  for (int i = 0; i < n; i++) {
+    Client *to = clients[i % 2], *from = clients[(i + 1) % 2];
+    gint64 t0 = g_get_monotonic_time () * 1000;
+
+    switch_to (bus, cells[i % 2]);
+    wait_for_line (to, "enabled");
+    measured[i] = g_get_monotonic_time () * 1000 - t0;
+    wait_for_line (from, "disabled");
+  }
+  for (int i = 0; i < 2; i++)
+    client_say (clients[i], "quit\n");
+  switch_to (bus, "");
+  g_usleep (300 * 1000);
+
+  /* The floor: the same syscalls, directly, with a fresh evdev fd each time. */
+  card[0] = open ("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+  card[1] = open ("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+  ioctl (card[1], DRM_IOCTL_DROP_MASTER, 0);
+  ioctl (card[0], DRM_IOCTL_SET_MASTER, 0);
+  for (int i = 0; i < n; i++) {
+    struct timespec a, b;
+
+    revoked[i] = open (keyboard, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    clock_gettime (CLOCK_MONOTONIC, &a);
+    ioctl (card[i % 2], DRM_IOCTL_DROP_MASTER, 0);
+    ioctl (revoked[i], EVIOCREVOKE, NULL);
+    if (ioctl (card[(i + 1) % 2], DRM_IOCTL_SET_MASTER, 0) < 0)
+      g_error ("floor: set master failed");
+    clock_gettime (CLOCK_MONOTONIC, &b);
+    floor_[i] = (b.tv_sec - a.tv_sec) * G_GINT64_CONSTANT (1000000000) + (b.tv_nsec - a.tv_nsec);
+  }
+  /* The last close of a revoked evdev fd waits for RCU: out of the loop. */
+  for (int i = 0; i < n; i++)
+    close (revoked[i]);
+
+  stats (measured, n, &m_med, &m_p99);
+  stats (floor_, n, &f_med, &f_p99);
+  g_print ("switch latency over %d switches (µs)    median      p99\n", n);
+  g_print ("  SwitchTo → enable-seat in the client  %8.1f %8.1f\n", m_med, m_p99);
+  g_print ("  floor (drop/revoke/set syscalls)      %8.1f %8.1f\n", f_med, f_p99);
+  g_print ("  ratio                                 %8.1f %8.1f\n", m_med / f_med, m_p99 / f_p99);
+  close (kbd);
+  return 0;
+}
