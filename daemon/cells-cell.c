@@ -767,22 +767,6 @@ cells_cell_get_state (CellsCell *self)
   return self->state;
 }
 
-char *
-cells_cell_get_dir (CellsCell *self)
-{
-  g_return_val_if_fail (CELLS_IS_CELL (self), NULL);
-  return g_strdup (self->dir);
-}
-
-gboolean
-cells_cell_save (CellsCell *self, GError **error)
-{
-  g_autofree char *path = g_build_filename (self->dir, "cell.conf", NULL);
-
-  g_return_val_if_fail (CELLS_IS_CELL (self), FALSE);
-  return cells_definition_save (self->def, path, error);
-}
-
 /**
  * cells_cell_adopt:
  *

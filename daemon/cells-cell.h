@@ -17,9 +17,6 @@ CellsCell       *cells_cell_new             (CellsDefinition     *def,
 const char      *cells_cell_get_name        (CellsCell           *self);
 const CellsDefinition *cells_cell_get_definition (CellsCell      *self);
 CellsState       cells_cell_get_state       (CellsCell           *self);
-char            *cells_cell_get_dir         (CellsCell           *self);
-gboolean         cells_cell_save            (CellsCell           *self,
-                                             GError             **error);
 void             cells_cell_adopt           (CellsCell           *self);
 void             cells_cell_set_foreground  (CellsCell           *self,
                                              gboolean             foreground);

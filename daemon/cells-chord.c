@@ -244,10 +244,3 @@ cells_chord_free (CellsChord *chord)
   g_free (chord->input_dir);
   g_free (chord);
 }
-
-guint
-cells_chord_get_n_devices (CellsChord *chord)
-{
-  g_return_val_if_fail (chord != NULL, 0);
-  return g_hash_table_size (chord->inputs);
-}

@@ -22,6 +22,5 @@ CellsChord *cells_chord_new      (const char      *input_dir,
                                   CellsChordFunc   func,
                                   gpointer         data);
 void        cells_chord_free     (CellsChord      *chord);
-guint       cells_chord_get_n_devices (CellsChord *chord);
 
 G_END_DECLS

@@ -87,13 +87,34 @@ follows_foreground (CellsDeviceClass klass)
 }
 
 static void
+close_fd (gpointer data, gpointer user_data)
+{
+  close (GPOINTER_TO_INT (data) - 1);
+}
+
+/* The last close of a revoked evdev fd waits for an RCU grace period
+ * (tens of milliseconds): done by a worker, not the main loop. */
+static void
+close_later (int fd)
+{
+  static GThreadPool *closer;
+
+  if (g_once_init_enter (&closer))
+    g_once_init_leave (&closer, g_thread_pool_new (close_fd, NULL, 1, FALSE, NULL));
+  g_thread_pool_push (closer, GINT_TO_POINTER (fd + 1), NULL);
+}
+
+static void
 device_release (CellsSeat *seat, Device *d)
 {
   if (d->klass == CELLS_DEVICE_INPUT)
     ioctl (d->fd, EVIOCREVOKE, NULL);
   else if (d->klass == CELLS_DEVICE_DISPLAY)
     ioctl (d->fd, DRM_IOCTL_DROP_MASTER, 0);
-  close (d->fd);
+  if (d->klass == CELLS_DEVICE_INPUT)
+    close_later (d->fd);
+  else
+    close (d->fd);
   seat->released (seat->data, d->klass, d->path);
   g_free (d->path);
 }

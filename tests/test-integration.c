@@ -4,6 +4,7 @@
  * busybox image; driven by cellsctl, busctl and the generated proxies.
  */
 #include "cells-dbus.h"
+#include "seat-driver.h"
 
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
@@ -531,28 +532,7 @@ test_devices (void)
   g_assert_nonnull (strstr (out, "\"camera\" \"none\""));
 }
 
-/* A libseat client (tests/seat-client) talking to a cell's seat. */
-typedef struct {
-  GSubprocess *process;
-  int          out_fd;
-  GString     *pending;
-} SeatClient;
-
-static SeatClient *
-seat_client_spawn (const char *const *argv)
-{
-  SeatClient *c = g_new0 (SeatClient, 1);
-  g_autoptr(GError) error = NULL;
-
-  c->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                  &error);
-  g_assert_no_error (error);
-  c->out_fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (c->process)));
-  c->pending = g_string_new (NULL);
-  return c;
-}
-
-static SeatClient *
+static SeatDriver *
 seat_client_start_at (const char *sock, guint uid)
 {
   g_autofree char *client = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
@@ -562,79 +542,26 @@ seat_client_start_at (const char *sock, guint uid)
   const char *argv[] = { "setpriv", uid_arg, gid_arg, "--clear-groups", "env", sock_env,
                          "LIBSEAT_BACKEND=seatd", client, NULL };
 
-  return seat_client_spawn (argv);
+  return seat_driver_spawn (argv);
 }
 
 /* The client inside the cell, as the cell's root, finding /run/seatd.sock
  * by itself. */
-static SeatClient *
+static SeatDriver *
 seat_client_start (const char *cell)
 {
   const char *argv[] = { env.cellsctl, "exec", cell, "--", "env", "LIBSEAT_BACKEND=seatd",
                          "/usr/local/bin/seat-client", NULL };
 
-  return seat_client_spawn (argv);
-}
-
-/* The next line the client prints, or NULL after 5 s of silence. */
-static char *
-seat_client_line (SeatClient *c)
-{
-  for (;;) {
-    char *nl = strchr (c->pending->str, '\n');
-    struct pollfd pfd = { .fd = c->out_fd, .events = POLLIN };
-    char buf[256];
-    ssize_t n;
-
-    if (nl != NULL) {
-      char *line = g_strndup (c->pending->str, nl - c->pending->str);
-
-      g_string_erase (c->pending, 0, nl - c->pending->str + 1);
-      return line;
-    }
-    if (poll (&pfd, 1, 5000) <= 0)
-      return NULL;
-    n = read (c->out_fd, buf, sizeof buf);
-    if (n <= 0)
-      return NULL;
-    g_string_append_len (c->pending, buf, n);
-  }
+  return seat_driver_spawn (argv);
 }
 
 static void
-seat_client_expect (SeatClient *c, const char *expected)
+seat_client_expect (SeatDriver *c, const char *expected)
 {
-  g_autofree char *line = seat_client_line (c);
+  g_autofree char *line = seat_driver_line (c);
 
   g_assert_cmpstr (line, ==, expected);
-}
-
-static void
-seat_client_say (SeatClient *c, const char *command)
-{
-  GOutputStream *in = g_subprocess_get_stdin_pipe (c->process);
-  g_autofree char *line = g_strconcat (command, "\n", NULL);
-
-  g_assert_true (g_output_stream_write_all (in, line, strlen (line), NULL, NULL, NULL));
-}
-
-static void
-seat_client_free (SeatClient *c)
-{
-  GOutputStream *in = g_subprocess_get_stdin_pipe (c->process);
-
-  /* Let it end by itself (in a cell, killing cellsctl would leave it). */
-  g_output_stream_write_all (in, "quit\n", 5, NULL, NULL, NULL);
-  g_output_stream_close (in, NULL, NULL);
-  for (int i = 0; i < 100 && g_subprocess_get_identifier (c->process) != NULL; i++) {
-    g_main_context_iteration (NULL, FALSE);
-    g_usleep (20 * 1000);
-  }
-  g_subprocess_force_exit (c->process);
-  g_subprocess_wait (c->process, NULL, NULL);
-  g_object_unref (c->process);
-  g_string_free (c->pending, TRUE);
-  g_free (c);
 }
 
 static gboolean
@@ -664,7 +591,7 @@ test_seat (void)
   g_autofree char *out = NULL, *duration = NULL, *line = NULL, *clients = NULL;
   g_autofree char *switcher_sock = g_build_filename (env.dir, "switcher", "seatd.sock", NULL);
   g_autofree char *one_sock = g_build_filename (env.state_dir, "cells", "one", "seat", "seatd.sock", NULL);
-  SeatClient *c, *stranger, *switcher;
+  SeatDriver *c, *stranger, *switcher;
 
   if (!g_file_test (client, G_FILE_TEST_IS_EXECUTABLE)) {
     if (g_getenv ("CI") != NULL)
@@ -686,19 +613,19 @@ test_seat (void)
   seat_client_expect (c, "seat seat0");
   g_assert_true (seat_clients_are ("one", "u 1"));
   /* Only device nodes of the classes cells get are served. */
-  seat_client_say (c, "open /dev/null");
+  seat_driver_say (c, "open /dev/null");
   seat_client_expect (c, "error ENOENT");
 
   /* Foreground: enabled; only DRM and evdev nodes are served. */
   assert_ok ("cellsctl switch one");
   seat_client_expect (c, "enabled");
-  seat_client_say (c, "open /dev/null");
+  seat_driver_say (c, "open /dev/null");
   seat_client_expect (c, "error ENOENT");
-  seat_client_say (c, "open /etc/passwd");
+  seat_driver_say (c, "open /etc/passwd");
   seat_client_expect (c, "error ENOENT");
 
   /* A cell cannot switch by itself (libseat 0.7 expects no answer). */
-  seat_client_say (c, "switch 2");
+  seat_driver_say (c, "switch 2");
   seat_client_expect (c, "switch ok");
   assert_foreground ("one");
 
@@ -711,13 +638,13 @@ test_seat (void)
 
   /* A process that is not one of the cell's is turned away. */
   stranger = seat_client_start_at (one_sock, 65534);
-  line = seat_client_line (stranger);
+  line = seat_driver_line (stranger);
   g_assert_true (g_str_has_prefix (line, "open-seat "));
-  seat_client_free (stranger);
+  seat_driver_free (stranger);
 
-  seat_client_say (c, "quit");
+  seat_driver_say (c, "quit");
   g_assert_true (wait_for (one_has_no_clients, NULL));
-  seat_client_free (c);
+  seat_driver_free (c);
 
   /* The switcher's seat, in the root namespace: enabled while no cell is
    * in the foreground; root only. */
@@ -730,12 +657,12 @@ test_seat (void)
   seat_client_expect (switcher, "disabled");
   assert_ok ("cellsctl switch --none");
   seat_client_expect (switcher, "enabled");
-  seat_client_free (switcher);
+  seat_driver_free (switcher);
   stranger = seat_client_start_at (switcher_sock, 1000);
   g_free (line);
-  line = seat_client_line (stranger);
+  line = seat_driver_line (stranger);
   g_assert_true (g_str_has_prefix (line, "open-seat "));
-  seat_client_free (stranger);
+  seat_driver_free (stranger);
 }
 
 /* The seatd protocol byte by byte, for what Debian's libseat 0.7 cannot show. */
@@ -888,9 +815,9 @@ press_key (int fd)
 }
 
 static void
-say_expect (SeatClient *c, const char *command, const char *expected)
+say_expect (SeatDriver *c, const char *command, const char *expected)
 {
-  seat_client_say (c, command);
+  seat_driver_say (c, command);
   seat_client_expect (c, expected);
 }
 
@@ -900,7 +827,7 @@ test_device_handover (void)
   g_autofree char *keyboard = NULL, *open_key = NULL, *duration = NULL;
   g_autofree char *power_node = NULL, *volume_node = NULL, *held = NULL;
   g_autofree char *switcher_sock = g_build_filename (env.dir, "switcher", "seatd.sock", NULL);
-  SeatClient *a, *b, *switcher;
+  SeatDriver *a, *b, *switcher;
   int kbd, power, volume;
 
   keyboard = create_input (&kbd, KEY_A);
@@ -977,7 +904,7 @@ test_device_handover (void)
   seat_client_expect (switcher, "enabled");
   assert_ok ("cellsctl switch two");
   seat_client_expect (b, "enabled");
-  seat_client_free (switcher);
+  seat_driver_free (switcher);
   close (power);
   close (volume);
 
@@ -1002,8 +929,8 @@ test_device_handover (void)
   assert_ok ("cellsctl exec two -- killall -9 seat-client");
   g_assert_true (wait_for (two_has_no_clients, NULL));
   say_expect (a, "open /dev/snd/pcmC0D0c", "opened 6");
-  seat_client_free (b);
-  seat_client_free (a);
+  seat_driver_free (b);
+  seat_driver_free (a);
   g_assert_true (wait_for (one_has_no_clients, NULL));
   assert_ok ("cellsctl stop two");
   close (kbd);

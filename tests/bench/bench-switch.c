@@ -8,8 +8,9 @@
  *
  *   bench-switch CELLSCTL SEAT-CLIENT N
  */
+#include "seat-driver.h"
+
 #include <gio/gio.h>
-#include <gio/gunixinputstream.h>
 
 #include <fcntl.h>
 #include <linux/input.h>
@@ -23,66 +24,28 @@
 #define DRM_IOCTL_SET_MASTER _IO ('d', 0x1e)
 #define DRM_IOCTL_DROP_MASTER _IO ('d', 0x1f)
 
-typedef struct {
-  GSubprocess *process;
-  int          out;
-  GString     *pending;
-} Client;
-
-static char *
-next_line (Client *c)
-{
-  for (;;) {
-    char *nl = strchr (c->pending->str, '\n');
-    struct pollfd pfd = { .fd = c->out, .events = POLLIN };
-    char buf[256];
-    ssize_t n;
-
-    if (nl != NULL) {
-      char *line = g_strndup (c->pending->str, nl - c->pending->str);
-
-      g_string_erase (c->pending, 0, nl - c->pending->str + 1);
-      return line;
-    }
-    if (poll (&pfd, 1, 5000) <= 0 || (n = read (c->out, buf, sizeof buf)) <= 0)
-      g_error ("seat client went quiet");
-    g_string_append_len (c->pending, buf, n);
-  }
-}
-
 static void
-wait_for_line (Client *c, const char *expected)
+wait_for_line (SeatDriver *c, const char *expected)
 {
   for (;;) {
-    g_autofree char *line = next_line (c);
+    g_autofree char *line = seat_driver_line (c);
 
+    if (line == NULL)
+      g_error ("seat client went quiet");
     if (g_str_equal (line, expected))
       return;
   }
 }
 
-static Client *
+static SeatDriver *
 client_start (const char *cellsctl, const char *cell)
 {
   const char *argv[] = { cellsctl, "exec", cell, "--", "env", "LIBSEAT_BACKEND=seatd",
                          "/usr/local/bin/seat-client", NULL };
-  Client *c = g_new0 (Client, 1);
-  g_autoptr(GError) error = NULL;
+  SeatDriver *c = seat_driver_spawn (argv);
 
-  c->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                  &error);
-  g_assert_no_error (error);
-  c->out = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (c->process)));
-  c->pending = g_string_new (NULL);
   wait_for_line (c, "seat seat0");
   return c;
-}
-
-static void
-client_say (Client *c, const char *line)
-{
-  g_output_stream_write_all (g_subprocess_get_stdin_pipe (c->process), line, strlen (line), NULL,
-                             NULL, NULL);
 }
 
 static void
@@ -147,7 +110,7 @@ main (int argc, char **argv)
   g_autofree gint64 *measured = NULL, *floor_ = NULL;
   g_autofree char *keyboard = NULL, *open_key = NULL;
   const char *cells[2] = { "one", "two" };
-  Client *clients[2];
+  SeatDriver *clients[2];
   double m_med, m_p99, f_med, f_p99;
   int n, kbd, card[2], *revoked;
 
@@ -159,20 +122,20 @@ main (int argc, char **argv)
   revoked = g_new0 (int, n);
   bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, NULL);
   keyboard = make_keyboard (&kbd);
-  open_key = g_strdup_printf ("open %s\n", keyboard);
+  open_key = g_strdup_printf ("open %s", keyboard);
 
   /* Each cell's client holds the card and the keyboard. */
   for (int i = 0; i < 2; i++) {
     switch_to (bus, cells[i]);
     clients[i] = client_start (argv[1], cells[i]);
     wait_for_line (clients[i], "enabled");
-    client_say (clients[i], "open /dev/dri/card0\n");
+    seat_driver_say (clients[i], "open /dev/dri/card0");
     wait_for_line (clients[i], "opened 1");
-    client_say (clients[i], open_key);
+    seat_driver_say (clients[i], open_key);
     wait_for_line (clients[i], "opened 2");
   }
   for (int i = 0; i < n; i++) {
-    Client *to = clients[i % 2], *from = clients[(i + 1) % 2];
+    SeatDriver *to = clients[i % 2], *from = clients[(i + 1) % 2];
     gint64 t0 = g_get_monotonic_time () * 1000;
 
     switch_to (bus, cells[i % 2]);
@@ -181,7 +144,7 @@ main (int argc, char **argv)
     wait_for_line (from, "disabled");
   }
   for (int i = 0; i < 2; i++)
-    client_say (clients[i], "quit\n");
+    seat_driver_free (clients[i]);
   switch_to (bus, "");
   g_usleep (300 * 1000);
 
