@@ -6,6 +6,7 @@
 #include "cells-errors.h"
 #include "cells-image.h"
 #include "cells-seat.h"
+#include "cells-devns.h"
 #include "cells-util.h"
 
 #include <glib-unix.h>
@@ -39,6 +40,7 @@ struct _CellsCell {
   gboolean              freezing;
   int                   pidfd;
   guint                 pidfd_watch;
+  int                   devns_fd;   /* the init's pid namespace, with device namespaces */
   CellsSeat            *seat;
 };
 
@@ -118,6 +120,12 @@ stop_watching (CellsCell *self)
   if (self->pidfd >= 0) {
     close (self->pidfd);
     self->pidfd = -1;
+  }
+  if (self->devns_fd >= 0) {
+    if (self->seat != NULL)
+      cells_seat_set_device_namespace (self->seat, -1);
+    close (self->devns_fd);
+    self->devns_fd = -1;
   }
 }
 
@@ -237,6 +245,15 @@ set_running (CellsCell *self, pid_t leader)
     return;
   }
   self->pidfd_watch = g_unix_fd_add (self->pidfd, G_IO_IN, on_leader_exit, self);
+
+  if (self->host.dev_ns) {
+    self->devns_fd = cells_devns_open (self->pidfd);
+    if (self->devns_fd < 0)
+      g_warning ("Cell “%s”: no device namespace, its input will be revoked on switches: %s",
+                 self->def->name, g_strerror (errno));
+    else if (self->seat != NULL)
+      cells_seat_set_device_namespace (self->seat, self->devns_fd);
+  }
 }
 
 static void
@@ -722,6 +739,7 @@ static void
 cells_cell_init (CellsCell *self)
 {
   self->pidfd = -1;
+  self->devns_fd = -1;
 }
 
 /**
@@ -788,6 +806,19 @@ cells_cell_adopt (CellsCell *self)
       g_warning ("Cell “%s” has no seat: %s", self->def->name, error->message);
     set_running (self, leader);
   }
+}
+
+/**
+ * cells_cell_get_device_namespace:
+ *
+ * Returns: the running cell's pid namespace fd, for activating its device
+ * namespace, or -1
+ */
+int
+cells_cell_get_device_namespace (CellsCell *self)
+{
+  g_return_val_if_fail (CELLS_IS_CELL (self), -1);
+  return self->devns_fd;
 }
 
 void

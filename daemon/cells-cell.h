@@ -18,6 +18,7 @@ const char      *cells_cell_get_name        (CellsCell           *self);
 const CellsDefinition *cells_cell_get_definition (CellsCell      *self);
 CellsState       cells_cell_get_state       (CellsCell           *self);
 void             cells_cell_adopt           (CellsCell           *self);
+int              cells_cell_get_device_namespace (CellsCell      *self);
 void             cells_cell_set_foreground  (CellsCell           *self,
                                              gboolean             foreground);
 void             cells_cell_start_async     (CellsCell           *self,

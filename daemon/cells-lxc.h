@@ -22,6 +22,7 @@ typedef struct {
   gboolean has_devices;
   gboolean has_freezer;
   gboolean apparmor;
+  gboolean dev_ns;        /* the kernel has device namespaces, and they are used */
   gboolean verbose;
 } CellsHost;
 

@@ -5,6 +5,7 @@
 #include "cells-manager.h"
 #include "cells-auth.h"
 #include "cells-cell.h"
+#include "cells-devns.h"
 #include "cells-errors.h"
 #include "cells-idmap.h"
 #include "cells-image.h"
@@ -47,6 +48,7 @@ struct _CellsManager {
   GHashTable               *cells;   /* name → CellsCell */
   GDBusObjectManagerServer *object_manager;
   CellsSeat                *switcher_seat;
+  int                       initial_devns_fd;   /* with device namespaces */
 };
 
 static void cells_manager_iface_init (CellsDBusManagerIface *iface);
@@ -76,6 +78,20 @@ lookup (CellsManager *self, const char *name, GError **error)
   return cell;
 }
 
+/* The kernel sends input to the foreground cell's device namespace (the
+ * initial one, cellsd's and the switcher's, when there is none). */
+static void
+activate_device_namespace (CellsManager *self, CellsCell *cell)
+{
+  g_autoptr(GError) error = NULL;
+  int fd = cell != NULL ? cells_cell_get_device_namespace (cell) : -1;
+
+  if (fd < 0)
+    fd = self->initial_devns_fd;
+  if (!cells_devns_activate (fd, &error))
+    g_warning ("%s", error->message);
+}
+
 static void
 set_foreground (CellsManager *self, const char *name)
 {
@@ -93,6 +109,8 @@ set_foreground (CellsManager *self, const char *name)
   else if (*old == '\0' && self->switcher_seat != NULL)
     cells_seat_set_active (self->switcher_seat, FALSE);
   cell = g_hash_table_lookup (self->cells, name);
+  if (self->host.dev_ns)
+    activate_device_namespace (self, cell);
   if (cell != NULL)
     cells_cell_set_foreground (cell, TRUE);
   else if (*name == '\0' && self->switcher_seat != NULL)
@@ -422,6 +440,8 @@ cells_manager_finalize (GObject *object)
   CellsManager *self = CELLS_MANAGER (object);
 
   g_clear_pointer (&self->switcher_seat, cells_seat_free);
+  if (self->initial_devns_fd >= 0)
+    close (self->initial_devns_fd);
   g_clear_object (&self->object_manager);
   g_clear_pointer (&self->cells, g_hash_table_unref);
   g_free (self->state_dir);
@@ -441,6 +461,7 @@ static void
 cells_manager_init (CellsManager *self)
 {
   self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->initial_devns_fd = -1;
   self->object_manager = g_dbus_object_manager_server_new (OBJECT_PATH);
 }
 
@@ -520,6 +541,22 @@ switcher_seat_changed (gpointer data)
                                                 cells_seat_get_n_clients (self->switcher_seat));
 }
 
+/* Input goes to cellsd's own namespace until a cell is in the foreground. */
+static gboolean
+use_device_namespaces (CellsManager *self, GError **error)
+{
+  self->initial_devns_fd = cells_devns_open_initial ();
+  if (self->initial_devns_fd < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not open /proc/self/ns/pid: %s",
+                 g_strerror (errno));
+    return FALSE;
+  }
+  if (!cells_devns_activate (self->initial_devns_fd, error))
+    return FALSE;
+  g_message ("The kernel has device namespaces: background cells keep their input devices");
+  return TRUE;
+}
+
 /**
  * cells_manager_new:
  * @state_dir: where images and cells live
@@ -549,6 +586,9 @@ cells_manager_new (const char *state_dir, const char *switcher_seat_dir, const C
   cells_dbus_manager_set_version (CELLS_DBUS_MANAGER (self), PACKAGE_VERSION);
   cells_dbus_manager_set_state_directory (CELLS_DBUS_MANAGER (self), self->state_dir);
   cells_dbus_manager_set_foreground (CELLS_DBUS_MANAGER (self), "");
+  if (self->host.dev_ns && !use_device_namespaces (self, error))
+    return NULL;
+  cells_dbus_manager_set_kernel_device_namespaces (CELLS_DBUS_MANAGER (self), self->host.dev_ns);
   /* The switcher is a seat client in the root namespace, root only; it
    * has the screen while no cell is in the foreground. */
   self->switcher_seat = cells_seat_new ("(switcher)", switcher_seat_dir, 0, 1,

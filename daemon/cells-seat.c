@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "cells-seat"
 
 #include "cells-seat.h"
+#include "cells-devns.h"
 #include "cells-errors.h"
 #include "cells-seat-proto.h"
 
@@ -31,7 +32,10 @@
  * While the cell is in the foreground its seat is active: display and
  * input devices may be opened and DRM fds hold master. When it leaves,
  * DRM master is dropped and evdev fds are revoked first, then
- * disable-seat is sent. Nodes of the other classes (camera, microphone,
+ * disable-seat is sent. On a kernel with device namespaces (see
+ * cells-devns.c) evdev fds are given to the cell's namespace instead and
+ * keep working: the kernel sends them nothing while the cell is in the
+ * background. Nodes of the other classes (camera, microphone,
  * audio, modem, sensors) do not follow the foreground; the cell's rights
  * decide, and an exclusive one is refused while another cell holds it.
  */
@@ -76,6 +80,7 @@ struct _CellsSeat {
   int               listen_fd;
   guint             listen_watch;
   gboolean          active;
+  int               devns_fd;   /* the cell's pid namespace, or -1: revoke input */
   GList            *clients;
 };
 
@@ -206,7 +211,7 @@ client_disable (Client *c)
 
     if (d->klass == CELLS_DEVICE_DISPLAY)
       ioctl (d->fd, DRM_IOCTL_DROP_MASTER, 0);
-    else if (d->klass == CELLS_DEVICE_INPUT)
+    else if (d->klass == CELLS_DEVICE_INPUT && c->seat->devns_fd < 0)
       ioctl (d->fd, EVIOCREVOKE, NULL);
   }
   c->pending_disable = TRUE;
@@ -242,6 +247,7 @@ open_device (Client *c, const char *requested, int *out_id)
 {
   CellsSeat *seat = c->seat;
   g_autofree char *path = realpath (requested, NULL);
+  g_autoptr(GError) error = NULL;
   CellsDeviceClass klass;
   Device d = { 0 };
   int err;
@@ -263,6 +269,13 @@ open_device (Client *c, const char *requested, int *out_id)
     err = errno;
     seat->released (seat->data, klass, path);
     return err;
+  }
+  if (klass == CELLS_DEVICE_INPUT && seat->devns_fd >= 0 &&
+      !cells_devns_give (d.fd, seat->devns_fd, &error)) {
+    g_warning ("Cell “%s”: %s refused: %s", seat->cell_name, path, error->message);
+    close (d.fd);
+    seat->released (seat->data, klass, path);
+    return EIO;
   }
   d.klass = klass;
   d.path = g_strdup (path);
@@ -506,6 +519,7 @@ cells_seat_new (const char *cell_name, const char *dir, guint32 uid_first, guint
   seat->changed = changed;
   seat->data = data;
   seat->listen_fd = fd;
+  seat->devns_fd = -1;
   seat->listen_watch = g_unix_fd_add (fd, G_IO_IN, on_connection, seat);
   return seat;
 }
@@ -549,6 +563,20 @@ cells_seat_set_active (CellsSeat *seat, gboolean active)
     else
       client_disable (c);
   }
+}
+
+/**
+ * cells_seat_set_device_namespace:
+ * @nsfd: the cell's pid namespace (kept open by the caller), or -1
+ *
+ * With a namespace, evdev fds opened from now on are given to it and are
+ * no longer revoked when the cell leaves the foreground.
+ */
+void
+cells_seat_set_device_namespace (CellsSeat *seat, int nsfd)
+{
+  g_return_if_fail (seat != NULL);
+  seat->devns_fd = nsfd;
 }
 
 guint

@@ -43,6 +43,8 @@ CellsSeat *cells_seat_new            (const char        *cell_name,
 void       cells_seat_free           (CellsSeat         *seat);
 void       cells_seat_set_active     (CellsSeat         *seat,
                                       gboolean           active);
+void       cells_seat_set_device_namespace (CellsSeat   *seat,
+                                      int                nsfd);
 guint      cells_seat_get_n_clients  (CellsSeat         *seat);
 GStrv      cells_seat_dup_devices    (CellsSeat         *seat);
 gboolean   cells_seat_dialect_from_string (const char   *s,

@@ -3,6 +3,7 @@
 
 #include "cells-config.h"
 #include "cells-chord.h"
+#include "cells-devns.h"
 #include "cells-errors.h"
 #include "cells-lxc.h"
 #include "cells-manager.h"
@@ -37,9 +38,10 @@ on_chord (gpointer data)
   cells_manager_switch_to_switcher (d->manager);
 }
 
-/* /etc/cells/cellsd.conf, [Switcher] Chord=KEY_POWER+KEY_VOLUMEUP */
+/* /etc/cells/cellsd.conf: [Switcher] Chord=KEY_POWER+KEY_VOLUMEUP,
+ * [Devices] KernelDeviceNamespaces=true */
 static gboolean
-load_chord (const char *config, guint16 *keys, guint *n_keys, GError **error)
+load_config (const char *config, guint16 *keys, guint *n_keys, gboolean *dev_ns, GError **error)
 {
   g_autoptr(GKeyFile) kf = g_key_file_new ();
   g_autoptr(GError) local = NULL;
@@ -54,6 +56,14 @@ load_chord (const char *config, guint16 *keys, guint *n_keys, GError **error)
   if (!cells_chord_parse (text ? text : CELLS_CHORD_DEFAULT, keys, n_keys, &local)) {
     g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", config, local->message);
     return FALSE;
+  }
+  *dev_ns = TRUE;
+  if (g_key_file_has_key (kf, "Devices", "KernelDeviceNamespaces", NULL)) {
+    *dev_ns = g_key_file_get_boolean (kf, "Devices", "KernelDeviceNamespaces", &local);
+    if (local != NULL) {
+      g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", config, local->message);
+      return FALSE;
+    }
   }
   return TRUE;
 }
@@ -112,6 +122,7 @@ main (int argc, char **argv)
   g_autofree char *switcher_seat = NULL;
   guint16 keys[CELLS_CHORD_MAX_KEYS];
   guint n_keys = 0;
+  gboolean dev_ns = TRUE;
   gboolean verbose = FALSE, replace = FALSE, version = FALSE;
   GOptionEntry entries[] = {
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
@@ -152,12 +163,14 @@ main (int argc, char **argv)
 
   /* Register the error names before any reply. */
   (void) CELLS_ERROR;
-  if (!load_chord (config ? config : CELLS_SYSCONF_DIR "/cellsd.conf", keys, &n_keys, &error)) {
+  if (!load_config (config ? config : CELLS_SYSCONF_DIR "/cellsd.conf", keys, &n_keys, &dev_ns,
+                    &error)) {
     g_printerr ("cellsd: %s\n", error->message);
     return EXIT_FAILURE;
   }
   host.verbose = verbose;
   cells_host_probe (&host, "/sys/fs/cgroup");
+  host.dev_ns = dev_ns && cells_devns_probe ();
   d.manager = cells_manager_new (state_dir ? state_dir : CELLS_STATE_DIR,
                                  switcher_seat ? switcher_seat : "/run/cells/switcher", &host, &error);
   if (d.manager == NULL) {

@@ -24,7 +24,7 @@ complain() {
 for f in $files; do
 	[ -f "$f" ] || continue
 	case "$f" in
-	COPYING | po/*.po | *.png | *.svg) continue ;;
+	COPYING | po/*.po | *.png | *.svg | kernel/patches/*.patch) continue ;;   # patches: checkpatch.pl
 	esac
 	if [ -s "$f" ] && [ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" != '\n' ]; then
 		complain "$f" "no newline at the end"

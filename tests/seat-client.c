@@ -10,7 +10,8 @@
  *                    (DRM_IOCTL_MODE_SETCRTC) on a CRTC that does not exist;
  *                    the kernel checks DRM master before the arguments, so
  *                    EACCES means "not master" and anything else "master"
- *   read ID        → "read ok" (an event could be read), "read none" or "read ERRNO-NAME"
+ *   read ID        → "read ok" (events were read, all that were queued), "read none" or
+ *                    "read ERRNO-NAME"
  *   switch N       → "switch ok" or "switch ERRNO-NAME"
  *   quit
  *
@@ -24,6 +25,7 @@
 #include <libseat.h>
 #include <linux/input.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,12 +105,15 @@ command (struct libseat *seat, char *line)
     else
       printf ("modeset ok\n");
   } else if (sscanf (line, "read %d", &id) == 1) {
-    struct input_event ev;
+    struct input_event ev[64];
+    bool got = false;
     ssize_t n;
 
+    /* Everything queued, so that the next read sees only what is new. */
     fd = device_fd (id);
-    n = fd < 0 ? -1 : read (fd, &ev, sizeof ev);
-    if (n == (ssize_t) sizeof ev)
+    while ((n = fd < 0 ? -1 : read (fd, ev, sizeof ev)) > 0)
+      got = true;
+    if (got)
       printf ("read ok\n");
     else if (n < 0 && errno == EAGAIN)
       printf ("read none\n");

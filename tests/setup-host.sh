@@ -18,6 +18,8 @@ packages="
 	dbus-daemon dbus-bin busybox-static tar gzip procps util-linux
 	libxml2-utils systemd python3 python3-dbusmock
 	qemu-system-x86 linux-image-amd64 e2fsprogs cpio kmod libseat-dev libdrm-dev
+	linux-source-6.12 make bc bison flex libelf-dev libssl-dev xz-utils perl git
+	libc6-dev python3-ply python3-git
 "
 
 missing=

@@ -11,7 +11,8 @@
 #
 # Environment: CELLS_KERNEL (default: the newest /boot/vmlinuz-*),
 # CELLS_QEMU_LOG (the serial log, default a temporary file, printed on failure),
-# CELLS_QEMU_MODULES (more modules to load, besides 9p, overlay and ext4).
+# CELLS_QEMU_MODULES (more modules to load, besides 9p, overlay and ext4),
+# CELLS_QEMU_BUILTIN=1 (CELLS_KERNEL has everything built in: no modules).
 #
 # The guest's /var/tmp is a fresh ext4 disk: the overlay root cannot be the
 # upper layer of another overlay, and Debian 12's tmpfs has no id-mapped
@@ -33,7 +34,8 @@ command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not inst
 kernel=${CELLS_KERNEL:-$(ls -1v /boot/vmlinuz-* 2>/dev/null | tail -n 1)}
 [ -n "$kernel" ] && [ -r "$kernel" ] || skip "no kernel in /boot (apt-get install linux-image-amd64)"
 kver=${kernel##*/vmlinuz-}
-[ -d "/lib/modules/$kver" ] || skip "no modules for $kver"
+builtin=${CELLS_QEMU_BUILTIN:-}
+[ -n "$builtin" ] || [ -d "/lib/modules/$kver" ] || skip "no modules for $kver"
 
 work=$(mktemp -d /tmp/cells-qemu-XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -44,7 +46,9 @@ root="$work/initramfs"
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/host" "$root/rw" "$root/newroot" "$root/modules"
 cp /bin/busybox "$root/bin/"
 : >"$root/modules/order"
-for m in virtio_pci 9pnet_virtio 9p overlay virtio_blk ext4 ${CELLS_QEMU_MODULES:-}; do
+modules="virtio_pci 9pnet_virtio 9p overlay virtio_blk ext4 ${CELLS_QEMU_MODULES:-}"
+[ -z "$builtin" ] || modules=
+for m in $modules; do
 	modprobe -S "$kver" --show-depends "$m" | while read -r cmd path _; do
 		[ "$cmd" = insmod ] || continue
 		name=$(basename "$path")
