@@ -82,18 +82,27 @@ command (struct libseat *seat, char *line)
   int id, fd;
 
   if (sscanf (line, "open %255s", arg) == 1) {
-    id = libseat_open_device (seat, arg, &fd);
+    id = n_devices < MAX_DEVICES ? libseat_open_device (seat, arg, &fd) : (errno = EMFILE, -1);
     if (id < 0) {
       printf ("error %s\n", strerrorname_np (errno));
-    } else if (n_devices < MAX_DEVICES) {
+    } else {
       devices[n_devices++] = (struct device) { id, fd };
       printf ("opened %d\n", id);
     }
   } else if (sscanf (line, "close %d", &id) == 1) {
-    if (libseat_close_device (seat, id) < 0)
+    if (libseat_close_device (seat, id) < 0) {
       printf ("error %s\n", strerrorname_np (errno));
-    else
+    } else {
+      /* The fd is the client's to close, as libinput does. */
+      for (int i = 0; i < n_devices; i++) {
+        if (devices[i].id == id) {
+          close (devices[i].fd);
+          devices[i] = devices[--n_devices];
+          break;
+        }
+      }
       printf ("closed\n");
+    }
   } else if (sscanf (line, "modeset %d", &id) == 1) {
     struct drm_mode_crtc crtc = { .crtc_id = 0 };
 

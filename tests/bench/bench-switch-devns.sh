@@ -7,15 +7,20 @@
 # stock kernel, side by side with their ratio. Needs root and qemu.
 #
 #   tests/bench/bench-switch-devns.sh [BUILD_DIR] [SWITCHES]
+# CELLS_KERNEL: a bzImage with CONFIG_DEV_NS to use instead of building one.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$top/_build}" && pwd)
 runs=${2:-200}
-images=$("$top/tests/kernel/build-kernel.sh" "$top")
+kernel=${CELLS_KERNEL:-}
+if [ -z "$kernel" ]; then
+	images=$("$top/tests/kernel/build-kernel.sh" "$top")
+	kernel=${images% *}
+fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-CELLS_KERNEL=${images% *} CELLS_QEMU_BUILTIN=1 CELLS_QEMU_LOG="$log" CELLS_QEMU_TIMEOUT=900 \
+CELLS_KERNEL=$kernel CELLS_QEMU_BUILTIN=1 CELLS_QEMU_LOG="$log" CELLS_QEMU_TIMEOUT=900 \
 	"$top/tests/device/qemu-run.sh" "$top/tests/bench/guest-bench-switch.sh" "$build" "$top" "$runs" both \
 	2>/dev/null || status=$?
 grep -a -E '^(==|switch latency|  |device namespaces /)' "$log" || cat "$log"

@@ -20,6 +20,7 @@
 #include <gio/gio.h>
 
 #include <fcntl.h>
+#include <locale.h>
 #include <linux/input.h>
 #include <linux/uinput.h>
 #include <poll.h>
@@ -38,9 +39,11 @@ wait_for_line (SeatDriver *c, const char *expected)
     g_autofree char *line = seat_driver_line (c);
 
     if (line == NULL)
-      g_error ("seat client went quiet");
+      g_error ("seat client went quiet, waiting for “%s”", expected);
     if (g_str_equal (line, expected))
       return;
+    if (!g_str_equal (line, "enabled") && !g_str_equal (line, "disabled"))
+      g_printerr ("seat client: %s (waiting for “%s”)\n", line, expected);
   }
 }
 
@@ -139,6 +142,7 @@ main (int argc, char **argv)
   gboolean devns;
   int n, kbd, card[2], *revoked;
 
+  setlocale (LC_ALL, "");
   if (argc != 4)
     return 2;
   n = atoi (argv[3]);
@@ -160,6 +164,12 @@ main (int argc, char **argv)
     wait_for_line (clients[i], "opened 1");
     seat_driver_say (clients[i], open_key);
     wait_for_line (clients[i], "opened 2");
+  }
+  if (!devns) {
+    /* One's keyboard was revoked when two came to the front. */
+    wait_for_line (clients[0], "disabled");
+    seat_driver_say (clients[0], "close 2");
+    wait_for_line (clients[0], "closed");
   }
   for (int i = 0; i < n; i++) {
     SeatDriver *to = clients[i % 2], *from = clients[(i + 1) % 2];
