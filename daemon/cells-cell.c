@@ -42,6 +42,8 @@ struct _CellsCell {
   guint                 pidfd_watch;
   int                   devns_fd;   /* the init's pid namespace, with device namespaces */
   CellsSeat            *seat;
+  CellsCellValidator    validator;
+  gpointer              validator_data;
 };
 
 static void cells_cell_iface_init (CellsDBusCellIface *iface);
@@ -51,6 +53,7 @@ G_DEFINE_TYPE_WITH_CODE (CellsCell, cells_cell, CELLS_DBUS_TYPE_CELL_SKELETON,
 
 enum {
   DESTROYED,
+  DEFINITION_CHANGED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -68,6 +71,7 @@ typedef struct {
   guint32    uid_base;
   guint32    gid_base;
   gboolean   freeze;
+  gboolean   modem;
 } CellsJob;
 
 static void
@@ -94,6 +98,7 @@ cells_job_new (CellsCell *self)
   job->argv = g_strdupv (self->def->init);
   job->uid_base = self->def->uid_base;
   job->gid_base = self->def->gid_base;
+  job->modem = cells_lxc_wants_modem (self->def);
   return job;
 }
 
@@ -276,6 +281,9 @@ sync_properties (CellsCell *self)
   cells_dbus_cell_set_stop_signal (iface, def->stop_signal);
   cells_dbus_cell_set_devices (iface, cells_definition_devices (def));
   cells_dbus_cell_set_seat_dialect (iface, def->seat_dialect);
+  cells_dbus_cell_set_phone_line (iface, def->phone_line);
+  if (*def->phone_line == '\0')
+    cells_dbus_cell_set_phone_number (iface, def->phone_number);
 }
 
 /* Start */
@@ -295,6 +303,13 @@ prepare_root (CellsJob *job, GError **error)
   if (!g_file_set_contents_full (config_path, job->config, -1, G_FILE_SET_CONTENTS_CONSISTENT,
                                  0600, error))
     return FALSE;
+  if (job->modem) {
+    g_autofree char *policy = g_build_filename (job->dir, CELLS_LXC_MODEM_POLICY, NULL);
+
+    if (!g_file_set_contents_full (policy, cells_lxc_modem_policy, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+      return FALSE;
+  }
   return cells_lxc_mount_lower (job->image_dir, lower, job->uid_base, job->gid_base, error);
 }
 
@@ -646,6 +661,7 @@ configure (CellsCell *self, GDBusMethodInvocation *invocation, GVariant *options
     return;
   }
   if (!cells_definition_apply (next, options, FALSE, &error) ||
+      (self->validator != NULL && !self->validator (next, self->validator_data, &error)) ||
       !cells_definition_save (next, path, &error)) {
     cells_error_return (invocation, error);
     return;
@@ -653,6 +669,7 @@ configure (CellsCell *self, GDBusMethodInvocation *invocation, GVariant *options
   cells_definition_free (self->def);
   self->def = g_steal_pointer (&next);
   sync_properties (self);
+  g_signal_emit (self, signals[DEFINITION_CHANGED], 0);
   g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
@@ -733,6 +750,15 @@ cells_cell_class_init (CellsCellClass *klass)
    */
   signals[DESTROYED] = g_signal_new ("destroyed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * CellsCell::definition-changed:
+   *
+   * The cell's definition was changed (Configure, SetDeviceAccess).
+   */
+  signals[DEFINITION_CHANGED] = g_signal_new ("definition-changed", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 0);
 }
 
 static void
@@ -828,4 +854,18 @@ cells_cell_set_foreground (CellsCell *self, gboolean foreground)
   if (self->seat != NULL)
     cells_seat_set_active (self->seat, foreground);
   cells_dbus_cell_set_foreground (CELLS_DBUS_CELL (self), foreground);
+}
+
+/**
+ * cells_cell_set_validator:
+ * @validator: checks a changed definition against the other cells
+ *
+ * Configure applies nothing that @validator refuses.
+ */
+void
+cells_cell_set_validator (CellsCell *self, CellsCellValidator validator, gpointer data)
+{
+  g_return_if_fail (CELLS_IS_CELL (self));
+  self->validator = validator;
+  self->validator_data = data;
 }

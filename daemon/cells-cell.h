@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 #define CELLS_TYPE_CELL (cells_cell_get_type ())
 G_DECLARE_FINAL_TYPE (CellsCell, cells_cell, CELLS, CELL, CellsDBusCellSkeleton)
 
+typedef gboolean (*CellsCellValidator) (const CellsDefinition *def, gpointer data, GError **error);
+
 CellsCell       *cells_cell_new             (CellsDefinition     *def,
                                              const char          *state_dir,
                                              const CellsHost     *host);
@@ -24,6 +26,9 @@ void             cells_cell_set_foreground  (CellsCell           *self,
 void             cells_cell_start_async     (CellsCell           *self,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+void             cells_cell_set_validator   (CellsCell           *self,
+                                             CellsCellValidator   validator,
+                                             gpointer             data);
 gboolean         cells_cell_start_finish    (CellsCell           *self,
                                              GAsyncResult        *result,
                                              GError             **error);

@@ -19,6 +19,11 @@
 #define DEVICES_GROUP "Devices"
 #define INIT_MAX_ARGS 256
 #define DISPLAY_NAME_MAX 128
+#define PHONE_DIGITS_MAX 20
+
+/* How a cell's calls and messages reach it: "" for no phone line,
+ * "sim" for the phone's own modem and SIM. */
+static const char *const phone_lines[] = { "", "sim", NULL };
 
 static const char *const default_init[] = { "/sbin/init", NULL };
 
@@ -42,6 +47,8 @@ cells_definition_new (const char *name)
   def->cpu_weight = CELLS_CPU_WEIGHT_DEFAULT;
   def->stop_signal = g_strdup ("SIGTERM");
   def->seat_dialect = g_strdup ("0.7");
+  def->phone_line = g_strdup ("");
+  def->phone_number = g_strdup ("");
   for (int i = 0; i < CELLS_N_DEVICE_CLASSES; i++)
     def->devices[i] = cells_access_default (i);
   return def;
@@ -59,6 +66,8 @@ cells_definition_copy (const CellsDefinition *def)
   copy->init = g_strdupv (def->init);
   copy->stop_signal = g_strdup (def->stop_signal);
   copy->seat_dialect = g_strdup (def->seat_dialect);
+  copy->phone_line = g_strdup (def->phone_line);
+  copy->phone_number = g_strdup (def->phone_number);
   return copy;
 }
 
@@ -74,7 +83,32 @@ cells_definition_free (CellsDefinition *def)
   g_strfreev (def->init);
   g_free (def->stop_signal);
   g_free (def->seat_dialect);
+  g_free (def->phone_line);
+  g_free (def->phone_number);
   g_free (def);
+}
+
+/**
+ * cells_phone_number_is_valid:
+ *
+ * Returns: whether @number is empty or a phone number as a modem dials
+ * it: an optional “+” and 1 to 20 digits.
+ */
+gboolean
+cells_phone_number_is_valid (const char *number)
+{
+  const char *p = number;
+  guint n = 0;
+
+  if (*p == '\0')
+    return TRUE;
+  if (*p == '+')
+    p++;
+  for (; *p; p++, n++) {
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  }
+  return n >= 1 && n <= PHONE_DIGITS_MAX;
 }
 
 static gboolean
@@ -225,6 +259,22 @@ apply_one (CellsDefinition *def, const char *key, GVariant *value,
                       "(libseat 0.9 and later).");
     g_free (def->seat_dialect);
     def->seat_dialect = g_strdup (d);
+  } else if (g_str_equal (key, "phone-line")) {
+    if (!check_type (key, value, G_VARIANT_TYPE_STRING, error))
+      return FALSE;
+    if (!g_strv_contains (phone_lines, g_variant_get_string (value, NULL)))
+      return invalid (error, "The phone line must be “sim” (the phone's own modem and SIM) "
+                      "or empty (none).");
+    g_free (def->phone_line);
+    def->phone_line = g_variant_dup_string (value, NULL);
+  } else if (g_str_equal (key, "phone-number")) {
+    if (!check_type (key, value, G_VARIANT_TYPE_STRING, error))
+      return FALSE;
+    if (!cells_phone_number_is_valid (g_variant_get_string (value, NULL)))
+      return invalid (error, "The phone number must be written as digits with an optional "
+                      "leading +, such as +4915112345678.");
+    g_free (def->phone_number);
+    def->phone_number = g_variant_dup_string (value, NULL);
   } else if (g_str_equal (key, "stop-signal")) {
     if (!check_type (key, value, G_VARIANT_TYPE_STRING, error))
       return FALSE;
@@ -278,6 +328,8 @@ cells_definition_apply (CellsDefinition *def, GVariant *options,
   g_strfreev (def->init);
   g_free (def->stop_signal);
   g_free (def->seat_dialect);
+  g_free (def->phone_line);
+  g_free (def->phone_number);
   g_free (next->name);
   next->name = def->name;
   *def = *next;
@@ -303,6 +355,8 @@ cells_definition_to_data (const CellsDefinition *def)
   g_key_file_set_uint64 (kf, GROUP, "CpuWeight", def->cpu_weight);
   g_key_file_set_string (kf, GROUP, "StopSignal", def->stop_signal);
   g_key_file_set_string (kf, GROUP, "SeatDialect", def->seat_dialect);
+  g_key_file_set_string (kf, GROUP, "PhoneLine", def->phone_line);
+  g_key_file_set_string (kf, GROUP, "PhoneNumber", def->phone_number);
   for (int i = 0; i < CELLS_N_DEVICE_CLASSES; i++)
     g_key_file_set_string (kf, DEVICES_GROUP, cells_device_class_to_string (i),
                            cells_access_to_string (def->devices[i]));
@@ -327,6 +381,33 @@ get_uint (GKeyFile *kf, const char *key, guint64 max, guint64 *out, GError **err
     return FALSE;
   }
   *out = v;
+  return TRUE;
+}
+
+static gboolean
+load_phone (GKeyFile *kf, CellsDefinition *def, GError **error)
+{
+  g_autofree char *line = g_key_file_get_string (kf, GROUP, "PhoneLine", NULL);
+  g_autofree char *number = g_key_file_get_string (kf, GROUP, "PhoneNumber", NULL);
+
+  if (line != NULL && !g_strv_contains (phone_lines, line)) {
+    g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                 "PhoneLine must be empty or sim");
+    return FALSE;
+  }
+  if (number != NULL && !cells_phone_number_is_valid (number)) {
+    g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                 "PhoneNumber is not a phone number");
+    return FALSE;
+  }
+  if (line != NULL) {
+    g_free (def->phone_line);
+    def->phone_line = g_steal_pointer (&line);
+  }
+  if (number != NULL) {
+    g_free (def->phone_number);
+    def->phone_number = g_steal_pointer (&number);
+  }
   return TRUE;
 }
 
@@ -392,6 +473,8 @@ cells_definition_from_data (const char *name, const char *data, GError **error)
     g_free (def->seat_dialect);
     def->seat_dialect = g_steal_pointer (&d);
   }
+  if (!load_phone (kf, def, error))
+    return NULL;
   def->autostart = g_key_file_get_boolean (kf, GROUP, "Autostart", NULL);
   def->created_at = g_key_file_get_uint64 (kf, GROUP, "CreatedAt", NULL);
   def->memory_max = g_key_file_get_uint64 (kf, GROUP, "MemoryMax", NULL);

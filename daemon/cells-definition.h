@@ -28,11 +28,14 @@ typedef struct {
   guint     cpu_weight;
   char     *stop_signal;
   char     *seat_dialect;
+  char     *phone_line;     /* "" (none) or "sim" */
+  char     *phone_number;   /* "" or +digits */
   CellsAccess devices[CELLS_N_DEVICE_CLASSES];
   guint     uid_base;
   guint     gid_base;
 } CellsDefinition;
 
+gboolean         cells_phone_number_is_valid (const char           *number);
 CellsDefinition *cells_definition_new        (const char             *name);
 CellsDefinition *cells_definition_copy       (const CellsDefinition  *def);
 void             cells_definition_free       (CellsDefinition        *def);

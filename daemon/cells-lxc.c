@@ -164,6 +164,12 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   /* LXC appends the cell's name and the hook's kind: they land in $0… */
   g_string_append (s, "lxc.hook.mount = sh -c 'ln -sf cells-seat/seatd.sock "
                       "\"$LXC_ROOTFS_MOUNT/run/seatd.sock\"'\n");
+  /* A cell with a phone line: its bus lets the virtual modem own
+   * ModemManager's name (the cell's dbus-daemon reads it at its start). */
+  if (cells_lxc_wants_modem (def))
+    g_string_append_printf (s, "lxc.mount.entry = %s/" CELLS_LXC_MODEM_POLICY " "
+                            "etc/dbus-1/system.d/org.cells.VirtualModem.conf none "
+                            "bind,ro,create=file 0 0\n", cell_dir);
   g_string_append (s, "lxc.pty.max = 64\n");
   g_string_append (s, "lxc.tty.max = 0\n");
   g_string_append_printf (s, "lxc.cap.drop = %s\n", dropped_caps);
@@ -175,6 +181,34 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   add_limits (s, def, host);
   return g_string_free (s, FALSE);
 }
+
+/**
+ * cells_lxc_wants_modem:
+ *
+ * Returns: whether the cell gets a virtual modem while it runs: it has a
+ * phone line and the modem right.
+ */
+gboolean
+cells_lxc_wants_modem (const CellsDefinition *def)
+{
+  return *def->phone_line != '\0' && def->devices[CELLS_DEVICE_MODEM] != CELLS_ACCESS_NONE;
+}
+
+/* The policy for the cell's system bus: root (the virtual modem, with no
+ * capabilities) owns ModemManager's name and everyone may call it, as
+ * ModemManager's own policy allows. */
+const char cells_lxc_modem_policy[] =
+  "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN\"\n"
+  " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+  "<!-- Mounted by cellsd: the cell's virtual ModemManager. -->\n"
+  "<busconfig>\n"
+  "  <policy user=\"root\">\n"
+  "    <allow own=\"org.freedesktop.ModemManager1\"/>\n"
+  "  </policy>\n"
+  "  <policy context=\"default\">\n"
+  "    <allow send_destination=\"org.freedesktop.ModemManager1\"/>\n"
+  "  </policy>\n"
+  "</busconfig>\n";
 
 static int
 open_userns (guint32 uid_base, guint32 gid_base, GError **error)

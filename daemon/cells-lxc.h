@@ -26,6 +26,10 @@ typedef struct {
   gboolean verbose;
 } CellsHost;
 
+#define CELLS_LXC_MODEM_POLICY "modem-bus.conf"
+extern const char cells_lxc_modem_policy[];
+
+gboolean  cells_lxc_wants_modem     (const CellsDefinition  *def);
 void      cells_host_probe          (CellsHost              *host,
                                      const char             *cgroup_root);
 char     *cells_lxc_config          (const CellsDefinition  *def,

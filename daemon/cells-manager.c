@@ -10,6 +10,7 @@
 #include "cells-idmap.h"
 #include "cells-image.h"
 #include "cells-seat.h"
+#include "cells-telephony.h"
 #include "cells-util.h"
 
 #include <gio/gunixfdlist.h>
@@ -49,6 +50,7 @@ struct _CellsManager {
   GDBusObjectManagerServer *object_manager;
   CellsSeat                *switcher_seat;
   int                       initial_devns_fd;   /* with device namespaces */
+  CellsTelephony           *telephony;          /* once on the bus */
 };
 
 static void cells_manager_iface_init (CellsDBusManagerIface *iface);
@@ -130,6 +132,51 @@ on_cell_state_changed (CellsCell *cell, GParamSpec *pspec, CellsManager *self)
   if (cells_cell_get_state (cell) != CELLS_STATE_RUNNING &&
       g_strcmp0 (fg, cells_cell_get_name (cell)) == 0)
     set_foreground (self, "");
+  if (self->telephony != NULL)
+    cells_telephony_update_cell (self->telephony, cell);
+}
+
+static void
+on_cell_definition_changed (CellsCell *cell, CellsManager *self)
+{
+  if (self->telephony != NULL)
+    cells_telephony_update_cell (self->telephony, cell);
+}
+
+/* At most one cell has the SIM line. */
+static gboolean
+check_phone_line (CellsManager *self, const CellsDefinition *def, GError **error)
+{
+  GHashTableIter iter;
+  CellsCell *cell;
+
+  if (!g_str_equal (def->phone_line, "sim"))
+    return TRUE;
+  g_hash_table_iter_init (&iter, self->cells);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &cell)) {
+    const CellsDefinition *other = cells_cell_get_definition (cell);
+
+    if (!g_str_equal (other->name, def->name) && g_str_equal (other->phone_line, "sim")) {
+      g_set_error (error, CELLS_ERROR, CELLS_ERROR_EXISTS,
+                   "Cell “%s” has the SIM line already; take it from that cell first "
+                   "(cellsctl set %s phone-line=).", other->name, other->name);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+static gboolean
+validate_definition (const CellsDefinition *def, gpointer data, GError **error)
+{
+  return check_phone_line (data, def, error);
+}
+
+static void
+on_incoming_call (CellsTelephony *telephony, const char *cell, const char *number, CellsManager *self)
+{
+  g_message ("Incoming call for cell “%s” (in the background) from “%s”", cell, number);
+  cells_dbus_manager_emit_incoming_call (CELLS_DBUS_MANAGER (self), cell, number);
 }
 
 static void
@@ -141,6 +188,8 @@ on_cell_destroyed (CellsCell *cell, CellsManager *self)
   if (g_strcmp0 (cells_dbus_manager_get_foreground (CELLS_DBUS_MANAGER (self)), name) == 0)
     set_foreground (self, "");
   g_signal_handlers_disconnect_by_data (cell, self);
+  if (self->telephony != NULL)
+    cells_telephony_remove_cell (self->telephony, cell);
   g_dbus_object_manager_server_unexport (self->object_manager, path);
   g_hash_table_remove (self->cells, name);
 }
@@ -154,6 +203,10 @@ add_cell (CellsManager *self, CellsCell *cell)
   g_hash_table_insert (self->cells, g_strdup (cells_cell_get_name (cell)), cell);
   g_signal_connect (cell, "notify::state", G_CALLBACK (on_cell_state_changed), self);
   g_signal_connect (cell, "destroyed", G_CALLBACK (on_cell_destroyed), self);
+  g_signal_connect (cell, "definition-changed", G_CALLBACK (on_cell_definition_changed), self);
+  cells_cell_set_validator (cell, validate_definition, self);
+  if (self->telephony != NULL)
+    cells_telephony_update_cell (self->telephony, cell);
   object = cells_dbus_object_skeleton_new (path);
   cells_dbus_object_skeleton_set_cell (object, CELLS_DBUS_CELL (cell));
   g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
@@ -226,6 +279,8 @@ create_cell (CellsManager *self, const char *name, GVariant *options, GError **e
     g_set_error (error, CELLS_ERROR, CELLS_ERROR_EXISTS, "A cell named “%s” exists already.", name);
     return NULL;
   }
+  if (!check_phone_line (self, def, error))
+    return NULL;
   if (!cells_image_exists (self->images_dir, def->image)) {
     g_set_error (error, CELLS_ERROR, CELLS_ERROR_NOT_FOUND,
                  "There is no image named “%s”; import one with “cellsctl image import”.",
@@ -439,6 +494,7 @@ cells_manager_finalize (GObject *object)
 {
   CellsManager *self = CELLS_MANAGER (object);
 
+  g_clear_object (&self->telephony);
   g_clear_pointer (&self->switcher_seat, cells_seat_free);
   if (self->initial_devns_fd >= 0)
     close (self->initial_devns_fd);
@@ -601,12 +657,29 @@ cells_manager_new (const char *state_dir, const char *switcher_seat_dir, const C
   return g_steal_pointer (&self);
 }
 
+/* cellsd is the one client of ModemManager, on the same system bus. */
+static void
+start_telephony (CellsManager *self, GDBusConnection *connection)
+{
+  GHashTableIter iter;
+  CellsCell *cell;
+
+  if (self->telephony != NULL)
+    return;
+  self->telephony = cells_telephony_new (connection, self->host.verbose);
+  g_signal_connect (self->telephony, "incoming-call", G_CALLBACK (on_incoming_call), self);
+  g_hash_table_iter_init (&iter, self->cells);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &cell))
+    cells_telephony_update_cell (self->telephony, cell);
+}
+
 gboolean
 cells_manager_export (CellsManager *self, GDBusConnection *connection, GError **error)
 {
   g_return_val_if_fail (CELLS_IS_MANAGER (self), FALSE);
 
   g_dbus_object_manager_server_set_connection (self->object_manager, connection);
+  start_telephony (self, connection);
   return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self), connection,
                                            OBJECT_PATH, error);
 }

@@ -308,7 +308,8 @@ parse_setting (GVariantBuilder *b, const char *key, const char *value, GError **
   guint64 n;
 
   if (g_str_equal (key, "display-name") || g_str_equal (key, "color") || g_str_equal (key, "image") ||
-      g_str_equal (key, "stop-signal") || g_str_equal (key, "seat-dialect")) {
+      g_str_equal (key, "stop-signal") || g_str_equal (key, "seat-dialect") ||
+      g_str_equal (key, "phone-line") || g_str_equal (key, "phone-number")) {
     g_variant_builder_add (b, "{sv}", key, g_variant_new_string (value));
   } else if (g_str_equal (key, "autostart")) {
     gboolean on = g_str_equal (value, "yes") || g_str_equal (value, "true") || g_str_equal (value, "1");

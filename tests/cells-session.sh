@@ -6,6 +6,10 @@
 #
 #   cells-session.sh image DIR [BUILD]  make DIR/busybox.tar.gz (busybox-static), with
 #                                       BUILD/tests/seat-client and its libraries if built
+#   cells-session.sh phone-image DIR [PROGRAM…]
+#                                       make DIR/phone.tar.gz: busybox, dbus-daemon (the cell's
+#                                       own system bus, started by /sbin/phone-init), mmcli,
+#                                       and each PROGRAM in /usr/local/bin
 #   cells-session.sh bus DIR            start dbus-daemon on DIR/bus
 #   cells-session.sh cellsd DIR BUILD [ARG…]
 #                                       start BUILD/daemon/cellsd on it, state in DIR/state
@@ -31,40 +35,103 @@ wait_until() {
 	done
 }
 
-# A libseat client for the cells, with the libraries it needs.
-add_seat_client() {
+# A program for the cells, at DEST in ROOT, with the libraries it needs.
+add_program() {
 	root=$1
-	client=$2
-	mkdir -p "$root/usr/local/bin"
-	cp "$client" "$root/usr/local/bin/"
-	for lib in $(ldd "$client" | grep -o '/[^ ]*'); do
+	program=$2
+	dest=$3
+	mkdir -p "$root$(dirname "$dest")"
+	cp "$program" "$root$dest"
+	for lib in $(ldd "$program" | grep -o '/[^ ]*'); do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done
+}
+
+busybox_root() {
+	root=$1
+	[ -x /bin/busybox ] || die "needs /bin/busybox (apt-get install busybox-static)"
+	rm -rf "$root"
+	mkdir -p "$root"
+	(
+		cd "$root"
+		mkdir -p bin sbin etc proc sys dev tmp root run var
+		cp /bin/busybox bin/
+		for applet in $(bin/busybox --list); do
+			[ "$applet" = busybox ] || ln -sf busybox "bin/$applet"
+		done
+		ln -sf ../bin/busybox sbin/init
+		ln -sf ../run var/run
+		echo 'root:x:0:0:root:/root:/bin/sh' >etc/passwd
+		echo 'root:x:0:' >etc/group
+	)
 }
 
 make_image() {
 	dir=$1
 	build=${2:-}
 	root="$dir/rootfs"
-	[ -x /bin/busybox ] || die "needs /bin/busybox (apt-get install busybox-static)"
+	busybox_root "$root"
+	if [ -n "$build" ] && [ -x "$build/tests/seat-client" ]; then
+		add_program "$root" "$build/tests/seat-client" /usr/local/bin/seat-client
+	fi
+	tar -C "$root" -czf "$dir/busybox.tar.gz" .
 	rm -rf "$root"
-	mkdir -p "$root"
-	(
-		cd "$root"
-		mkdir -p bin sbin etc proc sys dev tmp root run
-		cp /bin/busybox bin/
-		for applet in $(bin/busybox --list); do
-			[ "$applet" = busybox ] || ln -sf busybox "bin/$applet"
-		done
-		ln -sf ../bin/busybox sbin/init
-		echo 'root:x:0:0:root:/root:/bin/sh' >etc/passwd
-		echo 'root:x:0:' >etc/group
-		if [ -n "$build" ] && [ -x "$build/tests/seat-client" ]; then
-			add_seat_client "$root" "$build/tests/seat-client"
-		fi
-		tar -czf "$dir/busybox.tar.gz" .
-	)
+}
+
+# A phone's system in miniature: its own system bus, where the cell's
+# virtual ModemManager shows, and mmcli, a real ModemManager client.
+make_phone_image() {
+	dir=$1
+	shift
+	root="$dir/phone-rootfs"
+	for tool in dbus-daemon mmcli; do
+		command -v "$tool" >/dev/null || die "needs $tool (apt-get install dbus-daemon modemmanager)"
+	done
+	busybox_root "$root"
+	add_program "$root" "$(command -v dbus-daemon)" /usr/bin/dbus-daemon
+	add_program "$root" "$(command -v mmcli)" /usr/bin/mmcli
+	for program in "$@"; do
+		add_program "$root" "$program" "/usr/local/bin/$(basename "$program")"
+	done
+	mkdir -p "$root/usr/share/dbus-1/system.d" "$root/etc/dbus-1/system.d" "$root/var/lib/dbus"
+	cat >"$root/usr/share/dbus-1/system.conf" <<'CONF'
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=/run/dbus/system_bus_socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true"/>
+    <allow receive_type="method_call"/>
+    <allow receive_requested_reply="true"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
+  </policy>
+  <includedir>/etc/dbus-1/system.d</includedir>
+  <includedir>/usr/share/dbus-1/system.d</includedir>
+</busconfig>
+CONF
+	echo 0123456789abcdef0123456789abcdef >"$root/var/lib/dbus/machine-id"
+	ln -sf ../var/lib/dbus/machine-id "$root/etc/machine-id"
+	cat >"$root/sbin/phone-init" <<'INIT'
+#!/bin/sh
+# The init of a test phone cell: its system bus, then nothing but waiting.
+mkdir -p /run/dbus
+dbus-daemon --system --nofork --nopidfile &
+trap 'exit 0' TERM
+sleep 100000 &
+wait
+INIT
+	chmod 755 "$root/sbin/phone-init"
+	tar -C "$root" -czf "$dir/phone.tar.gz" .
 	rm -rf "$root"
 }
 
@@ -81,6 +148,7 @@ start_bus() {
     <allow user="*"/>
     <deny own="*"/>
     <allow own="org.freedesktop.PolicyKit1"/>
+    <allow own="org.freedesktop.ModemManager1"/>
     <allow send_type="method_call"/>
     <allow send_type="signal"/>
     <allow send_requested_reply="true"/>
@@ -140,11 +208,15 @@ stop_all() {
 
 case "${1:-}" in
 image) make_image "$2" "${3:-}" ;;
+phone-image)
+	shift
+	make_phone_image "$@"
+	;;
 bus) start_bus "$2" ;;
 cellsd)
 	shift
 	start_cellsd "$@"
 	;;
 stop) stop_all "$2" ;;
-*) die "usage: cells-session.sh image|bus|cellsd|stop DIR [BUILD]" ;;
+*) die "usage: cells-session.sh image|phone-image|bus|cellsd|stop DIR [BUILD]" ;;
 esac

@@ -259,6 +259,53 @@ test_load_broken (void)
   }
 }
 
+static void
+test_phone_line (void)
+{
+  g_autoptr(CellsDefinition) def = cells_definition_new ("home");
+  g_autoptr(CellsDefinition) back = NULL;
+  g_autoptr(GVariant) good = parse ("{'phone-line': <'sim'>, 'phone-number': <'+4915112345678'>}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  const char *bad_numbers[] = { "+", "12a", "+1 555", "++1", "123456789012345678901", "-1", NULL };
+
+  g_assert_cmpstr (def->phone_line, ==, "");
+  g_assert_cmpstr (def->phone_number, ==, "");
+  g_assert_true (cells_definition_apply (def, good, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (def->phone_line, ==, "sim");
+  g_assert_cmpstr (def->phone_number, ==, "+4915112345678");
+
+  for (guint i = 0; bad_numbers[i]; i++) {
+    g_autoptr(GVariant) bad = g_variant_ref_sink (g_variant_new_parsed ("{'phone-number': <%s>}",
+                                                                        bad_numbers[i]));
+    g_autoptr(GError) e = NULL;
+
+    g_assert_false (cells_definition_apply (def, bad, FALSE, &e));
+    g_assert_error (e, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (e->message, "phone number"));
+    g_assert_cmpstr (def->phone_number, ==, "+4915112345678");
+  }
+  {
+    g_autoptr(GVariant) bad = parse ("{'phone-line': <'sip'>}");
+    g_autoptr(GError) e = NULL;
+
+    g_assert_false (cells_definition_apply (def, bad, FALSE, &e));
+    g_assert_error (e, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT);
+    g_assert_cmpstr (def->phone_line, ==, "sim");
+  }
+
+  g_free (def->image);
+  def->image = g_strdup ("base");
+  data = cells_definition_to_data (def);
+  back = cells_definition_from_data ("home", data, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->phone_line, ==, "sim");
+  g_assert_cmpstr (back->phone_number, ==, "+4915112345678");
+  g_assert_true (cells_phone_number_is_valid (""));
+  g_assert_true (cells_phone_number_is_valid ("112"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -273,5 +320,6 @@ main (int argc, char **argv)
   g_test_add_func ("/definition/claims", test_claims);
   g_test_add_func ("/definition/round-trip", test_round_trip);
   g_test_add_func ("/definition/load-broken", test_load_broken);
+  g_test_add_func ("/definition/phone-line", test_phone_line);
   return g_test_run ();
 }

@@ -1,0 +1,326 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Telephony end to end: the real ModemManager drives a simulated modem
+# (mm-session.sh) on a private system bus; cellsd is its only client and
+# runs two real cells of a small phone image, each with its own system
+# bus. mmcli inside the cells, against each cell's virtual ModemManager,
+# is the phone app: it sees the modem, dials, answers, hangs up, sends
+# tones and messages, and the simulator sees what a network would.
+#
+#   test-telephony.sh BUILD_DIR SOURCE_DIR
+#
+# Prints TAP. Needs root; exits 77 when ModemManager, mmcli or
+# python3-dbusmock is missing.
+set -eu
+
+build=$1
+source_dir=$2
+session="$source_dir/tests/cells-session.sh"
+mm_session="$source_dir/tests/telephony/mm-session.sh"
+cellsctl="$build/daemon/cellsctl"
+own_number=+15550001
+n=0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP needs root (cells are containers)"
+	exit 77
+fi
+for tool in ModemManager mmcli dbus-daemon lxc-start; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "1..0 # SKIP $tool is missing (tests/setup-host.sh installs it)"
+		exit 77
+	fi
+done
+
+dir=$(mktemp -d /tmp/cells-telephony.XXXXXX)
+# Cells reach their directories through it.
+chmod 711 "$dir"
+export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus"
+
+cleanup() {
+	status=$?
+	if [ "$status" != 0 ] && [ "$status" != 77 ]; then
+		echo "# --- cellsd.log (end) ---"
+		tail -40 "$dir/cellsd.log" 2>/dev/null | sed 's/^/# /'
+		echo "# --- modem-sim.log (end) ---"
+		tail -20 "$dir/modem-sim.log" 2>/dev/null | sed 's/^/# /'
+	fi
+	[ -n "${monitor_pid:-}" ] && kill "$monitor_pid" 2>/dev/null
+	if [ -n "${CELLS_TEST_KEEP:-}" ]; then
+		echo "# kept $dir (stop it with: mm-session.sh stop $dir; cells-session.sh stop $dir)"
+		exit "$status"
+	fi
+	sh "$mm_session" stop "$dir" >/dev/null 2>&1 || true
+	sh "$session" stop "$dir" >/dev/null 2>&1 || true
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+
+fail() {
+	n=$((n + 1))
+	echo "not ok $n - $*"
+	exit 1
+}
+
+# wait_for SECONDS COMMAND…
+wait_for() {
+	limit=$(($1 * 10))
+	shift
+	i=0
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -lt "$limit" ] || return 1
+		sleep 0.1
+	done
+}
+
+in_cell() {
+	cell=$1
+	shift
+	"$cellsctl" exec "$cell" -- "$@"
+}
+
+# mmcli in a cell, key-value output.
+mm() {
+	cell=$1
+	shift
+	in_cell "$cell" mmcli -K "$@" 2>&1
+}
+
+value() {
+	sed -n "s/^$1 *: *//p" | head -1
+}
+
+# The object path mmcli made: "Successfully created new call: PATH".
+created() {
+	sed -n 's/^Successfully created new [a-zA-Z]*: *//p'
+}
+
+cell_prop() {
+	busctl get-property org.cells.Cells1 "/org/cells/Cells1/cell/$1" org.cells.Cells1.Cell "$2" |
+		sed 's/^[a-z]* //; s/^"//; s/"$//'
+}
+
+cell_prop_is() {
+	[ "$(cell_prop "$1" "$2")" = "$3" ]
+}
+
+sim_saw() {
+	grep -q -- "$1" "$dir/modem-sim.log"
+}
+
+sim_saw_after() {
+	tail -n +"$2" "$dir/modem-sim.log" | grep -q -- "$1"
+}
+
+sim_lines() {
+	wc -l <"$dir/modem-sim.log"
+}
+
+control() {
+	echo "$*" >"$dir/modem-sim.ctl"
+}
+
+# The path of the cell's only call (or message), by index.
+first_call() {
+	mm "$1" -m any --voice-list-calls | sed -n 's/^modem\.voice\.call\.value\[1\] *: *//p'
+}
+
+call_state() {
+	mm "$1" -o "$2" | value call.properties.state
+}
+
+call_state_is() {
+	[ "$(call_state "$1" "$2")" = "$3" ]
+}
+
+has_call() {
+	[ -n "$(first_call "$1")" ]
+}
+
+has_no_call() {
+	[ -z "$(first_call "$1")" ]
+}
+
+modem_count() {
+	in_cell "$1" mmcli -L 2>&1 | grep -c '/org/freedesktop/ModemManager1/Modem/' || true
+}
+
+has_modems() {
+	[ "$(modem_count "$1")" = "$2" ]
+}
+
+host_calls() {
+	mmcli -m any --voice-list-calls 2>&1
+}
+
+echo "# setting up: the real ModemManager probes the simulated modem (about 20 s)"
+sh "$session" bus "$dir"
+rc=0
+sh "$mm_session" start "$dir" >"$dir/mm-session.out" 2>&1 || rc=$?
+if [ "$rc" = 77 ]; then
+	echo "1..0 # SKIP $(cat "$dir/mm-session.out")"
+	exit 77
+fi
+[ "$rc" = 0 ] || { cat "$dir/mm-session.out"; fail "the ModemManager fixture starts"; }
+sed 's/^/# /' "$dir/mm-session.out"
+sh "$session" phone-image "$dir"
+sh "$session" cellsd "$dir" "$build"
+"$cellsctl" image import phone "$dir/phone.tar.gz" 2>/dev/null
+"$cellsctl" create home --image phone --init /sbin/phone-init >/dev/null
+"$cellsctl" set home phone-line=sim
+"$cellsctl" create work --image phone --init /sbin/phone-init >/dev/null
+"$cellsctl" start home
+"$cellsctl" start work
+"$cellsctl" monitor >"$dir/monitor.log" 2>&1 &
+monitor_pid=$!
+
+# The modem in the cells
+
+wait_for 20 has_modems home 1 || fail "mmcli in the SIM cell lists one modem"
+ok "mmcli in the SIM cell lists one modem"
+modem=$(mm home -m any)
+[ "$(echo "$modem" | value 'modem.generic.own-numbers.value\[1\]')" = "$own_number" ] ||
+	fail "the SIM cell's modem shows the SIM's number (+CNUM): $(echo "$modem" | grep own-numbers)"
+ok "the SIM cell's modem has the SIM's own number $own_number"
+[ "$(echo "$modem" | value modem.generic.state)" = registered ] ||
+	fail "the SIM cell's modem is registered: $(echo "$modem" | grep generic.state)"
+[ "$(echo "$modem" | value modem.3gpp.imei)" = 490154203237518 ] ||
+	fail "the SIM cell's modem shows the real modem's IMEI"
+ok "the SIM cell's modem is registered, with the real IMEI and operator $(echo "$modem" | value modem.3gpp.operator-name)"
+wait_for 5 cell_prop_is home PhoneNumber "$own_number" || fail "Cell.PhoneNumber is the SIM's number"
+cell_prop_is home PhoneLineState registered || fail "Cell.PhoneLineState is registered"
+ok "Cell.PhoneNumber is $own_number and PhoneLineState registered"
+has_modems work 0 || fail "a cell without a phone line sees no modem: $(in_cell work mmcli -L 2>&1)"
+ok "a cell without a phone line sees no modem"
+if "$cellsctl" set work phone-line=sim 2>"$dir/err"; then
+	fail "a second cell cannot take the SIM line"
+fi
+grep -q 'has the SIM line already' "$dir/err" || fail "the refusal says who has the SIM: $(cat "$dir/err")"
+ok "a second cell is refused the SIM line: $(cat "$dir/err")"
+vmodem=$(in_cell home ps -o pid,user,args | grep '[c]ells-vmodem' | awk '{print $1}')
+[ -n "$vmodem" ] || fail "the virtual modem runs inside the SIM cell"
+caps=$(in_cell home sh -c "grep -E '^(CapEff|CapBnd|Uid)' /proc/$vmodem/status | tr -s '\t ' ' '")
+echo "$caps" | grep -q '^CapEff: 0000000000000000' || fail "the virtual modem has no capabilities: $caps"
+echo "$caps" | grep -q '^CapBnd: 0000000000000000' || fail "the virtual modem cannot regain capabilities: $caps"
+ok "the virtual modem runs inside the cell (pid $vmodem there) with no capabilities"
+
+# Outgoing call: dialled in the cell, placed by the real modem
+
+path=$(mm home -m any --voice-create-call=number=+15551234 | created)
+call=${path##*/}
+[ -n "$call" ] || fail "mmcli creates a call in the SIM cell"
+mm home -o "$call" --start >/dev/null || fail "mmcli starts the call"
+wait_for 10 sim_saw 'ATD+15551234;' || fail "the simulator sees ATD+15551234;"
+ok "a call dialled with mmcli in the cell reaches the modem as ATD+15551234;"
+control remote-answer
+wait_for 10 call_state_is home "$call" active || fail "the call is active once the far end answers: $(call_state home "$call")"
+ok "the far end answers: the cell's call is active"
+mm home -o "$call" --send-dtmf=5 >/dev/null || fail "mmcli sends DTMF"
+wait_for 5 sim_saw 'AT+VTS=5' || fail "the simulator sees AT+VTS=5"
+ok "DTMF from the cell reaches the modem"
+mark=$(sim_lines)
+mm home -o "$call" --hangup >/dev/null || fail "mmcli hangs up"
+wait_for 5 sim_saw_after 'ATH\|AT+CHUP\|AT+CHLD=' "$mark" || fail "the simulator sees the hang-up"
+wait_for 5 call_state_is home "$call" terminated || fail "the cell's call is terminated"
+ok "hanging up in the cell ends the modem's call"
+mm home -m any --voice-delete-call="$call" >/dev/null || true
+
+# Incoming call: only the SIM cell rings, the switcher is told
+
+control ring +15559876
+wait_for 10 has_call home || fail "the RING becomes a call in the SIM cell"
+call=$(first_call home)
+call=${call##*/}
+props=$(mm home -o "$call")
+[ "$(echo "$props" | value call.properties.direction)" = incoming ] || fail "the call is incoming"
+wait_for 5 sh -c "$cellsctl exec home -- mmcli -K -o $call | grep -q 'call.properties.number *: +15559876'" ||
+	fail "the incoming call shows the caller +15559876: $(mm home -o "$call" | grep number)"
+[ "$(call_state home "$call")" = ringing-in ] || fail "the call rings in the cell"
+ok "a RING from the network becomes a ringing call from +15559876 in the SIM cell"
+has_modems work 0 || fail "the other cell has no call (and no modem)"
+wait_for 5 grep -q 'IncomingCall.*home.*+15559876' "$dir/monitor.log" ||
+	fail "the Manager announces the call for the background cell: $(tail -3 "$dir/monitor.log")"
+ok "the Manager's IncomingCall names the cell and the caller"
+cell_prop_is home Calls 1 || fail "Cell.Calls counts the ringing call: $(cell_prop home Calls)"
+ok "Cell.Calls is 1"
+mm home -o "$call" --accept >/dev/null || fail "mmcli accepts the call"
+wait_for 5 sim_saw ATA || fail "the simulator sees ATA"
+wait_for 10 call_state_is home "$call" active || fail "the accepted call is active"
+ok "accepting in the cell answers the call (ATA), and it is active"
+control remote-hangup
+wait_for 10 call_state_is home "$call" terminated || fail "the caller hanging up ends the cell's call"
+ok "the caller hanging up ends the call in the cell"
+wait_for 5 cell_prop_is home Calls 0 || fail "Cell.Calls is back to 0"
+mm home -m any --voice-delete-call="$call" >/dev/null || true
+
+# Messages
+
+control sms +15559876 hello from the network
+wait_for 20 sh -c "$cellsctl exec home -- mmcli -m any --messaging-list-sms | grep -q received" ||
+	fail "the SMS reaches the SIM cell: $(mm home -m any --messaging-list-sms)"
+sms=$(mm home -m any --messaging-list-sms | sed -n 's/^modem\.messaging\.sms\.value\[1\] *: *//p')
+sms=${sms##*/}
+text=$(mm home -s "$sms")
+[ "$(echo "$text" | value sms.content.text)" = "hello from the network" ] ||
+	fail "the SMS text arrives whole: $(echo "$text" | grep content)"
+[ "$(echo "$text" | value sms.content.number)" = +15559876 ] || fail "the SMS shows its sender"
+ok "an SMS from the network reaches the SIM cell with its sender and text"
+wait_for 10 sh -c "mmcli -m any --messaging-list-sms 2>&1 | grep -q 'No sms messages were found'" ||
+	fail "the message is taken off the modem once the cell has it"
+ok "the message is removed from the real modem once the cell has it"
+path=$(mm home -m any --messaging-create-sms="text='hi from home',number='+15551234'" | created)
+[ -n "$path" ] || fail "mmcli creates an SMS in the cell"
+mark=$(sim_lines)
+mm home -s "${path##*/}" --send >/dev/null || fail "mmcli sends an SMS: $(mm home -s "${path##*/}" --send)"
+wait_for 10 sim_saw_after 'AT+CMGS' "$mark" || fail "the simulator sees AT+CMGS"
+grep -q '# sms to +15551234: hi from home' "$dir/modem-sim.log" ||
+	fail "the simulator received the text for +15551234: $(tail -n +"$mark" "$dir/modem-sim.log")"
+ok "an SMS sent with mmcli in the cell goes out through the modem"
+
+# Faults: none of them ends cellsd or leaves a call behind
+
+control ring +15557777
+wait_for 10 has_call home || fail "a second incoming call rings in the SIM cell"
+mark=$(sim_lines)
+"$cellsctl" stop home
+wait_for 10 sim_saw_after 'ATH\|AT+CHUP\|AT+CHLD=' "$mark" || fail "a cell that stops mid-call has its call hung up"
+wait_for 10 sh -c "mmcli -m any --voice-list-calls 2>&1 | grep -q 'No calls were found'" ||
+	fail "no call is left on the modem: $(host_calls)"
+cell_prop_is home PhoneLineState stopped || fail "PhoneLineState is stopped: $(cell_prop home PhoneLineState)"
+ok "a cell stopping mid-call hangs the call up; nothing is left on the modem"
+"$cellsctl" start home
+wait_for 20 has_modems home 1 || fail "the modem is back when the cell starts again"
+ok "the SIM cell's modem is back after a restart of the cell"
+
+in_cell home sh -c 'kill -9 $(pidof cells-vmodem)'
+wait_for 15 has_modems home 1 || fail "a virtual modem that died is started again"
+ok "a virtual modem killed in the cell is started again"
+
+sh "$mm_session" stop-mm "$dir"
+wait_for 10 has_modems home 0 || fail "the cell's modem goes when ModemManager goes"
+wait_for 5 cell_prop_is home PhoneLineState no-modem || fail "PhoneLineState is no-modem: $(cell_prop home PhoneLineState)"
+"$cellsctl" list >/dev/null || fail "cellsd survives ModemManager's end"
+ok "ModemManager stopping takes the cell's modem away (PhoneLineState no-modem); cellsd carries on"
+sh "$mm_session" start-mm "$dir" >>"$dir/mm-session.out" 2>&1 || fail "ModemManager starts again"
+wait_for 60 cell_prop_is home PhoneLineState registered ||
+	fail "cellsd enables the modem again and it registers: $(cell_prop home PhoneLineState)"
+wait_for 10 has_modems home 1 || fail "the cell's modem is back with ModemManager"
+ok "ModemManager back: cellsd enables the modem, the cell's modem returns"
+
+"$cellsctl" stop home
+"$cellsctl" set home device.modem=none
+"$cellsctl" start home
+sleep 1
+has_modems home 0 || fail "a cell without the modem right sees no modem"
+cell_prop_is home PhoneLineState "" || fail "and has no line state"
+ok "a cell without the modem right gets no modem at all"
+
+echo "1..$n"
