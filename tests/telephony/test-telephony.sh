@@ -304,6 +304,23 @@ in_cell home sh -c 'kill -9 $(pidof cells-vmodem)'
 wait_for 15 has_modems home 1 || fail "a virtual modem that died is started again"
 ok "a virtual modem killed in the cell is started again"
 
+tty=$(cat "$dir/modem.tty")
+mmcli --report-kernel-event="action=remove,subsystem=tty,name=$tty" >/dev/null
+wait_for 10 has_modems home 0 || fail "the cell's modem goes when the phone's modem is unplugged"
+wait_for 5 cell_prop_is home PhoneLineState no-modem || fail "PhoneLineState is no-modem: $(cell_prop home PhoneLineState)"
+ok "the phone's modem vanishing takes the cell's modem away (PhoneLineState no-modem)"
+mmcli --report-kernel-event="action=add,subsystem=tty,name=$tty" >/dev/null
+wait_for 60 cell_prop_is home PhoneLineState registered ||
+	fail "the modem coming back is enabled and registers: $(cell_prop home PhoneLineState)"
+wait_for 10 has_modems home 1 || fail "the cell's modem is back with the phone's"
+ok "the phone's modem coming back: cellsd enables it, the cell's modem returns"
+
+kill "$(cat "$dir/cellsd.pid")"
+sh "$session" cellsd "$dir" "$build"
+wait_for 20 has_modems home 1 || fail "the cell has its modem again under a new cellsd"
+[ "$(modem_count home)" = 1 ] || fail "one virtual modem, not two"
+ok "cellsd restarting: the running cell gets its modem again"
+
 sh "$mm_session" stop-mm "$dir"
 wait_for 10 has_modems home 0 || fail "the cell's modem goes when ModemManager goes"
 wait_for 5 cell_prop_is home PhoneLineState no-modem || fail "PhoneLineState is no-modem: $(cell_prop home PhoneLineState)"
