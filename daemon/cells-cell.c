@@ -98,7 +98,7 @@ cells_job_new (CellsCell *self)
   job->argv = g_strdupv (self->def->init);
   job->uid_base = self->def->uid_base;
   job->gid_base = self->def->gid_base;
-  job->modem = cells_lxc_wants_modem (self->def);
+  job->modem = self->def->devices[CELLS_DEVICE_MODEM] != CELLS_ACCESS_NONE;
   return job;
 }
 
@@ -282,6 +282,8 @@ sync_properties (CellsCell *self)
   cells_dbus_cell_set_devices (iface, cells_definition_devices (def));
   cells_dbus_cell_set_seat_dialect (iface, def->seat_dialect);
   cells_dbus_cell_set_phone_line (iface, def->phone_line);
+  cells_dbus_cell_set_sip_registrar (iface, def->sip_registrar);
+  cells_dbus_cell_set_sip_user (iface, def->sip_user);
   if (*def->phone_line == '\0')
     cells_dbus_cell_set_phone_number (iface, def->phone_number);
 }
@@ -662,6 +664,7 @@ configure (CellsCell *self, GDBusMethodInvocation *invocation, GVariant *options
   }
   if (!cells_definition_apply (next, options, FALSE, &error) ||
       (self->validator != NULL && !self->validator (next, self->validator_data, &error)) ||
+      !cells_definition_save_secret (next, self->dir, &error) ||
       !cells_definition_save (next, path, &error)) {
     cells_error_return (invocation, error);
     return;
@@ -795,6 +798,18 @@ cells_cell_get_name (CellsCell *self)
 {
   g_return_val_if_fail (CELLS_IS_CELL (self), NULL);
   return self->def->name;
+}
+
+/**
+ * cells_cell_get_directory:
+ *
+ * Returns: `STATE_DIR/cells/NAME`
+ */
+const char *
+cells_cell_get_directory (CellsCell *self)
+{
+  g_return_val_if_fail (CELLS_IS_CELL (self), NULL);
+  return self->dir;
 }
 
 const CellsDefinition *

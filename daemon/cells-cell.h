@@ -18,6 +18,7 @@ CellsCell       *cells_cell_new             (CellsDefinition     *def,
                                              const CellsHost     *host);
 const char      *cells_cell_get_name        (CellsCell           *self);
 const CellsDefinition *cells_cell_get_definition (CellsCell      *self);
+const char      *cells_cell_get_directory   (CellsCell           *self);
 CellsState       cells_cell_get_state       (CellsCell           *self);
 void             cells_cell_adopt           (CellsCell           *self);
 int              cells_cell_get_device_namespace (CellsCell      *self);

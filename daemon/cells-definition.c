@@ -21,9 +21,11 @@
 #define DISPLAY_NAME_MAX 128
 #define PHONE_DIGITS_MAX 20
 
+#define SIP_SECRET "sip.secret"
+
 /* How a cell's calls and messages reach it: "" for no phone line,
- * "sim" for the phone's own modem and SIM. */
-static const char *const phone_lines[] = { "", "sim", NULL };
+ * "sim" for the phone's own modem and SIM, "sip" for a SIP account. */
+static const char *const phone_lines[] = { "", "sim", "sip", NULL };
 
 static const char *const default_init[] = { "/sbin/init", NULL };
 
@@ -49,6 +51,8 @@ cells_definition_new (const char *name)
   def->seat_dialect = g_strdup ("0.7");
   def->phone_line = g_strdup ("");
   def->phone_number = g_strdup ("");
+  def->sip_registrar = g_strdup ("");
+  def->sip_user = g_strdup ("");
   for (int i = 0; i < CELLS_N_DEVICE_CLASSES; i++)
     def->devices[i] = cells_access_default (i);
   return def;
@@ -68,6 +72,9 @@ cells_definition_copy (const CellsDefinition *def)
   copy->seat_dialect = g_strdup (def->seat_dialect);
   copy->phone_line = g_strdup (def->phone_line);
   copy->phone_number = g_strdup (def->phone_number);
+  copy->sip_registrar = g_strdup (def->sip_registrar);
+  copy->sip_user = g_strdup (def->sip_user);
+  copy->sip_password = g_strdup (def->sip_password);
   return copy;
 }
 
@@ -85,8 +92,25 @@ cells_definition_free (CellsDefinition *def)
   g_free (def->seat_dialect);
   g_free (def->phone_line);
   g_free (def->phone_number);
+  g_free (def->sip_registrar);
+  g_free (def->sip_user);
+  if (def->sip_password != NULL)
+    memset (def->sip_password, 0, strlen (def->sip_password));
+  g_free (def->sip_password);
   g_free (def);
 }
+
+static gboolean
+word_is (const char *s, const char *allowed, gsize max)
+{
+  gsize n = strlen (s);
+
+  return n >= 1 && n <= max && strspn (s, allowed) == n;
+}
+
+#define HOST_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:"
+#define USER_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+._-"
+
 
 /**
  * cells_phone_number_is_valid:
@@ -263,8 +287,8 @@ apply_one (CellsDefinition *def, const char *key, GVariant *value,
     if (!check_type (key, value, G_VARIANT_TYPE_STRING, error))
       return FALSE;
     if (!g_strv_contains (phone_lines, g_variant_get_string (value, NULL)))
-      return invalid (error, "The phone line must be “sim” (the phone's own modem and SIM) "
-                      "or empty (none).");
+      return invalid (error, "The phone line must be “sim” (the phone's own modem and SIM), "
+                      "“sip” (a SIP account) or empty (none).");
     g_free (def->phone_line);
     def->phone_line = g_variant_dup_string (value, NULL);
   } else if (g_str_equal (key, "phone-number")) {
@@ -275,6 +299,31 @@ apply_one (CellsDefinition *def, const char *key, GVariant *value,
                       "leading +, such as +4915112345678.");
     g_free (def->phone_number);
     def->phone_number = g_variant_dup_string (value, NULL);
+  } else if (g_str_equal (key, "sip-registrar")) {
+    if (!check_type (key, value, G_VARIANT_TYPE_STRING, error))
+      return FALSE;
+    if (!word_is (g_variant_get_string (value, NULL), HOST_CHARS, 255))
+      return invalid (error, "The SIP registrar must be a host name or address with an optional "
+                      ":port, such as sip.example.org or 192.0.2.1:5060.");
+    g_free (def->sip_registrar);
+    def->sip_registrar = g_variant_dup_string (value, NULL);
+  } else if (g_str_equal (key, "sip-user")) {
+    if (!check_type (key, value, G_VARIANT_TYPE_STRING, error))
+      return FALSE;
+    if (!word_is (g_variant_get_string (value, NULL), USER_CHARS, 64))
+      return invalid (error, "The SIP user must be 1 to 64 letters, digits or + . _ -.");
+    g_free (def->sip_user);
+    def->sip_user = g_variant_dup_string (value, NULL);
+  } else if (g_str_equal (key, "sip-password")) {
+    const char *p;
+
+    if (!check_type (key, value, G_VARIANT_TYPE_STRING, error))
+      return FALSE;
+    p = g_variant_get_string (value, NULL);
+    if (strlen (p) > 256 || strpbrk (p, "\n\r") != NULL || !g_utf8_validate (p, -1, NULL))
+      return invalid (error, "The SIP password must be one line of at most 256 bytes.");
+    g_free (def->sip_password);
+    def->sip_password = g_strdup (p);
   } else if (g_str_equal (key, "stop-signal")) {
     if (!check_type (key, value, G_VARIANT_TYPE_STRING, error))
       return FALSE;
@@ -321,6 +370,9 @@ cells_definition_apply (CellsDefinition *def, GVariant *options,
 
   if (creating && *next->image == '\0')
     return invalid (error, "The option “image” is required: name the base image of the cell.");
+  if (g_str_equal (next->phone_line, "sip") && (*next->sip_registrar == '\0' || *next->sip_user == '\0'))
+    return invalid (error, "A SIP line needs its account: sip-registrar and sip-user "
+                    "(and sip-password, when the registrar asks for one).");
 
   g_free (def->display_name);
   g_free (def->color);
@@ -330,6 +382,9 @@ cells_definition_apply (CellsDefinition *def, GVariant *options,
   g_free (def->seat_dialect);
   g_free (def->phone_line);
   g_free (def->phone_number);
+  g_free (def->sip_registrar);
+  g_free (def->sip_user);
+  g_free (def->sip_password);
   g_free (next->name);
   next->name = def->name;
   *def = *next;
@@ -357,6 +412,8 @@ cells_definition_to_data (const CellsDefinition *def)
   g_key_file_set_string (kf, GROUP, "SeatDialect", def->seat_dialect);
   g_key_file_set_string (kf, GROUP, "PhoneLine", def->phone_line);
   g_key_file_set_string (kf, GROUP, "PhoneNumber", def->phone_number);
+  g_key_file_set_string (kf, GROUP, "SipRegistrar", def->sip_registrar);
+  g_key_file_set_string (kf, GROUP, "SipUser", def->sip_user);
   for (int i = 0; i < CELLS_N_DEVICE_CLASSES; i++)
     g_key_file_set_string (kf, DEVICES_GROUP, cells_device_class_to_string (i),
                            cells_access_to_string (def->devices[i]));
@@ -392,7 +449,7 @@ load_phone (GKeyFile *kf, CellsDefinition *def, GError **error)
 
   if (line != NULL && !g_strv_contains (phone_lines, line)) {
     g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                 "PhoneLine must be empty or sim");
+                 "PhoneLine must be empty, sim or sip");
     return FALSE;
   }
   if (number != NULL && !cells_phone_number_is_valid (number)) {
@@ -403,6 +460,14 @@ load_phone (GKeyFile *kf, CellsDefinition *def, GError **error)
   if (line != NULL) {
     g_free (def->phone_line);
     def->phone_line = g_steal_pointer (&line);
+  }
+  if (g_key_file_has_key (kf, GROUP, "SipRegistrar", NULL)) {
+    g_free (def->sip_registrar);
+    def->sip_registrar = g_key_file_get_string (kf, GROUP, "SipRegistrar", NULL);
+  }
+  if (g_key_file_has_key (kf, GROUP, "SipUser", NULL)) {
+    g_free (def->sip_user);
+    def->sip_user = g_key_file_get_string (kf, GROUP, "SipUser", NULL);
   }
   if (number != NULL) {
     g_free (def->phone_number);
@@ -522,4 +587,42 @@ cells_definition_load (const char *name, const char *path, GError **error)
   if (!g_file_get_contents (path, &data, NULL, error))
     return NULL;
   return cells_definition_from_data (name, data, error);
+}
+
+/**
+ * cells_definition_save_secret:
+ * @cell_dir: the cell's directory
+ *
+ * Stores the SIP password that Configure set, if any, in a file of its
+ * own that only root reads (never in cell.conf, never in a property), and
+ * forgets it.
+ */
+gboolean
+cells_definition_save_secret (CellsDefinition *def, const char *cell_dir, GError **error)
+{
+  g_autofree char *path = g_build_filename (cell_dir, SIP_SECRET, NULL);
+  gboolean ok;
+
+  if (def->sip_password == NULL)
+    return TRUE;
+  ok = cells_write_file_atomic (path, def->sip_password, -1, 0600, error);
+  memset (def->sip_password, 0, strlen (def->sip_password));
+  g_clear_pointer (&def->sip_password, g_free);
+  return ok;
+}
+
+/**
+ * cells_definition_load_secret:
+ *
+ * Returns: (nullable): the cell's SIP password, or %NULL when it has none
+ */
+char *
+cells_definition_load_secret (const char *cell_dir)
+{
+  g_autofree char *path = g_build_filename (cell_dir, SIP_SECRET, NULL);
+  char *secret = NULL;
+
+  if (!g_file_get_contents (path, &secret, NULL, NULL))
+    return NULL;
+  return secret;
 }

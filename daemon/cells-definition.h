@@ -28,8 +28,11 @@ typedef struct {
   guint     cpu_weight;
   char     *stop_signal;
   char     *seat_dialect;
-  char     *phone_line;     /* "" (none) or "sim" */
+  char     *phone_line;     /* "" (none), "sim" or "sip" */
   char     *phone_number;   /* "" or +digits */
+  char     *sip_registrar;  /* host[:port] */
+  char     *sip_user;
+  char     *sip_password;   /* only between Configure and cells_definition_save_secret */
   CellsAccess devices[CELLS_N_DEVICE_CLASSES];
   guint     uid_base;
   guint     gid_base;
@@ -51,6 +54,10 @@ GVariant        *cells_definition_devices    (const CellsDefinition  *def);
 gboolean         cells_definition_save       (const CellsDefinition  *def,
                                               const char             *path,
                                               GError                **error);
+gboolean         cells_definition_save_secret (CellsDefinition       *def,
+                                              const char             *cell_dir,
+                                              GError                **error);
+char            *cells_definition_load_secret (const char            *cell_dir);
 CellsDefinition *cells_definition_load       (const char             *name,
                                               const char             *path,
                                               GError                **error);

@@ -164,9 +164,10 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   /* LXC appends the cell's name and the hook's kind: they land in $0… */
   g_string_append (s, "lxc.hook.mount = sh -c 'ln -sf cells-seat/seatd.sock "
                       "\"$LXC_ROOTFS_MOUNT/run/seatd.sock\"'\n");
-  /* A cell with a phone line: its bus lets the virtual modem own
-   * ModemManager's name (the cell's dbus-daemon reads it at its start). */
-  if (cells_lxc_wants_modem (def))
+  /* A cell with the modem right: its bus lets the virtual modem own
+   * ModemManager's name (the cell's dbus-daemon reads it at its start),
+   * so that a phone line given to the running cell works at once. */
+  if (def->devices[CELLS_DEVICE_MODEM] != CELLS_ACCESS_NONE)
     g_string_append_printf (s, "lxc.mount.entry = %s/" CELLS_LXC_MODEM_POLICY " "
                             "etc/dbus-1/system.d/org.cells.VirtualModem.conf none "
                             "bind,ro,create=file 0 0\n", cell_dir);

@@ -292,7 +292,8 @@ create_cell (CellsManager *self, const char *name, GVariant *options, GError **e
   def->created_at = g_get_real_time () / G_USEC_PER_SEC;
 
   dir = g_build_filename (self->cells_dir, name, NULL);
-  if (!make_cell_dir (dir, def, &created, error)) {
+  if (!make_cell_dir (dir, def, &created, error) ||
+      !cells_definition_save_secret (def, dir, error)) {
     if (created)
       cells_remove_tree (dir, NULL);
     return NULL;

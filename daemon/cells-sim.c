@@ -37,7 +37,6 @@ struct _CellsSim {
   char             *imsi;
   GHashTable       *calls;      /* id → SimCall */
   GHashTable       *taken_sms;  /* paths handed over, being deleted */
-  guint             next_id;
   gboolean          enabling;
 };
 
@@ -59,6 +58,19 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void sim_call_free (SimCall *c);
+
+/**
+ * cells_call_id_new:
+ *
+ * Returns: an id for a call, unique among the calls of every line
+ */
+guint
+cells_call_id_new (void)
+{
+  static guint last;
+
+  return ++last;
+}
 
 static GVariant *
 call_properties (MMCall *call, gboolean all)
@@ -132,7 +144,7 @@ track_call (CellsSim *self, MMCall *call, gboolean announced)
   SimCall *c = g_new0 (SimCall, 1);
 
   c->sim = self;
-  c->id = ++self->next_id;
+  c->id = cells_call_id_new ();
   c->call = g_object_ref (call);
   c->announced = announced;
   g_signal_connect (call, "state-changed", G_CALLBACK (on_call_state_changed), c);

@@ -22,6 +22,7 @@ typedef enum {
 #define CELLS_TYPE_SIM (cells_sim_get_type ())
 G_DECLARE_FINAL_TYPE (CellsSim, cells_sim, CELLS, SIM, GObject)
 
+guint          cells_call_id_new            (void);
 CellsSim      *cells_sim_new                (GDBusConnection     *system_bus);
 CellsSimState  cells_sim_get_state          (CellsSim            *self);
 const char    *cells_sim_state_to_string    (CellsSimState        state);

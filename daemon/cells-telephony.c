@@ -5,6 +5,7 @@
 #include "cells-telephony.h"
 #include "cells-errors.h"
 #include "cells-sim.h"
+#include "cells-sip.h"
 #include "cells-vmodem.h"
 
 #include <glib/gstdio.h>
@@ -20,9 +21,11 @@
  * Phone lines of the cells. Every running cell with a phone line and the
  * `modem` right gets a virtual ModemManager (`cells-vmodem`, started
  * inside the cell) and a bridge to it; this routes between those bridges
- * and the lines: the SIM line is the phone's own modem (CellsSim). Calls
- * and messages of the SIM go to the cell that has the SIM line, and that
- * cell's calls and messages go out through the modem. A call for a cell
+ * and the lines: the SIM line is the phone's own modem (CellsSim), a SIP
+ * line a SIP account that cellsd registers while the cell runs
+ * (CellsSip). Calls and messages of the SIM go to the cell that has the
+ * SIM line, and that cell's calls and messages go out through the modem;
+ * a SIP cell's go through its account. A call for a cell
  * that is not in the foreground is announced ("incoming-call") so that
  * the switcher can offer it.
  *
@@ -55,6 +58,8 @@ typedef struct {
   GSubprocess          *process;
   GDBusConnection      *peer;
   CellsDBusModemBridge *bridge;
+  CellsSip             *sip;       /* a SIP line's account */
+  char                 *account;   /* what it was made from */
   guint                 respawn_id;
   guint                 respawn_ms;
 } Line;
@@ -86,6 +91,37 @@ static gboolean
 is_sim_line (Line *line)
 {
   return g_str_equal (cells_cell_get_definition (line->cell)->phone_line, "sim");
+}
+
+static gboolean
+is_sip_line (Line *line)
+{
+  return g_str_equal (cells_cell_get_definition (line->cell)->phone_line, "sip");
+}
+
+/* What a line is made from: a new password makes a new line too. */
+static char *
+account_key (CellsCell *cell)
+{
+  const CellsDefinition *def = cells_cell_get_definition (cell);
+  g_autofree char *secret = cells_definition_load_secret (cells_cell_get_directory (cell));
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret ? secret : "", -1);
+
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  return g_strdup_printf ("%s|%s|%s|%s", def->phone_line, def->sip_registrar, def->sip_user, sum);
+}
+
+/* A SIP cell's modem shows an identity of its own, stable for the cell. */
+static char *
+synthetic_imei (const char *name)
+{
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, name, -1);
+  GString *imei = g_string_new ("35");
+
+  for (const char *p = sum; imei->len < 15; p++)
+    g_string_append_c (imei, '0' + g_ascii_xdigit_value (*p) % 10);
+  return g_string_free (imei, FALSE);
 }
 
 static Line *
@@ -127,13 +163,19 @@ sync_cell (CellsTelephony *self, CellsCell *cell)
   const char *number = def->phone_number;
   const char *state = "";
 
+  Line *line = g_hash_table_lookup (self->lines, def->name);
+
   if (*number == '\0' && sim)
     number = cells_sim_get_own_number (self->sim);
+  else if (*number == '\0')
+    number = def->sip_user;
   if (wants_modem (cell)) {
-    if (cells_cell_get_state (cell) != CELLS_STATE_RUNNING)
+    if (cells_cell_get_state (cell) != CELLS_STATE_RUNNING || line == NULL)
       state = "stopped";
     else if (sim)
       state = cells_sim_state_to_string (cells_sim_get_state (self->sim));
+    else
+      state = line->sip ? cells_sip_state_to_string (cells_sip_get_state (line->sip)) : "unreachable";
   }
   cells_dbus_cell_set_phone_number (iface, number);
   cells_dbus_cell_set_phone_line_state (iface, state);
@@ -148,6 +190,22 @@ sync_bridge (CellsTelephony *self, Line *line)
   CellsSim *sim = self->sim;
   const char *number = cells_cell_get_definition (line->cell)->phone_number;
 
+  if (is_sip_line (line)) {
+    const CellsDefinition *def = cells_cell_get_definition (line->cell);
+    gboolean registered = line->sip && cells_sip_get_state (line->sip) == CELLS_SIP_REGISTERED;
+    g_autofree char *imei = synthetic_imei (def->name);
+    g_autofree char *operator = g_strdup_printf ("SIP %s", def->sip_registrar);
+
+    cells_dbus_modem_bridge_set_own_number (b, *number ? number : def->sip_user);
+    cells_dbus_modem_bridge_set_registered (b, registered);
+    cells_dbus_modem_bridge_set_operator_name (b, operator);
+    cells_dbus_modem_bridge_set_operator_code (b, "");
+    cells_dbus_modem_bridge_set_imei (b, imei);
+    cells_dbus_modem_bridge_set_imsi (b, "");
+    cells_dbus_modem_bridge_set_signal_quality (b, registered ? 100 : 0);
+    cells_dbus_modem_bridge_set_present (b, TRUE);
+    return;
+  }
   if (!is_sim_line (line)) {
     cells_dbus_modem_bridge_set_present (b, FALSE);
     return;
@@ -230,25 +288,17 @@ maybe_announce (CellsTelephony *self, guint id, const char *cell, GVariant *prop
     announce (a, number);
 }
 
+/* A call of @owner's line ("" for a SIM call no cell takes) is new or changed. */
 static void
-on_sim_call_changed (CellsSim *sim, guint id, GVariant *props, CellsTelephony *self)
+route_call (CellsTelephony *self, const char *owner, guint id, GVariant *props)
 {
-  const char *owner = g_hash_table_lookup (self->owners, GUINT_TO_POINTER (id));
-  g_autofree char *name = NULL;
+  g_autofree char *name = g_strdup (owner);
   CellsCell *cell;
   gint state = -1;
   Line *line;
 
-  if (owner == NULL) {
-    /* A new incoming call: the SIM cell's, when there is one. */
-    line = sim_line (self);
-    if (line == NULL)
-      g_message ("Call %u on the SIM rings nowhere: no running cell has the SIM line", id);
-    owner = line != NULL ? line->name : "";
-    g_hash_table_insert (self->owners, GUINT_TO_POINTER (id), g_strdup (owner));
-    owner = g_hash_table_lookup (self->owners, GUINT_TO_POINTER (id));
-  }
-  name = g_strdup (owner);
+  if (!g_hash_table_contains (self->owners, GUINT_TO_POINTER (id)))
+    g_hash_table_insert (self->owners, GUINT_TO_POINTER (id), g_strdup (name));
   line = g_hash_table_lookup (self->lines, name);
   if (line != NULL && line->peer != NULL)
     cells_dbus_modem_bridge_emit_call_changed (line->bridge, id, props);
@@ -260,6 +310,42 @@ on_sim_call_changed (CellsSim *sim, guint id, GVariant *props, CellsTelephony *s
   cell = g_hash_table_lookup (self->cells, name);
   if (cell != NULL)
     sync_cell (self, cell);
+}
+
+static void
+on_sim_call_changed (CellsSim *sim, guint id, GVariant *props, CellsTelephony *self)
+{
+  const char *owner = g_hash_table_lookup (self->owners, GUINT_TO_POINTER (id));
+
+  if (owner == NULL) {
+    /* A new incoming call: the SIM cell's, when there is one. */
+    Line *line = sim_line (self);
+
+    if (line == NULL)
+      g_message ("Call %u on the SIM rings nowhere: no running cell has the SIM line", id);
+    owner = line != NULL ? line->name : "";
+  }
+  route_call (self, owner, id, props);
+}
+
+static void
+on_sip_call_changed (CellsSip *sip, guint id, GVariant *props, Line *line)
+{
+  route_call (line->tel, line->name, id, props);
+}
+
+static void
+on_sip_message (CellsSip *sip, const char *number, const char *text, const char *timestamp, Line *line)
+{
+  g_message ("Message from “%s” for cell “%s”", number, line->name);
+  cells_dbus_modem_bridge_emit_sms_received (line->bridge, number, text, timestamp);
+}
+
+static void
+on_sip_changed (CellsSip *sip, Line *line)
+{
+  sync_bridge (line->tel, line);
+  sync_cell (line->tel, line->cell);
 }
 
 static gboolean
@@ -288,7 +374,13 @@ hang_up_calls_of (CellsTelephony *self, const char *name)
     if (g_strcmp0 (owner, name) != 0)
       continue;
     g_message ("Hanging up call %u of cell “%s”", GPOINTER_TO_UINT (id), name);
-    cells_sim_hangup_async (self->sim, GPOINTER_TO_UINT (id), NULL, NULL);
+    if (cells_sim_has_call (self->sim, GPOINTER_TO_UINT (id))) {
+      cells_sim_hangup_async (self->sim, GPOINTER_TO_UINT (id), NULL, NULL);
+    } else {
+      /* A SIP call: the account's shutdown ends it. */
+      g_hash_table_remove (self->announces, id);
+      g_hash_table_iter_remove (&iter);
+    }
   }
 }
 
@@ -307,9 +399,9 @@ owns_call (Line *line, guint id, GDBusMethodInvocation *invocation)
 }
 
 static gboolean
-check_sim_line (Line *line, GDBusMethodInvocation *invocation)
+check_line (Line *line, GDBusMethodInvocation *invocation)
 {
-  if (is_sim_line (line))
+  if (is_sim_line (line) || line->sip != NULL)
     return TRUE;
   g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_NOT_RUNNING,
                                          "Cell “%s” has no phone line that can place calls.",
@@ -325,7 +417,8 @@ on_dial_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   const char *name = g_object_get_data (G_OBJECT (invocation), "cells-cell");
   Line *line = g_hash_table_lookup (self->lines, name);
   g_autoptr(GError) error = NULL;
-  guint id = cells_sim_dial_finish (CELLS_SIM (source), result, &error);
+  guint id = CELLS_IS_SIP (source) ? cells_sip_dial_finish (CELLS_SIP (source), result, &error) :
+             cells_sim_dial_finish (CELLS_SIM (source), result, &error);
 
   if (id == 0) {
     cells_error_return (invocation, error);
@@ -333,7 +426,8 @@ on_dial_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   }
   if (line == NULL || line->peer == NULL) {
     /* The cell stopped or lost its line meanwhile. */
-    cells_sim_hangup_async (self->sim, id, NULL, NULL);
+    if (CELLS_IS_SIM (source))
+      cells_sim_hangup_async (self->sim, id, NULL, NULL);
     g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_NOT_RUNNING,
                                            "Cell “%s” lost its line while calling.", name);
     return;
@@ -348,7 +442,7 @@ static gboolean
 handle_dial (CellsDBusModemBridge *bridge, GDBusMethodInvocation *invocation, const char *number,
              Line *line)
 {
-  if (!check_sim_line (line, invocation))
+  if (!check_line (line, invocation))
     return TRUE;
   if (!cells_phone_number_is_valid (number) || *number == '\0') {
     g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT,
@@ -358,7 +452,10 @@ handle_dial (CellsDBusModemBridge *bridge, GDBusMethodInvocation *invocation, co
   g_object_set_data (G_OBJECT (invocation), "cells-telephony", line->tel);
   g_object_set_data_full (G_OBJECT (invocation), "cells-cell", g_strdup (line->name), g_free);
   g_message ("Cell “%s” calls “%s”", line->name, number);
-  cells_sim_dial_async (line->tel->sim, number, on_dial_ready, g_object_ref (invocation));
+  if (line->sip != NULL)
+    cells_sip_dial_async (line->sip, number, on_dial_ready, g_object_ref (invocation));
+  else
+    cells_sim_dial_async (line->tel->sim, number, on_dial_ready, g_object_ref (invocation));
   return TRUE;
 }
 
@@ -368,16 +465,32 @@ on_op_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GDBusMethodInvocation) invocation = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!cells_sim_op_finish (CELLS_SIM (source), result, &error))
+  if (CELLS_IS_SIP (source) ? !cells_sip_send_message_finish (CELLS_SIP (source), result, &error) :
+      !cells_sim_op_finish (CELLS_SIM (source), result, &error))
     cells_error_return (invocation, error);
   else
     g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
+static void
+return_sync (GDBusMethodInvocation *invocation, gboolean ok, GError *error)
+{
+  if (ok)
+    g_dbus_method_invocation_return_value (invocation, NULL);
+  else
+    cells_error_return (invocation, error);
+}
+
 static gboolean
 handle_accept (CellsDBusModemBridge *bridge, GDBusMethodInvocation *invocation, guint id, Line *line)
 {
-  if (owns_call (line, id, invocation))
+  g_autoptr(GError) error = NULL;
+
+  if (!owns_call (line, id, invocation))
+    return TRUE;
+  if (line->sip != NULL)
+    return_sync (invocation, cells_sip_accept (line->sip, id, &error), error);
+  else
     cells_sim_accept_async (line->tel->sim, id, on_op_ready, g_object_ref (invocation));
   return TRUE;
 }
@@ -385,7 +498,13 @@ handle_accept (CellsDBusModemBridge *bridge, GDBusMethodInvocation *invocation, 
 static gboolean
 handle_hangup (CellsDBusModemBridge *bridge, GDBusMethodInvocation *invocation, guint id, Line *line)
 {
-  if (owns_call (line, id, invocation))
+  g_autoptr(GError) error = NULL;
+
+  if (!owns_call (line, id, invocation))
+    return TRUE;
+  if (line->sip != NULL)
+    return_sync (invocation, cells_sip_hangup (line->sip, id, &error), error);
+  else
     cells_sim_hangup_async (line->tel->sim, id, on_op_ready, g_object_ref (invocation));
   return TRUE;
 }
@@ -399,8 +518,15 @@ handle_send_dtmf (CellsDBusModemBridge *bridge, GDBusMethodInvocation *invocatio
                                            "DTMF tones are 0-9, A-D, * and #.");
     return TRUE;
   }
-  if (owns_call (line, id, invocation))
+  if (!owns_call (line, id, invocation))
+    return TRUE;
+  if (line->sip != NULL) {
+    g_autoptr(GError) error = NULL;
+
+    return_sync (invocation, cells_sip_send_dtmf (line->sip, id, tones, &error), error);
+  } else {
     cells_sim_send_dtmf_async (line->tel->sim, id, tones, on_op_ready, g_object_ref (invocation));
+  }
   return TRUE;
 }
 
@@ -408,7 +534,7 @@ static gboolean
 handle_send_sms (CellsDBusModemBridge *bridge, GDBusMethodInvocation *invocation,
                  const char *number, const char *text, Line *line)
 {
-  if (!check_sim_line (line, invocation))
+  if (!check_line (line, invocation))
     return TRUE;
   if (!cells_phone_number_is_valid (number) || *number == '\0' || *text == '\0') {
     g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT,
@@ -416,7 +542,10 @@ handle_send_sms (CellsDBusModemBridge *bridge, GDBusMethodInvocation *invocation
     return TRUE;
   }
   g_message ("Cell “%s” sends a message to “%s”", line->name, number);
-  cells_sim_send_sms_async (line->tel->sim, number, text, on_op_ready, g_object_ref (invocation));
+  if (line->sip != NULL)
+    cells_sip_send_message_async (line->sip, number, text, on_op_ready, g_object_ref (invocation));
+  else
+    cells_sim_send_sms_async (line->tel->sim, number, text, on_op_ready, g_object_ref (invocation));
   return TRUE;
 }
 
@@ -582,6 +711,25 @@ spawn_vmodem (Line *line)
   open_bridge (line, sv[0]);
 }
 
+static void
+open_account (Line *line)
+{
+  const CellsDefinition *def = cells_cell_get_definition (line->cell);
+  g_autofree char *password = cells_definition_load_secret (cells_cell_get_directory (line->cell));
+  g_autoptr(GError) error = NULL;
+
+  line->sip = cells_sip_new (line->name, def->sip_registrar, def->sip_user, password, &error);
+  if (password != NULL)
+    memset (password, 0, strlen (password));
+  if (line->sip == NULL) {
+    g_warning ("Cell “%s”: no SIP line: %s", line->name, error->message);
+    return;
+  }
+  g_signal_connect (line->sip, "changed", G_CALLBACK (on_sip_changed), line);
+  g_signal_connect (line->sip, "call-changed", G_CALLBACK (on_sip_call_changed), line);
+  g_signal_connect (line->sip, "message-received", G_CALLBACK (on_sip_message), line);
+}
+
 static Line *
 line_new (CellsTelephony *self, CellsCell *cell)
 {
@@ -597,6 +745,9 @@ line_new (CellsTelephony *self, CellsCell *cell)
   g_signal_connect (line->bridge, "handle-hangup", G_CALLBACK (handle_hangup), line);
   g_signal_connect (line->bridge, "handle-send-dtmf", G_CALLBACK (handle_send_dtmf), line);
   g_signal_connect (line->bridge, "handle-send-sms", G_CALLBACK (handle_send_sms), line);
+  line->account = account_key (cell);
+  if (is_sip_line (line))
+    open_account (line);
   sync_bridge (self, line);
   spawn_vmodem (line);
   return line;
@@ -612,6 +763,9 @@ line_free (Line *line)
   g_clear_object (&line->process);
   drop_peer (line);
   hang_up_calls_of (line->tel, line->name);
+  if (line->sip != NULL)
+    cells_sip_shutdown (g_steal_pointer (&line->sip));
+  g_free (line->account);
   g_signal_handlers_disconnect_by_data (line->bridge, line);
   g_object_unref (line->bridge);
   g_object_unref (line->cancellable);
@@ -648,7 +802,15 @@ cells_telephony_update_cell (CellsTelephony *self, CellsCell *cell)
     g_message ("Cell “%s” has no virtual modem any more", name);
     g_hash_table_remove (self->lines, name);
   } else if (line != NULL) {
-    sync_bridge (self, line);
+    g_autofree char *account = account_key (cell);
+
+    if (!g_str_equal (account, line->account)) {
+      /* Another line or account: the cell's modem starts over with it. */
+      g_message ("Cell “%s”: its phone line changed", name);
+      g_hash_table_insert (self->lines, g_strdup (name), line_new (self, cell));
+    } else {
+      sync_bridge (self, line);
+    }
   }
   sync_cell (self, cell);
 }

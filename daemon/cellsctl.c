@@ -175,7 +175,8 @@ json_value (GString *out, GVariant *v)
 static const char *const cell_properties[] = {
   "Name", "DisplayName", "State", "Image", "Leader", "Foreground", "Frozen", "Color",
   "Autostart", "CreatedAt", "Init", "MemoryMax", "PidsMax", "CpuWeight", "StopSignal", "UidBase",
-  "Devices", "SeatDialect", "SeatClients", "HeldDevices", "LastError",
+  "Devices", "SeatDialect", "SeatClients", "HeldDevices", "PhoneLine", "PhoneNumber",
+  "PhoneLineState", "SipRegistrar", "SipUser", "Calls", "LastError",
 };
 
 static void
@@ -309,7 +310,9 @@ parse_setting (GVariantBuilder *b, const char *key, const char *value, GError **
 
   if (g_str_equal (key, "display-name") || g_str_equal (key, "color") || g_str_equal (key, "image") ||
       g_str_equal (key, "stop-signal") || g_str_equal (key, "seat-dialect") ||
-      g_str_equal (key, "phone-line") || g_str_equal (key, "phone-number")) {
+      g_str_equal (key, "phone-line") || g_str_equal (key, "phone-number") ||
+      g_str_equal (key, "sip-registrar") || g_str_equal (key, "sip-user") ||
+      g_str_equal (key, "sip-password")) {
     g_variant_builder_add (b, "{sv}", key, g_variant_new_string (value));
   } else if (g_str_equal (key, "autostart")) {
     gboolean on = g_str_equal (value, "yes") || g_str_equal (value, "true") || g_str_equal (value, "1");

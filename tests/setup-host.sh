@@ -20,7 +20,7 @@ packages="
 	qemu-system-x86 linux-image-amd64 e2fsprogs cpio kmod libseat-dev libdrm-dev
 	linux-source-6.12 make bc bison flex libelf-dev libssl-dev xz-utils perl git
 	libc6-dev python3-ply python3-git
-	modemmanager libmm-glib-dev
+	modemmanager libmm-glib-dev libsofia-sip-ua-glib-dev kamailio sip-tester
 "
 
 missing=

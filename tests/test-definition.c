@@ -288,11 +288,30 @@ test_phone_line (void)
   }
   {
     g_autoptr(GVariant) bad = parse ("{'phone-line': <'sip'>}");
+    g_autoptr(GVariant) bad_host = parse ("{'phone-line': <'sip'>, 'sip-registrar': <'a b'>, 'sip-user': <'u'>}");
+    g_autoptr(GVariant) sip = parse ("{'phone-line': <'sip'>, 'sip-registrar': <'127.0.0.1:5060'>, "
+                                     "'sip-user': <'2001'>, 'sip-password': <'s3cret'>}");
     g_autoptr(GError) e = NULL;
+    g_autoptr(GError) e2 = NULL;
+    g_autoptr(CellsDefinition) copy = cells_definition_copy (def);
+    g_autofree char *dir = g_dir_make_tmp ("cells-secret-XXXXXX", NULL);
+    g_autofree char *secret = NULL;
+    g_autofree char *kf = NULL;
 
     g_assert_false (cells_definition_apply (def, bad, FALSE, &e));
     g_assert_error (e, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (e->message, "sip-registrar"));
+    g_assert_false (cells_definition_apply (def, bad_host, FALSE, &e2));
     g_assert_cmpstr (def->phone_line, ==, "sim");
+    g_assert_true (cells_definition_apply (copy, sip, FALSE, NULL));
+    /* The password goes to a root-only file, not to cell.conf. */
+    kf = cells_definition_to_data (copy);
+    g_assert_null (strstr (kf, "s3cret"));
+    g_assert_true (cells_definition_save_secret (copy, dir, NULL));
+    g_assert_null (copy->sip_password);
+    secret = cells_definition_load_secret (dir);
+    g_assert_cmpstr (secret, ==, "s3cret");
+    cells_remove_tree (dir, NULL);
   }
 
   g_free (def->image);

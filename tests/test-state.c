@@ -121,7 +121,7 @@ test_lxc_config (void)
 
   /* A cell with a phone line: its bus lets the virtual modem in. */
   g_assert_nonnull (strstr (cp, policy_mount));
-  g_assert_null (strstr (c1, "modem-bus.conf"));
+  g_assert_null (strstr (c1, "modem-bus.conf"));   /* no modem right */
   phone.devices[CELLS_DEVICE_MODEM] = CELLS_ACCESS_NONE;
   g_clear_pointer (&cp, g_free);
   cp = cells_lxc_config (&phone, "/var/lib/cells/cells/home", &none);

@@ -18,6 +18,7 @@ build=$1
 source_dir=$2
 session="$source_dir/tests/cells-session.sh"
 mm_session="$source_dir/tests/telephony/mm-session.sh"
+sip_session="$source_dir/tests/telephony/sip-session.sh"
 cellsctl="$build/daemon/cellsctl"
 own_number=+15550001
 n=0
@@ -26,7 +27,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP needs root (cells are containers)"
 	exit 77
 fi
-for tool in ModemManager mmcli dbus-daemon lxc-start; do
+for tool in ModemManager mmcli dbus-daemon lxc-start kamailio sipp; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		echo "1..0 # SKIP $tool is missing (tests/setup-host.sh installs it)"
 		exit 77
@@ -52,6 +53,7 @@ cleanup() {
 		exit "$status"
 	fi
 	sh "$mm_session" stop "$dir" >/dev/null 2>&1 || true
+	sh "$sip_session" stop "$dir" >/dev/null 2>&1 || true
 	sh "$session" stop "$dir" >/dev/null 2>&1 || true
 	exit "$status"
 }
@@ -165,6 +167,7 @@ echo "# setting up: the real ModemManager probes the simulated modem (about 20 s
 sh "$session" bus "$dir"
 rc=0
 sh "$mm_session" start "$dir" >"$dir/mm-session.out" 2>&1 || rc=$?
+command -v kamailio >/dev/null && command -v sipp >/dev/null || rc=77
 if [ "$rc" = 77 ]; then
 	echo "1..0 # SKIP $(cat "$dir/mm-session.out")"
 	exit 77
@@ -177,8 +180,10 @@ sh "$session" cellsd "$dir" "$build"
 "$cellsctl" create home --image phone --init /sbin/phone-init >/dev/null
 "$cellsctl" set home phone-line=sim
 "$cellsctl" create work --image phone --init /sbin/phone-init >/dev/null
+"$cellsctl" create voip --image phone --init /sbin/phone-init >/dev/null
 "$cellsctl" start home
 "$cellsctl" start work
+"$cellsctl" start voip
 "$cellsctl" monitor >"$dir/monitor.log" 2>&1 &
 monitor_pid=$!
 
@@ -284,6 +289,98 @@ wait_for 10 sim_saw_after 'AT+CMGS' "$mark" || fail "the simulator sees AT+CMGS"
 grep -q '# sms to +15551234: hi from home' "$dir/modem-sim.log" ||
 	fail "the simulator received the text for +15551234: $(tail -n +"$mark" "$dir/modem-sim.log")"
 ok "an SMS sent with mmcli in the cell goes out through the modem"
+
+# SIP: the third cell's number is an account on a registrar
+
+peer() {
+	sh "$sip_session" peer "$dir" "$@"
+}
+
+if "$cellsctl" set voip phone-line=sip 2>"$dir/err"; then
+	fail "a SIP line without an account is refused"
+fi
+grep -q 'sip-registrar and sip-user' "$dir/err" || fail "the refusal names what is missing: $(cat "$dir/err")"
+"$cellsctl" set voip phone-line=sip sip-registrar=127.0.0.1:5560 sip-user=2001 sip-password=secret
+ok "a SIP line needs its account: $(cat "$dir/err")"
+wait_for 20 cell_prop_is voip PhoneLineState unreachable ||
+	fail "with no registrar the SIP line is unreachable: $(cell_prop voip PhoneLineState)"
+ok "the SIP line is unreachable while no registrar answers"
+sh "$sip_session" start "$dir"
+wait_for 70 cell_prop_is voip PhoneLineState registered ||
+	fail "the SIP line registers once the registrar is there: $(cell_prop voip PhoneLineState)"
+ok "cellsd tries again and registers the account once the registrar answers"
+grep -q secret "$dir/state/cells/voip/cell.conf" && fail "the password is not in cell.conf"
+[ "$(stat -c '%a %U' "$dir/state/cells/voip/sip.secret")" = "600 root" ] ||
+	fail "the password file is root's alone: $(stat -c '%a %U' "$dir/state/cells/voip/sip.secret")"
+"$cellsctl" show voip | grep -q secret && fail "no property shows the password"
+ok "the SIP password is in a root-only file, in no property"
+wait_for 10 has_modems voip 1 || fail "the SIP cell has a modem"
+[ "$(mm voip -m any | value 'modem.generic.own-numbers.value\[1\]')" = 2001 ] ||
+	fail "the SIP cell's modem has its own number: $(mm voip -m any | grep own-numbers)"
+[ "$(mm voip -m any | value modem.generic.state)" = registered ] || fail "the SIP cell's modem is registered"
+cell_prop_is voip PhoneNumber 2001 || fail "Cell.PhoneNumber of the SIP cell is 2001"
+ok "the SIP cell's modem shows its own number 2001, registered"
+
+peer call-cell -s 2001 &
+peer_pid=$!
+wait_for 10 has_call voip || fail "the peer's INVITE becomes a call in the SIP cell"
+call=$(first_call voip)
+call=${call##*/}
+props=$(mm voip -o "$call")
+[ "$(echo "$props" | value call.properties.number)" = 3000 ] || fail "the SIP call shows the caller 3000: $props"
+[ "$(echo "$props" | value call.properties.state)" = ringing-in ] || fail "the SIP call rings in the cell"
+has_no_call home || fail "the SIM cell has no part in the SIP call"
+ok "the peer's call rings in the SIP cell only, from 3000"
+wait_for 5 grep -q 'IncomingCall.*voip.*3000' "$dir/monitor.log" ||
+	fail "the Manager announces the SIP call: $(tail -3 "$dir/monitor.log")"
+ok "IncomingCall announces it for the background SIP cell"
+mm voip -o "$call" --accept >/dev/null || fail "mmcli accepts the SIP call"
+wait_for 5 call_state_is voip "$call" active || fail "the accepted SIP call is active: $(call_state voip "$call")"
+ok "accepted from inside the cell: the SIP call is active"
+wait "$peer_pid" || fail "the peer saw its call answered and ended it (sipp: $(tail -3 "$dir/sipp.out"))"
+wait_for 5 call_state_is voip "$call" terminated || fail "the peer's BYE ends the cell's call"
+ok "the peer's BYE ends the call in the cell"
+mm voip -m any --voice-delete-call="$call" >/dev/null || true
+
+peer answer &
+peer_pid=$!
+sleep 0.5
+path=$(mm voip -m any --voice-create-call=number=3000 | created)
+mm voip -o "${path##*/}" --start >/dev/null || fail "mmcli dials the peer from the SIP cell"
+wait_for 10 call_state_is voip "${path##*/}" active || fail "the peer answers the cell's call: $(call_state voip "${path##*/}")"
+grep -q '^From: .*sip:2001@' "$dir/sipp-answer.log" || fail "the peer sees the cell's number as the caller"
+ok "a call from the SIP cell reaches the peer from 2001, and is answered"
+mm voip -o "${path##*/}" --hangup >/dev/null || fail "mmcli hangs up the SIP call"
+wait "$peer_pid" || fail "the peer got the BYE (sipp: $(tail -3 "$dir/sipp.out"))"
+wait_for 5 call_state_is voip "${path##*/}" terminated || fail "the cell's call is terminated"
+ok "hanging up in the cell sends the peer its BYE"
+
+home_sms=$(mm home -m any --messaging-list-sms | grep -c 'value\[' || true)
+peer message-cell -s 2001 || fail "the registrar takes the peer's MESSAGE for 2001"
+wait_for 10 sh -c "$cellsctl exec voip -- mmcli -m any --messaging-list-sms | grep -q received" ||
+	fail "the MESSAGE reaches the SIP cell as an SMS"
+sms=$(mm voip -m any --messaging-list-sms | sed -n 's/^modem\.messaging\.sms\.value\[1\] *: *//p')
+[ "$(mm voip -s "${sms##*/}" | value sms.content.text)" = "hello over SIP" ] || fail "the SMS has the MESSAGE's text"
+[ "$(mm voip -s "${sms##*/}" | value sms.content.number)" = 3000 ] || fail "the SMS is from 3000"
+[ "$(mm home -m any --messaging-list-sms | grep -c 'value\[' || true)" = "$home_sms" ] ||
+	fail "the SIM cell got no copy"
+ok "a SIP MESSAGE reaches the SIP cell (only) as an SMS from 3000"
+peer receive-message &
+peer_pid=$!
+sleep 0.5
+path=$(mm voip -m any --messaging-create-sms="text='hi over SIP',number='3000'" | created)
+mm voip -s "${path##*/}" --send >/dev/null || fail "mmcli sends an SMS from the SIP cell"
+wait "$peer_pid" || fail "the peer takes the message (sipp: $(tail -3 "$dir/sipp.out"))"
+grep -q 'hi over SIP' "$dir/sipp-receive-message.log" || fail "the peer got the text"
+grep -q '^From: .*sip:2001@' "$dir/sipp-receive-message.log" || fail "the peer sees it from 2001"
+ok "an SMS from the SIP cell reaches the peer as a SIP MESSAGE from 2001"
+
+"$cellsctl" set voip sip-password=wrong
+wait_for 20 cell_prop_is voip PhoneLineState refused ||
+	fail "a wrong password is refused: $(cell_prop voip PhoneLineState)"
+ok "a wrong password shows as PhoneLineState refused"
+"$cellsctl" set voip sip-password=secret
+wait_for 20 cell_prop_is voip PhoneLineState registered || fail "the right password registers again"
 
 # Faults: none of them ends cellsd or leaves a call behind
 

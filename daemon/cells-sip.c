@@ -1,0 +1,713 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cells-sip"
+
+#include "cells-sip.h"
+#include "cells-errors.h"
+#include "cells-sim.h"
+
+#include <ModemManager.h>
+/* sofia-sip's headers test macros they do not define. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wundef"
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/nua.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/soa_tag.h>
+#include <sofia-sip/su_glib.h>
+#pragma GCC diagnostic pop
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/**
+ * CellsSip:
+ *
+ * A cell's phone line that is a SIP account: cellsd registers it with its
+ * registrar (sofia-sip's user agent on the GLib main loop), keeps it
+ * registered (again after 1, 2, 4… up to 60 s when the registrar does not
+ * answer or refuses), turns an INVITE for it into an incoming call, places
+ * the cell's calls as INVITEs from its account, and carries text messages
+ * both ways as SIP MESSAGE. Calls are reported as "call-changed" with
+ * ModemManager's states, like CellsSim's, with ids from the same series.
+ *
+ * Media is not bridged yet: calls offer an RTP port in their SDP, but no
+ * audio flows between it and the phone's speaker and microphone.
+ */
+
+#define RETRY_MIN_S 1
+#define RETRY_MAX_S 60
+
+struct _CellsSip {
+  GObject        parent;
+
+  char          *cell;
+  char          *registrar;   /* host[:port] */
+  char          *user;
+  char          *password;
+  char          *aor;         /* sip:user@registrar */
+  nua_t         *nua;
+  nua_handle_t  *reg;
+  CellsSipState  state;
+  guint          retry_id;
+  guint          retry_s;
+  gboolean       authenticated_once;
+  GHashTable    *calls;       /* id → SipCall */
+  gboolean       shutting_down;
+};
+
+typedef struct {
+  CellsSip     *sip;
+  guint         id;
+  nua_handle_t *nh;
+  MMCallState   state;
+  gboolean      incoming;
+  char         *number;
+  int           rtp_fd;
+} SipCall;
+
+G_DEFINE_TYPE (CellsSip, cells_sip, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  CALL_CHANGED,
+  MESSAGE_RECEIVED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+static su_root_t *root;
+
+static void do_register (CellsSip *self);
+
+/* One sofia root for every account, on the default main context. */
+static su_root_t *
+get_root (void)
+{
+  if (root == NULL) {
+    su_init ();
+    su_glib_prefer_gsource ();
+    root = su_glib_root_create (NULL);
+    g_source_attach (su_glib_root_gsource (root), NULL);
+  }
+  return root;
+}
+
+static void
+set_state (CellsSip *self, CellsSipState state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_message ("Cell “%s”: SIP account %s is %s", self->cell, self->aor, cells_sip_state_to_string (state));
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* Calls */
+
+static void
+emit_call (SipCall *call, gboolean all, MMCallStateReason reason)
+{
+  GVariantBuilder b;
+  g_autoptr(GVariant) props = NULL;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  if (all) {
+    g_variant_builder_add (&b, "{sv}", "direction", g_variant_new_uint32 (call->incoming ?
+                                                                         MM_CALL_DIRECTION_INCOMING :
+                                                                         MM_CALL_DIRECTION_OUTGOING));
+    g_variant_builder_add (&b, "{sv}", "number", g_variant_new_string (call->number));
+  }
+  g_variant_builder_add (&b, "{sv}", "state", g_variant_new_int32 (call->state));
+  g_variant_builder_add (&b, "{sv}", "state-reason", g_variant_new_uint32 (reason));
+  props = g_variant_ref_sink (g_variant_builder_end (&b));
+  g_signal_emit (call->sip, signals[CALL_CHANGED], 0, call->id, props);
+}
+
+static void
+sip_call_free (SipCall *call)
+{
+  if (call->nh != NULL) {
+    nua_handle_bind (call->nh, NULL);
+    nua_handle_destroy (call->nh);
+  }
+  if (call->rtp_fd >= 0)
+    close (call->rtp_fd);
+  g_free (call->number);
+  g_free (call);
+}
+
+static gboolean
+any_call_active (CellsSip *self)
+{
+  GHashTableIter iter;
+  SipCall *call;
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call)) {
+    if (call->state == MM_CALL_STATE_ACTIVE)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The port the SDP offers, held for the call. */
+static int
+open_rtp (guint16 *port)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+  if (fd < 0)
+    return -1;
+  if (bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0 ||
+      getsockname (fd, (struct sockaddr *) &addr, &len) < 0) {
+    close (fd);
+    return -1;
+  }
+  *port = ntohs (addr.sin_port);
+  return fd;
+}
+
+static char *
+call_sdp (SipCall *call)
+{
+  guint16 port = 0;
+
+  if (call->rtp_fd < 0)
+    call->rtp_fd = open_rtp (&port);
+  return g_strdup_printf ("v=0\r\no=cells 0 0 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+                          "t=0 0\r\nm=audio %u RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\n",
+                          port);
+}
+
+static SipCall *
+new_call (CellsSip *self, nua_handle_t *nh, gboolean incoming, const char *number)
+{
+  SipCall *call = g_new0 (SipCall, 1);
+
+  call->sip = self;
+  call->id = cells_call_id_new ();
+  call->nh = nh;
+  call->incoming = incoming;
+  call->number = g_strdup (number);
+  call->rtp_fd = -1;
+  nua_handle_bind (nh, call);
+  g_hash_table_insert (self->calls, GUINT_TO_POINTER (call->id), call);
+  return call;
+}
+
+static void
+end_call (SipCall *call, MMCallStateReason reason)
+{
+  CellsSip *self = call->sip;
+
+  call->state = MM_CALL_STATE_TERMINATED;
+  emit_call (call, FALSE, reason);
+  g_hash_table_remove (self->calls, GUINT_TO_POINTER (call->id));
+}
+
+static void
+on_incoming_invite (CellsSip *self, nua_handle_t *nh, sip_t const *sip)
+{
+  const char *user = sip->sip_from && sip->sip_from->a_url->url_user ? sip->sip_from->a_url->url_user : "";
+  SipCall *call = new_call (self, nh, TRUE, user);
+
+  call->state = any_call_active (self) ? MM_CALL_STATE_WAITING : MM_CALL_STATE_RINGING_IN;
+  g_message ("Cell “%s”: incoming SIP call %u from “%s”", self->cell, call->id, user);
+  nua_respond (nh, SIP_180_RINGING, TAG_END ());
+  emit_call (call, TRUE, MM_CALL_STATE_REASON_INCOMING_NEW);
+}
+
+static void
+on_call_state (SipCall *call, int status, tagi_t tags[])
+{
+  int callstate = -1;
+
+  tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
+  g_debug ("Call %u: SIP state %s (%d)", call->id, nua_callstate_name (callstate), status);
+  switch (callstate) {
+  case nua_callstate_proceeding:
+    if (!call->incoming && call->state == MM_CALL_STATE_DIALING) {
+      call->state = MM_CALL_STATE_RINGING_OUT;
+      emit_call (call, FALSE, MM_CALL_STATE_REASON_OUTGOING_STARTED);
+    }
+    break;
+  case nua_callstate_ready:
+    if (call->state != MM_CALL_STATE_ACTIVE) {
+      call->state = MM_CALL_STATE_ACTIVE;
+      emit_call (call, FALSE, MM_CALL_STATE_REASON_ACCEPTED);
+    }
+    break;
+  case nua_callstate_terminated:
+    end_call (call, status >= 300 && status != 487 ? MM_CALL_STATE_REASON_REFUSED_OR_BUSY :
+              MM_CALL_STATE_REASON_TERMINATED);
+    break;
+  default:
+    break;
+  }
+}
+
+/* Registration */
+
+static gboolean
+on_retry (gpointer user_data)
+{
+  CellsSip *self = user_data;
+
+  self->retry_id = 0;
+  do_register (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+retry_later (CellsSip *self, CellsSipState state)
+{
+  set_state (self, state);
+  self->retry_s = CLAMP (self->retry_s * 2, RETRY_MIN_S, RETRY_MAX_S);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_id = g_timeout_add_seconds (self->retry_s, on_retry, self);
+}
+
+static gboolean
+authenticate (CellsSip *self, nua_handle_t *nh, sip_t const *sip)
+{
+  msg_auth_t const *au = sip->sip_www_authenticate ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
+  const char *realm = au ? msg_params_find (au->au_params, "realm=") : NULL;
+  g_autofree char *auth = NULL;
+
+  if (realm == NULL || self->password == NULL)
+    return FALSE;
+  auth = g_strdup_printf ("%s:%s:%s:%s", au->au_scheme, realm, self->user, self->password);
+  nua_authenticate (nh, NUTAG_AUTH (auth), TAG_END ());
+  return TRUE;
+}
+
+static void
+on_registered (CellsSip *self, int status, const char *phrase, sip_t const *sip)
+{
+  if (status < 200)
+    return;
+  if ((status == 401 || status == 407) && !self->authenticated_once) {
+    self->authenticated_once = TRUE;
+    if (authenticate (self, self->reg, sip))
+      return;
+  }
+  if (status >= 200 && status < 300) {
+    self->retry_s = 0;
+    set_state (self, CELLS_SIP_REGISTERED);
+    return;
+  }
+  g_message ("Cell “%s”: registering %s: %d %s", self->cell, self->aor, status, phrase);
+  /* 408 and 503 are sofia's own for no answer or no route. */
+  retry_later (self, status == 401 || status == 403 || status == 407 ? CELLS_SIP_REFUSED :
+               CELLS_SIP_UNREACHABLE);
+}
+
+static void
+do_register (CellsSip *self)
+{
+  g_autofree char *registrar = g_strdup_printf ("sip:%s", self->registrar);
+
+  self->authenticated_once = FALSE;
+  if (self->state != CELLS_SIP_REGISTERED)
+    set_state (self, CELLS_SIP_REGISTERING);
+  nua_register (self->reg, NUTAG_REGISTRAR (registrar), NUTAG_M_USERNAME (self->user), TAG_END ());
+}
+
+/* Messages */
+
+static void
+on_message (CellsSip *self, nua_handle_t *nh, sip_t const *sip)
+{
+  const char *user = sip->sip_from && sip->sip_from->a_url->url_user ? sip->sip_from->a_url->url_user : "";
+  g_autofree char *text = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *timestamp = g_date_time_format_iso8601 (now);
+
+  if (sip->sip_payload == NULL || sip->sip_payload->pl_len == 0) {
+    nua_respond (nh, 400, "No text", NUTAG_WITH_THIS (self->nua), TAG_END ());
+    return;
+  }
+  text = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+  /* A line end some agents add is not part of the text. */
+  for (gsize n = strlen (text); n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'); n--)
+    text[n - 1] = '\0';
+  if (!g_utf8_validate (text, -1, NULL)) {
+    nua_respond (nh, 415, "Only UTF-8 text is taken", NUTAG_WITH_THIS (self->nua), TAG_END ());
+    return;
+  }
+  nua_respond (nh, SIP_200_OK, NUTAG_WITH_THIS (self->nua), TAG_END ());
+  g_message ("Cell “%s”: SIP message from “%s”", self->cell, user);
+  g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, user, text, timestamp);
+}
+
+static void
+on_message_sent (nua_handle_t *nh, GTask *task, int status, const char *phrase, sip_t const *sip)
+{
+  CellsSip *self = g_task_get_source_object (task);
+
+  if (status < 200)
+    return;
+  if ((status == 401 || status == 407) && !g_task_get_task_data (task)) {
+    g_task_set_task_data (task, GINT_TO_POINTER (1), NULL);
+    if (authenticate (self, nh, sip))
+      return;
+  }
+  if (status < 300)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_FAILED,
+                             "The SIP network refused the message: %d %s", status, phrase);
+  g_object_unref (task);
+  nua_handle_bind (nh, NULL);
+  nua_handle_destroy (nh);
+}
+
+static void
+on_event (nua_event_t event, int status, char const *phrase, nua_t *nua, nua_magic_t *magic,
+          nua_handle_t *nh, nua_hmagic_t *hmagic, sip_t const *sip, tagi_t tags[])
+{
+  CellsSip *self = (CellsSip *) magic;
+
+  switch (event) {
+  case nua_r_register:
+    on_registered (self, status, phrase, sip);
+    break;
+  case nua_i_invite:
+    on_incoming_invite (self, nh, sip);
+    break;
+  case nua_r_invite:
+    if ((status == 401 || status == 407) && hmagic != NULL)
+      authenticate (self, nh, sip);
+    break;
+  case nua_i_state:
+    if (hmagic != NULL)
+      on_call_state ((SipCall *) hmagic, status, tags);
+    break;
+  case nua_i_message:
+    on_message (self, nh, sip);
+    nua_handle_destroy (nh);
+    break;
+  case nua_r_message:
+    if (hmagic != NULL)
+      on_message_sent (nh, (GTask *) hmagic, status, phrase, sip);
+    break;
+  case nua_r_shutdown:
+    if (status >= 200) {
+      nua_destroy (nua);
+      g_object_unref (self);
+    }
+    break;
+  default:
+    break;
+  }
+}
+
+/* Public API */
+
+static SipCall *
+lookup (CellsSip *self, guint id, GError **error)
+{
+  SipCall *call = g_hash_table_lookup (self->calls, GUINT_TO_POINTER (id));
+
+  if (call == NULL)
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_NOT_FOUND, "There is no call %u.", id);
+  return call;
+}
+
+static nua_handle_t *
+handle_to (CellsSip *self, const char *number, gpointer magic)
+{
+  g_autofree char *to = g_strdup_printf ("sip:%s@%s", number, self->registrar);
+
+  return nua_handle (self->nua, magic, SIPTAG_TO_STR (to), SIPTAG_FROM_STR (self->aor), TAG_END ());
+}
+
+void
+cells_sip_dial_async (CellsSip *self, const char *number, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_autofree char *sdp = NULL;
+  SipCall *call;
+
+  if (self->state != CELLS_SIP_REGISTERED) {
+    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_RUNNING,
+                             "The SIP account %s is not registered (%s).", self->aor,
+                             cells_sip_state_to_string (self->state));
+    return;
+  }
+  call = new_call (self, handle_to (self, number, NULL), FALSE, number);
+  call->state = MM_CALL_STATE_DIALING;
+  sdp = call_sdp (call);
+  g_message ("Cell “%s”: SIP call %u to “%s”", self->cell, call->id, number);
+  nua_invite (call->nh, SOATAG_USER_SDP_STR (sdp), TAG_END ());
+  /* Its id goes back first; its states follow. */
+  g_task_return_int (task, call->id);
+  emit_call (call, TRUE, MM_CALL_STATE_REASON_OUTGOING_STARTED);
+}
+
+guint
+cells_sip_dial_finish (CellsSip *self, GAsyncResult *result, GError **error)
+{
+  gssize id = g_task_propagate_int (G_TASK (result), error);
+
+  return id < 0 ? 0 : id;
+}
+
+gboolean
+cells_sip_accept (CellsSip *self, guint id, GError **error)
+{
+  SipCall *call = lookup (self, id, error);
+  g_autofree char *sdp = NULL;
+
+  if (call == NULL)
+    return FALSE;
+  if (!call->incoming || (call->state != MM_CALL_STATE_RINGING_IN && call->state != MM_CALL_STATE_WAITING)) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_BUSY, "Call %u is not ringing.", id);
+    return FALSE;
+  }
+  sdp = call_sdp (call);
+  nua_respond (call->nh, SIP_200_OK, SOATAG_USER_SDP_STR (sdp), TAG_END ());
+  return TRUE;
+}
+
+gboolean
+cells_sip_hangup (CellsSip *self, guint id, GError **error)
+{
+  SipCall *call = lookup (self, id, error);
+
+  if (call == NULL)
+    return FALSE;
+  if (call->incoming && (call->state == MM_CALL_STATE_RINGING_IN || call->state == MM_CALL_STATE_WAITING))
+    nua_respond (call->nh, SIP_486_BUSY_HERE, TAG_END ());
+  else if (call->state == MM_CALL_STATE_ACTIVE)
+    nua_bye (call->nh, TAG_END ());
+  else
+    nua_cancel (call->nh, TAG_END ());
+  return TRUE;
+}
+
+gboolean
+cells_sip_send_dtmf (CellsSip *self, guint id, const char *tones, GError **error)
+{
+  SipCall *call = lookup (self, id, error);
+
+  if (call == NULL)
+    return FALSE;
+  for (const char *t = tones; *t; t++) {
+    g_autofree char *body = g_strdup_printf ("Signal=%c\r\nDuration=160\r\n", *t);
+
+    nua_info (call->nh, SIPTAG_CONTENT_TYPE_STR ("application/dtmf-relay"),
+              SIPTAG_PAYLOAD_STR (body), TAG_END ());
+  }
+  return TRUE;
+}
+
+void
+cells_sip_send_message_async (CellsSip *self, const char *number, const char *text,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+  nua_handle_t *nh;
+
+  if (self->state != CELLS_SIP_REGISTERED) {
+    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_RUNNING,
+                             "The SIP account %s is not registered (%s).", self->aor,
+                             cells_sip_state_to_string (self->state));
+    g_object_unref (task);
+    return;
+  }
+  nh = handle_to (self, number, task);
+  nua_message (nh, SIPTAG_CONTENT_TYPE_STR ("text/plain;charset=UTF-8"),
+               SIPTAG_PAYLOAD_STR (text), TAG_END ());
+}
+
+gboolean
+cells_sip_send_message_finish (CellsSip *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+CellsSipState
+cells_sip_get_state (CellsSip *self)
+{
+  g_return_val_if_fail (CELLS_IS_SIP (self), CELLS_SIP_UNREACHABLE);
+  return self->state;
+}
+
+const char *
+cells_sip_state_to_string (CellsSipState state)
+{
+  static const char *const names[] = { "registering", "registered", "unreachable", "refused" };
+
+  return names[state];
+}
+
+gboolean
+cells_sip_has_call (CellsSip *self, guint id)
+{
+  g_return_val_if_fail (CELLS_IS_SIP (self), FALSE);
+  return g_hash_table_contains (self->calls, GUINT_TO_POINTER (id));
+}
+
+static void
+cells_sip_dispose (GObject *object)
+{
+  CellsSip *self = CELLS_SIP (object);
+
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  G_OBJECT_CLASS (cells_sip_parent_class)->dispose (object);
+}
+
+static void
+cells_sip_finalize (GObject *object)
+{
+  CellsSip *self = CELLS_SIP (object);
+
+  g_hash_table_unref (self->calls);
+  g_free (self->cell);
+  g_free (self->registrar);
+  g_free (self->user);
+  g_free (self->password);
+  g_free (self->aor);
+  G_OBJECT_CLASS (cells_sip_parent_class)->finalize (object);
+}
+
+static void
+cells_sip_class_init (CellsSipClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cells_sip_dispose;
+  object_class->finalize = cells_sip_finalize;
+
+  /** CellsSip::changed: the registration state changed. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /** CellsSip::call-changed: (id, a{sv}) as the bridge's CallChanged. */
+  signals[CALL_CHANGED] = g_signal_new ("call-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                        G_TYPE_UINT, G_TYPE_VARIANT);
+  /** CellsSip::message-received: (sender, text, timestamp). */
+  signals[MESSAGE_RECEIVED] = g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                            G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+cells_sip_init (CellsSip *self)
+{
+  self->calls = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) sip_call_free);
+}
+
+/* The local address the kernel would use to reach @host: the one the
+ * account's Contact and SDP name. */
+static char *
+local_address_for (const char *registrar, GError **error)
+{
+  g_autofree char *host = g_strdup (registrar);
+  struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_DGRAM }, *res = NULL;
+  struct sockaddr_in local;
+  socklen_t len = sizeof local;
+  char buf[INET_ADDRSTRLEN];
+  char *colon = strrchr (host, ':');
+  int fd, rc;
+
+  if (colon != NULL)
+    *colon = '\0';
+  rc = getaddrinfo (host, "5060", &hints, &res);
+  if (rc != 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "The registrar %s cannot be found: %s",
+                 registrar, gai_strerror (rc));
+    return NULL;
+  }
+  fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  rc = fd < 0 ? -1 : connect (fd, res->ai_addr, res->ai_addrlen);
+  freeaddrinfo (res);
+  if (rc < 0 || getsockname (fd, (struct sockaddr *) &local, &len) < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "No route to the registrar %s: %s",
+                 registrar, g_strerror (errno));
+    if (fd >= 0)
+      close (fd);
+    return NULL;
+  }
+  close (fd);
+  return g_strdup (inet_ntop (AF_INET, &local.sin_addr, buf, sizeof buf));
+}
+
+/**
+ * cells_sip_new:
+ * @cell: the cell's name, for the log
+ * @registrar: host or host:port of the registrar, also the outbound proxy
+ * @user: the account's user (its number, usually)
+ * @password: (nullable): its password
+ *
+ * Starts registering the account.
+ */
+CellsSip *
+cells_sip_new (const char *cell, const char *registrar, const char *user, const char *password,
+               GError **error)
+{
+  g_autoptr(CellsSip) self = NULL;
+  g_autofree char *local = local_address_for (registrar, error);
+  g_autofree char *bind_url = NULL;
+  g_autofree char *proxy = NULL;
+
+  if (local == NULL)
+    return NULL;
+  self = g_object_new (CELLS_TYPE_SIP, NULL);
+  self->cell = g_strdup (cell);
+  self->registrar = g_strdup (registrar);
+  self->user = g_strdup (user);
+  self->password = g_strdup (password);
+  self->aor = g_strdup_printf ("sip:%s@%s", user, registrar);
+  bind_url = g_strdup_printf ("sip:%s:*;transport=udp", local);
+  proxy = g_strdup_printf ("sip:%s;lr", registrar);
+  self->nua = nua_create (get_root (), on_event, (nua_magic_t *) self, NUTAG_URL (bind_url),
+                          NUTAG_PROXY (proxy), SIPTAG_FROM_STR (self->aor),
+                          NUTAG_AUTOALERT (0), NUTAG_AUTOANSWER (0), NUTAG_APPL_METHOD ("MESSAGE"),
+                          NUTAG_ALLOW ("INFO, MESSAGE"), TAG_END ());
+  if (self->nua == NULL) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Cannot open a SIP endpoint on %s", local);
+    return NULL;
+  }
+  self->reg = nua_handle (self->nua, NULL, SIPTAG_TO_STR (self->aor), TAG_END ());
+  do_register (self);
+  return g_steal_pointer (&self);
+}
+
+/**
+ * cells_sip_shutdown:
+ * @self: (transfer full): the account
+ *
+ * Hangs up, unregisters and ends the account; @self is released once the
+ * user agent is done.
+ */
+void
+cells_sip_shutdown (CellsSip *self)
+{
+  GHashTableIter iter;
+  SipCall *call;
+
+  g_return_if_fail (CELLS_IS_SIP (self));
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  /* The user agent's shutdown ends every session (BYE, CANCEL, 486). */
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call)) {
+    nua_handle_bind (call->nh, NULL);
+    call->nh = NULL;
+  }
+  g_hash_table_remove_all (self->calls);
+  if (self->state == CELLS_SIP_REGISTERED)
+    nua_unregister (self->reg, TAG_END ());
+  nua_handle_destroy (self->reg);
+  self->reg = NULL;
+  g_signal_handlers_destroy (self);
+  nua_shutdown (self->nua);
+}
