@@ -384,6 +384,24 @@ wait_for 20 cell_prop_is voip PhoneLineState registered || fail "the right passw
 
 # Faults: none of them ends cellsd or leaves a call behind
 
+peer answer &
+peer_pid=$!
+sleep 0.5
+path=$(mm voip -m any --voice-create-call=number=3000 | created)
+mm voip -o "${path##*/}" --start >/dev/null || fail "the SIP cell dials the peer again"
+wait_for 10 call_state_is voip "${path##*/}" active || fail "the peer answers"
+"$cellsctl" stop voip
+wait "$peer_pid" || fail "a SIP cell stopping mid-call sends the peer its BYE (sipp: $(tail -3 "$dir/sipp.out"))"
+ok "a SIP cell stopping mid-call hangs up: the peer gets its BYE"
+"$cellsctl" start voip
+wait_for 30 cell_prop_is voip PhoneLineState registered || fail "the SIP cell registers again when it starts"
+sh "$sip_session" stop "$dir"
+"$cellsctl" list >/dev/null || fail "cellsd survives the registrar's end"
+"$cellsctl" stop voip
+"$cellsctl" start voip
+wait_for 20 cell_prop_is voip PhoneLineState unreachable || fail "no registrar: unreachable again"
+ok "the registrar gone: cellsd carries on and the line is unreachable"
+
 control ring +15557777
 wait_for 10 has_call home || fail "a second incoming call rings in the SIM cell"
 mark=$(sim_lines)
