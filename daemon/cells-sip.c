@@ -3,6 +3,7 @@
 
 #include "cells-sip.h"
 #include "cells-errors.h"
+#include "cells-media.h"
 #include "cells-sim.h"
 
 #include <ModemManager.h>
@@ -34,8 +35,8 @@
  * both ways as SIP MESSAGE. Calls are reported as "call-changed" with
  * ModemManager's states, like CellsSim's, with ids from the same series.
  *
- * Media is not bridged yet: calls offer an RTP port in their SDP, but no
- * audio flows between it and the phone's speaker and microphone.
+ * While a call is active its audio is bridged between RTP and the phone's
+ * PipeWire (CellsMedia).
  */
 
 #define RETRY_MIN_S 1
@@ -49,6 +50,7 @@ struct _CellsSip {
   char          *user;
   char          *password;
   char          *aor;         /* sip:user@registrar */
+  char          *local;       /* our address towards the registrar */
   nua_t         *nua;
   nua_handle_t  *reg;
   CellsSipState  state;
@@ -67,6 +69,9 @@ typedef struct {
   gboolean      incoming;
   char         *number;
   int           rtp_fd;
+  guint16       rtp_port;
+  char         *remote_sdp;
+  CellsMedia   *media;
 } SipCall;
 
 G_DEFINE_TYPE (CellsSip, cells_sip, G_TYPE_OBJECT)
@@ -134,8 +139,10 @@ sip_call_free (SipCall *call)
     nua_handle_bind (call->nh, NULL);
     nua_handle_destroy (call->nh);
   }
+  cells_media_free (call->media);
   if (call->rtp_fd >= 0)
     close (call->rtp_fd);
+  g_free (call->remote_sdp);
   g_free (call->number);
   g_free (call);
 }
@@ -156,14 +163,18 @@ any_call_active (CellsSip *self)
 
 /* The port the SDP offers, held for the call. */
 static int
-open_rtp (guint16 *port)
+open_rtp (const char *local, guint16 *port)
 {
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  struct sockaddr_in addr = { .sin_family = AF_INET };
   socklen_t len = sizeof addr;
   int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
   if (fd < 0)
     return -1;
+  if (inet_pton (AF_INET, local, &addr.sin_addr) != 1) {
+    close (fd);
+    return -1;
+  }
   if (bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0 ||
       getsockname (fd, (struct sockaddr *) &addr, &len) < 0) {
     close (fd);
@@ -176,13 +187,12 @@ open_rtp (guint16 *port)
 static char *
 call_sdp (SipCall *call)
 {
-  guint16 port = 0;
-
-  if (call->rtp_fd < 0)
-    call->rtp_fd = open_rtp (&port);
-  return g_strdup_printf ("v=0\r\no=cells 0 0 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
-                          "t=0 0\r\nm=audio %u RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\n",
-                          port);
+  if (call->rtp_fd < 0 && call->media == NULL)
+    call->rtp_fd = open_rtp (call->sip->local, &call->rtp_port);
+  return g_strdup_printf ("v=0\r\no=cells 0 0 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\n"
+                          "t=0 0\r\nm=audio %u RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\n"
+                          "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n",
+                          call->sip->local, call->sip->local, call->rtp_port);
 }
 
 static SipCall *
@@ -212,23 +222,85 @@ end_call (SipCall *call, MMCallStateReason reason)
 }
 
 static void
-on_incoming_invite (CellsSip *self, nua_handle_t *nh, sip_t const *sip)
+on_incoming_invite (CellsSip *self, nua_handle_t *nh, sip_t const *sip, tagi_t tags[])
 {
   const char *user = sip->sip_from && sip->sip_from->a_url->url_user ? sip->sip_from->a_url->url_user : "";
   SipCall *call = new_call (self, nh, TRUE, user);
+  const char *remote_sdp = NULL;
 
+  tl_gets (tags, SOATAG_REMOTE_SDP_STR_REF (remote_sdp), TAG_END ());
+  call->remote_sdp = g_strdup (remote_sdp);
   call->state = any_call_active (self) ? MM_CALL_STATE_WAITING : MM_CALL_STATE_RINGING_IN;
   g_message ("Cell “%s”: incoming SIP call %u from “%s”", self->cell, call->id, user);
   nua_respond (nh, SIP_180_RINGING, TAG_END ());
   emit_call (call, TRUE, MM_CALL_STATE_REASON_INCOMING_NEW);
 }
 
+/* Where the far end takes audio, and in which of our codecs. */
+static gboolean
+parse_sdp (const char *sdp, char **host, guint16 *port, guint *payload)
+{
+  g_auto(GStrv) lines = g_strsplit_set (sdp, "\r\n", -1);
+  gboolean found = FALSE;
+
+  for (guint i = 0; lines[i] != NULL; i++) {
+    g_auto(GStrv) words = g_strsplit (lines[i], " ", -1);
+    guint n = g_strv_length (words);
+
+    if (g_str_has_prefix (lines[i], "c=IN IP4 ") && n == 3 && *host == NULL) {
+      *host = g_strdup (words[2]);
+    } else if (g_str_has_prefix (lines[i], "m=audio ") && n >= 4 && !found) {
+      *port = (guint16) g_ascii_strtoull (words[1], NULL, 10);
+      for (guint j = 3; j < n && !found; j++) {
+        guint pt = (guint) g_ascii_strtoull (words[j], NULL, 10);
+
+        if (cells_media_payload_supported (pt)) {
+          *payload = pt;
+          found = TRUE;
+        }
+      }
+    }
+  }
+  return found && *port != 0;
+}
+
+static void
+start_media (SipCall *call)
+{
+  g_autofree char *host = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  guint16 port = 0;
+  guint payload = 0;
+
+  if (call->media != NULL || call->rtp_fd < 0 || call->remote_sdp == NULL)
+    return;
+  if (!parse_sdp (call->remote_sdp, &host, &port, &payload)) {
+    g_warning ("Cell “%s”: call %u has no audio in a codec of ours (PCMU, PCMA)", call->sip->cell, call->id);
+    return;
+  }
+  socket = g_socket_new_from_fd (call->rtp_fd, &error);
+  if (socket == NULL) {
+    g_warning ("Cell “%s”: call %u: %s", call->sip->cell, call->id, error->message);
+    return;
+  }
+  call->rtp_fd = -1;
+  call->media = cells_media_new (call->sip->cell, socket, host, port, payload, &error);
+  if (call->media == NULL)
+    g_warning ("Cell “%s”: call %u has no audio: %s", call->sip->cell, call->id, error->message);
+}
+
 static void
 on_call_state (SipCall *call, int status, tagi_t tags[])
 {
+  const char *remote_sdp = NULL;
   int callstate = -1;
 
-  tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
+  tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), SOATAG_REMOTE_SDP_STR_REF (remote_sdp), TAG_END ());
+  if (remote_sdp != NULL) {
+    g_free (call->remote_sdp);
+    call->remote_sdp = g_strdup (remote_sdp);
+  }
   g_debug ("Call %u: SIP state %s (%d)", call->id, nua_callstate_name (callstate), status);
   switch (callstate) {
   case nua_callstate_proceeding:
@@ -240,6 +312,7 @@ on_call_state (SipCall *call, int status, tagi_t tags[])
   case nua_callstate_ready:
     if (call->state != MM_CALL_STATE_ACTIVE) {
       call->state = MM_CALL_STATE_ACTIVE;
+      start_media (call);
       emit_call (call, FALSE, MM_CALL_STATE_REASON_ACCEPTED);
     }
     break;
@@ -379,7 +452,7 @@ on_event (nua_event_t event, int status, char const *phrase, nua_t *nua, nua_mag
     on_registered (self, status, phrase, sip);
     break;
   case nua_i_invite:
-    on_incoming_invite (self, nh, sip);
+    on_incoming_invite (self, nh, sip, tags);
     break;
   case nua_r_invite:
     if ((status == 401 || status == 407) && hmagic != NULL)
@@ -576,6 +649,7 @@ cells_sip_finalize (GObject *object)
   g_free (self->user);
   g_free (self->password);
   g_free (self->aor);
+  g_free (self->local);
   G_OBJECT_CLASS (cells_sip_parent_class)->finalize (object);
 }
 
@@ -667,6 +741,7 @@ cells_sip_new (const char *cell, const char *registrar, const char *user, const 
   self->user = g_strdup (user);
   self->password = g_strdup (password);
   self->aor = g_strdup_printf ("sip:%s@%s", user, registrar);
+  self->local = g_strdup (local);
   bind_url = g_strdup_printf ("sip:%s:*;transport=udp", local);
   proxy = g_strdup_printf ("sip:%s;lr", registrar);
   self->nua = nua_create (get_root (), on_event, (nua_magic_t *) self, NUTAG_URL (bind_url),

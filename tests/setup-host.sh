@@ -21,6 +21,8 @@ packages="
 	linux-source-6.12 make bc bison flex libelf-dev libssl-dev xz-utils perl git
 	libc6-dev python3-ply python3-git
 	modemmanager libmm-glib-dev libsofia-sip-ua-glib-dev kamailio sip-tester
+	libgstreamer1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+	gstreamer1.0-pipewire pipewire pipewire-bin wireplumber
 "
 
 missing=

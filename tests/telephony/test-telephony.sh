@@ -19,6 +19,7 @@ source_dir=$2
 session="$source_dir/tests/cells-session.sh"
 mm_session="$source_dir/tests/telephony/mm-session.sh"
 sip_session="$source_dir/tests/telephony/sip-session.sh"
+audio_session="$source_dir/tests/telephony/audio-session.sh"
 cellsctl="$build/daemon/cellsctl"
 own_number=+15550001
 n=0
@@ -27,7 +28,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP needs root (cells are containers)"
 	exit 77
 fi
-for tool in ModemManager mmcli dbus-daemon lxc-start kamailio sipp; do
+for tool in ModemManager mmcli dbus-daemon lxc-start kamailio sipp pipewire wireplumber pw-record; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		echo "1..0 # SKIP $tool is missing (tests/setup-host.sh installs it)"
 		exit 77
@@ -54,6 +55,7 @@ cleanup() {
 	fi
 	sh "$mm_session" stop "$dir" >/dev/null 2>&1 || true
 	sh "$sip_session" stop "$dir" >/dev/null 2>&1 || true
+	sh "$audio_session" stop "$dir" >/dev/null 2>&1 || true
 	sh "$session" stop "$dir" >/dev/null 2>&1 || true
 	exit "$status"
 }
@@ -175,8 +177,11 @@ fi
 [ "$rc" = 0 ] || { cat "$dir/mm-session.out"; fail "the ModemManager fixture starts"; }
 sed 's/^/# /' "$dir/mm-session.out"
 sh "$session" phone-image "$dir"
+# The phone's audio: cellsd plays calls on its PipeWire.
+sh "$audio_session" start "$dir"
+export PIPEWIRE_RUNTIME_DIR="$dir/pw"
 sh "$session" cellsd "$dir" "$build"
-"$cellsctl" image import phone "$dir/phone.tar.gz" 2>/dev/null
+"$cellsctl" image import phone "$dir/phone.tar.gz" >/dev/null 2>&1
 "$cellsctl" create home --image phone --init /sbin/phone-init >/dev/null
 "$cellsctl" set home phone-line=sim
 "$cellsctl" create work --image phone --init /sbin/phone-init >/dev/null
@@ -331,15 +336,22 @@ props=$(mm voip -o "$call")
 [ "$(echo "$props" | value call.properties.state)" = ringing-in ] || fail "the SIP call rings in the cell"
 has_no_call home || fail "the SIM cell has no part in the SIP call"
 ok "the peer's call rings in the SIP cell only, from 3000"
+quiet=$(sh "$audio_session" level "$dir" 1)
+[ "$quiet" -lt 300 ] || fail "nothing is heard while the call rings (level $quiet)"
 wait_for 5 grep -q 'IncomingCall.*voip.*3000' "$dir/monitor.log" ||
 	fail "the Manager announces the SIP call: $(tail -3 "$dir/monitor.log")"
 ok "IncomingCall announces it for the background SIP cell"
 mm voip -o "$call" --accept >/dev/null || fail "mmcli accepts the SIP call"
 wait_for 5 call_state_is voip "$call" active || fail "the accepted SIP call is active: $(call_state voip "$call")"
 ok "accepted from inside the cell: the SIP call is active"
+loud=$(sh "$audio_session" level "$dir" 1.5)
+[ "$loud" -gt 1000 ] || fail "the peer's audio is heard on the phone's output during the call (level $loud)"
 wait "$peer_pid" || fail "the peer saw its call answered and ended it (sipp: $(tail -3 "$dir/sipp.out"))"
 wait_for 5 call_state_is voip "$call" terminated || fail "the peer's BYE ends the cell's call"
+after=$(sh "$audio_session" level "$dir" 1)
+[ "$after" -lt 300 ] || fail "nothing is heard once the call is over (level $after)"
 ok "the peer's BYE ends the call in the cell"
+ok "the peer's audio is heard on the phone's output only during the call (levels $quiet, $loud, $after)"
 mm voip -m any --voice-delete-call="$call" >/dev/null || true
 
 peer answer &

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cells-media"
+
+#include "cells-media.h"
+#include "cells-errors.h"
+
+#include <gst/gst.h>
+
+/**
+ * SECTION:cells-media
+ *
+ * The audio of an active SIP call, bridged to the phone's own: RTP from
+ * the far end is decoded and played on PipeWire's default output, and
+ * PipeWire's default input is encoded and sent back, from the same UDP
+ * socket (symmetric RTP). G.711 only (PCMU, PCMA), 8 kHz mono, which
+ * every SIP peer speaks. Two GStreamer pipelines, so that a phone with no
+ * microphone still hears its calls.
+ */
+
+struct _CellsMedia {
+  char       *cell;
+  GstElement *rx;
+  GstElement *tx;
+};
+
+typedef struct {
+  guint       payload;
+  const char *encoding;
+  const char *depay;
+  const char *decoder;
+  const char *encoder;
+  const char *pay;
+} Codec;
+
+static const Codec codecs[] = {
+  { 0, "PCMU", "rtppcmudepay", "mulawdec", "mulawenc", "rtppcmupay" },
+  { 8, "PCMA", "rtppcmadepay", "alawdec", "alawenc", "rtppcmapay" },
+};
+
+static const Codec *
+find_codec (guint payload)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (codecs); i++) {
+    if (codecs[i].payload == payload)
+      return &codecs[i];
+  }
+  return NULL;
+}
+
+gboolean
+cells_media_payload_supported (guint payload)
+{
+  return find_codec (payload) != NULL;
+}
+
+static gboolean
+on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
+{
+  CellsMedia *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *debug = NULL;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR) {
+    gst_message_parse_error (message, &error, &debug);
+    g_warning ("Cell “%s”: call audio (%s): %s", self->cell, GST_OBJECT_NAME (message->src),
+               error->message);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static GstElement *
+launch (CellsMedia *self, const char *description, GSocket *socket, GError **error)
+{
+  GstElement *pipeline = gst_parse_launch (description, error);
+  g_autoptr(GstElement) udp = NULL;
+  g_autoptr(GstBus) bus = NULL;
+
+  if (pipeline == NULL)
+    return NULL;
+  udp = gst_bin_get_by_name (GST_BIN (pipeline), "udp");
+  g_object_set (udp, "socket", socket, NULL);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (udp), "close-socket"))
+    g_object_set (udp, "close-socket", FALSE, NULL);
+  bus = gst_element_get_bus (pipeline);
+  gst_bus_add_watch (bus, on_bus_message, self);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  return pipeline;
+}
+
+static void
+stop (GstElement **pipeline)
+{
+  g_autoptr(GstBus) bus = NULL;
+
+  if (*pipeline == NULL)
+    return;
+  bus = gst_element_get_bus (*pipeline);
+  gst_bus_remove_watch (bus);
+  gst_element_set_state (*pipeline, GST_STATE_NULL);
+  gst_clear_object (pipeline);
+}
+
+/**
+ * cells_media_new:
+ * @socket: the call's RTP socket, the one its SDP offered
+ * @remote_host: (nullable): where the far end receives, from its SDP
+ * @payload: the negotiated RTP payload type (0 or 8)
+ *
+ * Starts the call's audio.
+ */
+CellsMedia *
+cells_media_new (const char *cell, GSocket *socket, const char *remote_host, guint16 remote_port,
+                 guint payload, GError **error)
+{
+  const Codec *codec = find_codec (payload);
+  g_autoptr(GError) local = NULL;
+  g_autofree char *rx = NULL;
+  CellsMedia *self;
+
+  if (!gst_init_check (NULL, NULL, error))
+    return NULL;
+  if (codec == NULL) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "RTP payload %u is not supported", payload);
+    return NULL;
+  }
+  self = g_new0 (CellsMedia, 1);
+  self->cell = g_strdup (cell);
+  rx = g_strdup_printf ("udpsrc name=udp caps=\"application/x-rtp,media=audio,clock-rate=8000,"
+                        "encoding-name=%s,payload=%u\" ! rtpjitterbuffer latency=60 ! %s ! %s ! "
+                        "audioconvert ! audioresample ! pipewiresink client-name=cells-call",
+                        codec->encoding, codec->payload, codec->depay, codec->decoder);
+  self->rx = launch (self, rx, socket, error);
+  if (self->rx == NULL) {
+    cells_media_free (self);
+    return NULL;
+  }
+  if (remote_host != NULL && remote_port != 0) {
+    g_autofree char *tx = g_strdup_printf ("pipewiresrc client-name=cells-call ! audioconvert ! "
+                                           "audioresample ! audio/x-raw,rate=8000,channels=1 ! %s ! %s ! "
+                                           "udpsink name=udp host=%s port=%u sync=false async=false",
+                                           codec->encoder, codec->pay, remote_host, remote_port);
+
+    self->tx = launch (self, tx, socket, &local);
+    if (self->tx == NULL)
+      g_warning ("Cell “%s”: the call's microphone is not sent: %s", cell, local->message);
+  }
+  g_message ("Cell “%s”: call audio %s between PipeWire and %s:%u", cell, codec->encoding,
+             remote_host ? remote_host : "(none)", remote_port);
+  return self;
+}
+
+void
+cells_media_free (CellsMedia *self)
+{
+  if (self == NULL)
+    return;
+  stop (&self->rx);
+  stop (&self->tx);
+  g_free (self->cell);
+  g_free (self);
+}
