@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "cells-media"
 
 #include "cells-media.h"
+#include "cells-devices.h"
 #include "cells-errors.h"
 
 #include <gst/gst.h>
@@ -14,13 +15,16 @@
  * PipeWire's default input is encoded and sent back, from the same UDP
  * socket (symmetric RTP). G.711 only (PCMU, PCMA), 8 kHz mono, which
  * every SIP peer speaks. Two GStreamer pipelines, so that a phone with no
- * microphone still hears its calls.
+ * microphone still hears its calls. The microphone is the call's: while
+ * it lasts, the capture nodes count as held by the cell in the call, and
+ * another cell's seat is refused them.
  */
 
 struct _CellsMedia {
   char       *cell;
   GstElement *rx;
   GstElement *tx;
+  GStrv       microphones;
 };
 
 typedef struct {
@@ -45,6 +49,45 @@ find_codec (guint payload)
       return &codecs[i];
   }
   return NULL;
+}
+
+/**
+ * cells_media_claim_microphones:
+ * @snd_dir: where the sound nodes are, /dev/snd
+ * @cell: the cell in the call
+ *
+ * Holds every capture node (pcmC*D*c) in @snd_dir for @cell, exclusively,
+ * but those another cell holds already.
+ *
+ * Returns: (transfer full): the nodes it holds now
+ */
+GStrv
+cells_media_claim_microphones (const char *snd_dir, const char *cell)
+{
+  g_autoptr(GDir) dir = g_dir_open (snd_dir, 0, NULL);
+  g_autoptr(GStrvBuilder) claimed = g_strv_builder_new ();
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *path = g_build_filename (snd_dir, name, NULL);
+    const char *holder;
+
+    if (!g_str_has_prefix (name, "pcmC") || !g_str_has_suffix (name, "c"))
+      continue;
+    holder = cells_device_claim (path, cell, TRUE);
+    if (holder != NULL)
+      g_message ("The call of cell “%s” cannot have %s: cell “%s” holds it", cell, path, holder);
+    else
+      g_strv_builder_add (claimed, path);
+  }
+  return g_strv_builder_end (claimed);
+}
+
+void
+cells_media_release_microphones (GStrv microphones, const char *cell)
+{
+  for (guint i = 0; microphones != NULL && microphones[i] != NULL; i++)
+    cells_device_unclaim (microphones[i], cell);
 }
 
 gboolean
@@ -125,6 +168,7 @@ cells_media_new (const char *cell, GSocket *socket, const char *remote_host, gui
   }
   self = g_new0 (CellsMedia, 1);
   self->cell = g_strdup (cell);
+  self->microphones = cells_media_claim_microphones ("/dev/snd", cell);
   rx = g_strdup_printf ("udpsrc name=udp caps=\"application/x-rtp,media=audio,clock-rate=8000,"
                         "encoding-name=%s,payload=%u\" ! rtpjitterbuffer latency=60 ! %s ! %s ! "
                         "audioconvert ! audioresample ! pipewiresink client-name=cells-call",
@@ -156,6 +200,8 @@ cells_media_free (CellsMedia *self)
     return;
   stop (&self->rx);
   stop (&self->tx);
+  cells_media_release_microphones (self->microphones, self->cell);
+  g_strfreev (self->microphones);
   g_free (self->cell);
   g_free (self);
 }

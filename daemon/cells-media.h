@@ -8,6 +8,10 @@ G_BEGIN_DECLS
 typedef struct _CellsMedia CellsMedia;
 
 gboolean    cells_media_payload_supported (guint          payload);
+GStrv       cells_media_claim_microphones (const char    *snd_dir,
+                                           const char    *cell);
+void        cells_media_release_microphones (GStrv        microphones,
+                                           const char    *cell);
 CellsMedia *cells_media_new               (const char    *cell,
                                            GSocket       *socket,
                                            const char    *remote_host,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "cells-definition.h"
+#include "cells-devices.h"
 #include "cells-errors.h"
+#include "cells-media.h"
 #include "cells-util.h"
 
 #include <gio/gio.h>
@@ -325,6 +327,29 @@ test_phone_line (void)
   g_assert_true (cells_phone_number_is_valid ("112"));
 }
 
+/* The cell in a call holds the microphone; others are refused it. */
+static void
+test_call_microphone (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cells-snd-XXXXXX", NULL);
+  g_autofree char *mic = g_build_filename (dir, "pcmC0D0c", NULL);
+  g_autofree char *speaker = g_build_filename (dir, "pcmC0D0p", NULL);
+  g_auto(GStrv) held = NULL;
+
+  g_assert_true (g_file_set_contents (mic, "", 0, NULL));
+  g_assert_true (g_file_set_contents (speaker, "", 0, NULL));
+  held = cells_media_claim_microphones (dir, "voip");
+  g_assert_cmpuint (g_strv_length (held), ==, 1);
+  g_assert_cmpstr (held[0], ==, mic);
+  g_assert_cmpstr (cells_device_claim (mic, "home", FALSE), ==, "voip");
+  g_assert_null (cells_device_claim (speaker, "home", FALSE));
+  cells_device_unclaim (speaker, "home");
+  cells_media_release_microphones (held, "voip");
+  g_assert_null (cells_device_claim (mic, "home", FALSE));
+  cells_device_unclaim (mic, "home");
+  cells_remove_tree (dir, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -340,5 +365,6 @@ main (int argc, char **argv)
   g_test_add_func ("/definition/round-trip", test_round_trip);
   g_test_add_func ("/definition/load-broken", test_load_broken);
   g_test_add_func ("/definition/phone-line", test_phone_line);
+  g_test_add_func ("/definition/call-microphone", test_call_microphone);
   return g_test_run ();
 }
