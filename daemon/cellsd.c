@@ -39,7 +39,7 @@ on_chord (gpointer data)
 }
 
 /* /etc/cells/cellsd.conf: [Switcher] Chord=KEY_POWER+KEY_VOLUMEUP,
- * [Devices] KernelDeviceNamespaces=true */
+ * [Devices] KernelDeviceNamespaces=true, [Audio] PipeWire=DIR */
 static gboolean
 load_config (const char *config, guint16 *keys, guint *n_keys, gboolean *dev_ns, GError **error)
 {
@@ -57,6 +57,11 @@ load_config (const char *config, guint16 *keys, guint *n_keys, gboolean *dev_ns,
     g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", config, local->message);
     return FALSE;
   }
+  /* SIP calls are heard on the phone user's PipeWire. */
+  g_clear_pointer (&text, g_free);
+  text = g_key_file_get_string (kf, "Audio", "PipeWire", NULL);
+  if (text != NULL && *text != '\0')
+    g_setenv ("PIPEWIRE_RUNTIME_DIR", text, TRUE);
   *dev_ns = TRUE;
   if (g_key_file_has_key (kf, "Devices", "KernelDeviceNamespaces", NULL)) {
     *dev_ns = g_key_file_get_boolean (kf, "Devices", "KernelDeviceNamespaces", &local);
