@@ -15,6 +15,8 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
+. "$here/common.sh"
 sink=cells-test-sink
 
 die() {
@@ -45,22 +47,12 @@ start() {
 	dbus-daemon --session --fork --address="$DBUS_SESSION_BUS_ADDRESS" --print-pid >"$dir/pw/bus.pid"
 	pipewire >"$dir/pipewire.log" 2>&1 &
 	echo $! >"$dir/pw/pipewire.pid"
-	i=0
-	until pw-cli info 0 >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || die "PipeWire did not start; see $dir/pipewire.log"
-		sleep 0.05
-	done
+	wait_for 5 pw-cli info 0 || die "PipeWire did not start; see $dir/pipewire.log"
 	wireplumber >"$dir/wireplumber.log" 2>&1 &
 	echo $! >"$dir/pw/wireplumber.pid"
 	pw-cli create-node adapter "{ factory.name=support.null-audio-sink node.name=$sink
 		media.class=Audio/Sink object.linger=true audio.position=[FL FR] }" >/dev/null
-	i=0
-	until has_sink; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || die "no null sink in PipeWire"
-		sleep 0.05
-	done
+	wait_for 5 has_sink || die "no null sink in PipeWire"
 }
 
 level() {

@@ -12,6 +12,8 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
+. "$here/common.sh"
 top=$(cd "$here/../.." && pwd)
 python=/usr/bin/python3
 rounds=${1:-20}
@@ -61,17 +63,6 @@ fail() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# wait_for SECONDS COMMAND…
-wait_for() {
-	limit=$(($1 * 20))
-	shift
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -lt "$limit" ] || return 1
-		sleep 0.05
-	done
-}
 
 # The simulator got a command line matching the extended regular expression
 # $1 after line $2 of its log.

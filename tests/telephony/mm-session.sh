@@ -27,6 +27,8 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
+. "$here/common.sh"
 python=/usr/bin/python3
 
 die() {
@@ -42,17 +44,6 @@ elapsed() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'
 }
 
-# wait_for SECONDS COMMAND…: run COMMAND every 0.1 s until it succeeds.
-wait_for() {
-	limit=$(($1 * 10))
-	shift
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -lt "$limit" ] || return 1
-		sleep 0.1
-	done
-}
 
 check_tools() {
 	for tool in ModemManager mmcli busctl unshare; do

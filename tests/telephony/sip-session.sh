@@ -16,6 +16,8 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
+. "$here/common.sh"
 registrar_port=5560
 peer_port=5570
 
@@ -37,6 +39,10 @@ listening() {
 	grep -qi "0100007F:$(printf "%04X" "$registrar_port") " /proc/net/udp
 }
 
+not_listening() {
+	! listening
+}
+
 start() {
 	dir=$1
 	check_tools
@@ -49,23 +55,14 @@ start() {
 	rm -f "$dir/kamailio.pid"
 	kamailio -f "$dir/kamailio.cfg" -DD -E -Y "$dir" >>"$dir/kamailio.log" 2>&1 &
 	echo $! >"$dir/kamailio.main"
-	i=0
-	until listening; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || die "kamailio did not start; see $dir/kamailio.log"
-		sleep 0.05
-	done
+	wait_for 5 listening || die "kamailio did not start; see $dir/kamailio.log"
 }
 
 stop() {
 	dir=$1
 	[ -f "$dir/kamailio.main" ] || return 0
 	kill "$(cat "$dir/kamailio.main")" 2>/dev/null || true
-	i=0
-	while listening && [ "$i" -lt 100 ]; do
-		i=$((i + 1))
-		sleep 0.05
-	done
+	wait_for 5 not_listening || true
 	rm -f "$dir/kamailio.main"
 }
 

@@ -20,6 +20,8 @@ session="$source_dir/tests/cells-session.sh"
 mm_session="$source_dir/tests/telephony/mm-session.sh"
 sip_session="$source_dir/tests/telephony/sip-session.sh"
 audio_session="$source_dir/tests/telephony/audio-session.sh"
+# shellcheck source=common.sh
+. "$source_dir/tests/telephony/common.sh"
 cellsctl="$build/daemon/cellsctl"
 own_number=+15550001
 n=0
@@ -73,17 +75,6 @@ fail() {
 	exit 1
 }
 
-# wait_for SECONDS COMMAND…
-wait_for() {
-	limit=$(($1 * 10))
-	shift
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -lt "$limit" ] || return 1
-		sleep 0.1
-	done
-}
 
 in_cell() {
 	cell=$1
