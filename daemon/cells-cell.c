@@ -868,6 +868,9 @@ cells_cell_set_foreground (CellsCell *self, gboolean foreground)
   g_return_if_fail (CELLS_IS_CELL (self));
   if (self->seat != NULL)
     cells_seat_set_active (self->seat, foreground);
+  /* The user sees the cell now, and its phone app shows what was missed. */
+  if (foreground)
+    cells_dbus_cell_set_missed_calls (CELLS_DBUS_CELL (self), 0);
   cells_dbus_cell_set_foreground (CELLS_DBUS_CELL (self), foreground);
 }
 

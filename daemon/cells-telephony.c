@@ -48,6 +48,7 @@ struct _CellsTelephony {
   GHashTable      *lines;   /* name → Line, cells that have a virtual modem now */
   GHashTable      *owners;  /* SIM call id → cell name ("" for none) */
   GHashTable      *announces; /* SIM call id → Announce */
+  GHashTable      *unanswered; /* ids of incoming calls not (yet) answered */
 };
 
 typedef struct {
@@ -293,6 +294,7 @@ static void
 route_call (CellsTelephony *self, const char *owner, guint id, GVariant *props)
 {
   g_autofree char *name = g_strdup (owner);
+  guint direction = 0;
   CellsCell *cell;
   gint state = -1;
   Line *line;
@@ -303,11 +305,20 @@ route_call (CellsTelephony *self, const char *owner, guint id, GVariant *props)
   if (line != NULL && line->peer != NULL)
     cells_dbus_modem_bridge_emit_call_changed (line->bridge, id, props);
   maybe_announce (self, id, name, props);
-  if (g_variant_lookup (props, "state", "i", &state) && state == MM_CALL_STATE_TERMINATED) {
+  cell = g_hash_table_lookup (self->cells, name);
+  if (g_variant_lookup (props, "direction", "u", &direction) && direction == MM_CALL_DIRECTION_INCOMING)
+    g_hash_table_add (self->unanswered, GUINT_TO_POINTER (id));
+  g_variant_lookup (props, "state", "i", &state);
+  if (state == MM_CALL_STATE_ACTIVE)
+    g_hash_table_remove (self->unanswered, GUINT_TO_POINTER (id));
+  if (state == MM_CALL_STATE_TERMINATED) {
+    /* Rang and ended unanswered: missed, until the user looks at the cell. */
+    if (g_hash_table_remove (self->unanswered, GUINT_TO_POINTER (id)) && cell != NULL)
+      cells_dbus_cell_set_missed_calls (CELLS_DBUS_CELL (cell),
+                                        cells_dbus_cell_get_missed_calls (CELLS_DBUS_CELL (cell)) + 1);
     g_hash_table_remove (self->announces, GUINT_TO_POINTER (id));
     g_hash_table_remove (self->owners, GUINT_TO_POINTER (id));
   }
-  cell = g_hash_table_lookup (self->cells, name);
   if (cell != NULL)
     sync_cell (self, cell);
 }
@@ -858,6 +869,7 @@ cells_telephony_finalize (GObject *object)
   g_hash_table_unref (self->cells);
   g_hash_table_unref (self->owners);
   g_hash_table_unref (self->announces);
+  g_hash_table_unref (self->unanswered);
   g_free (self->vmodem_path);
   G_OBJECT_CLASS (cells_telephony_parent_class)->finalize (object);
 }
@@ -889,6 +901,7 @@ cells_telephony_init (CellsTelephony *self)
   self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->owners = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->announces = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) announce_free);
+  self->unanswered = g_hash_table_new (NULL, NULL);
 }
 
 /**

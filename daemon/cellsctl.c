@@ -176,7 +176,7 @@ static const char *const cell_properties[] = {
   "Name", "DisplayName", "State", "Image", "Leader", "Foreground", "Frozen", "Color",
   "Autostart", "CreatedAt", "Init", "MemoryMax", "PidsMax", "CpuWeight", "StopSignal", "UidBase",
   "Devices", "SeatDialect", "SeatClients", "HeldDevices", "PhoneLine", "PhoneNumber",
-  "PhoneLineState", "SipRegistrar", "SipUser", "Calls", "LastError",
+  "PhoneLineState", "SipRegistrar", "SipUser", "Calls", "MissedCalls", "LastError",
 };
 
 static void

@@ -262,6 +262,17 @@ ok "the caller hanging up ends the call in the cell"
 wait_for 5 cell_prop_is home Calls 0 || fail "Cell.Calls is back to 0"
 mm home -m any --voice-delete-call="$call" >/dev/null || true
 
+control ring +15558888
+wait_for 10 has_call home || fail "another call rings in the SIM cell"
+control remote-hangup
+wait_for 10 cell_prop_is home MissedCalls 1 || fail "a call that rang out unanswered is missed: $(cell_prop home MissedCalls)"
+"$cellsctl" switch home
+cell_prop_is home MissedCalls 0 || fail "MissedCalls is cleared when the cell comes to the foreground"
+"$cellsctl" switch --none
+ok "a call that rang out unanswered counts in MissedCalls until the cell is in the foreground"
+call=$(first_call home)
+mm home -m any --voice-delete-call="$call" >/dev/null || true
+
 # Messages
 
 control sms +15559876 hello from the network
