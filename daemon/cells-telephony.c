@@ -12,6 +12,7 @@
 #include <libmm-glib.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -677,14 +678,66 @@ open_bridge (Line *line, int fd)
                          observer, line->cancellable, on_peer_ready, line);
 }
 
+/* The cgroup.procs files of the cell's cgroups (v2, or each v1 hierarchy),
+ * from its init's /proc/PID/cgroup. */
+static GStrv
+cell_cgroup_procs (pid_t leader)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/cgroup", leader);
+  g_autofree char *text = NULL;
+  g_autoptr(GStrvBuilder) procs = g_strv_builder_new ();
+  gboolean unified = g_file_test ("/sys/fs/cgroup/cgroup.controllers", G_FILE_TEST_EXISTS);
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return g_strv_builder_end (procs);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    g_auto(GStrv) f = g_strsplit (lines[i], ":", 3);
+    g_autofree char *hierarchy = NULL;
+    g_autofree char *file = NULL;
+
+    if (g_strv_length (f) != 3 || strstr (f[2], "..") != NULL)
+      continue;
+    if (*f[1] == '\0')
+      hierarchy = g_strdup (unified ? "" : "unified");
+    else
+      hierarchy = g_strdup (g_str_has_prefix (f[1], "name=") ? f[1] + 5 : f[1]);
+    file = g_build_filename ("/sys/fs/cgroup", hierarchy, f[2], "cgroup.procs", NULL);
+    g_strv_builder_add (procs, file);
+  }
+  return g_strv_builder_end (procs);
+}
+
+/* In the child, before exec: into the cell's cgroups, so that its limits
+ * and its freezer hold the virtual modem too. Only async-signal-safe calls. */
+static void
+join_cgroups (gpointer user_data)
+{
+  char *const *procs = user_data;
+
+  for (guint i = 0; procs[i] != NULL; i++) {
+    int fd = open (procs[i], O_WRONLY | O_CLOEXEC);
+
+    if (fd >= 0) {
+      if (write (fd, "0", 1) < 0) {
+        /* A hierarchy the cell is not limited by; nothing lost. */
+      }
+      close (fd);
+    }
+  }
+}
+
 static GSubprocess *
 launch (Line *line, int pidfd, int peer_fd, GError **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   const char *env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8", NULL };
+  GStrv procs = cell_cgroup_procs (cells_dbus_cell_get_leader (CELLS_DBUS_CELL (line->cell)));
 
   /* Nothing of cellsd's environment (the bus address above all) goes in. */
   g_subprocess_launcher_set_environ (launcher, (char **) env);
+  g_subprocess_launcher_set_child_setup (launcher, join_cgroups, procs, (GDestroyNotify) g_strfreev);
   g_subprocess_launcher_take_fd (launcher, pidfd, 3);
   g_subprocess_launcher_take_fd (launcher, peer_fd, 4);
   return g_subprocess_launcher_spawn (launcher, error, line->tel->vmodem_path, "--cell", line->name,

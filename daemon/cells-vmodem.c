@@ -31,6 +31,10 @@
 #define CALL_PREFIX MM_DBUS_PATH "/Call/"
 #define SMS_PATH_PREFIX MM_DBUS_PATH "/SMS/"
 #define RETRY_MS 250
+/* What a cell can make its virtual modem hold; ModemManager has limits too. */
+#define MAX_CALLS 8
+#define MAX_MESSAGES 1000
+#define MAX_TEXT 4096
 #define EMULATED_MM_VERSION "1.20.4"
 
 static const char *const emergency_numbers[] = { "112", "911", NULL };
@@ -408,6 +412,11 @@ handle_create_call (MmGdbusModemVoice *voice, GDBusMethodInvocation *invocation,
                                            "A call needs a number to dial: digits, +, * and #.");
     return TRUE;
   }
+  if (g_hash_table_size (self->calls) >= MAX_CALLS) {
+    g_dbus_method_invocation_return_error (invocation, MM_CORE_ERROR, MM_CORE_ERROR_TOO_MANY,
+                                           "Too many calls; delete some first.");
+    return TRUE;
+  }
   call = add_call (self, MM_CALL_DIRECTION_OUTGOING, number, MM_CALL_STATE_UNKNOWN,
                    MM_CALL_STATE_REASON_UNKNOWN);
   mm_gdbus_modem_voice_complete_create_call (voice, invocation, call->path);
@@ -589,6 +598,13 @@ handle_messaging_create (MmGdbusModemMessaging *messaging, GDBusMethodInvocation
     g_dbus_method_invocation_return_error (invocation, MM_CORE_ERROR, MM_CORE_ERROR_INVALID_ARGS,
                                            "A message needs a number and a text; "
                                            "data messages are not supported.");
+    return TRUE;
+  }
+  if (strlen (text) > MAX_TEXT || !g_utf8_validate (text, -1, NULL) ||
+      g_hash_table_size (self->messages) >= MAX_MESSAGES) {
+    g_dbus_method_invocation_return_error (invocation, MM_CORE_ERROR, MM_CORE_ERROR_TOO_MANY,
+                                           "The message is too long, or there are too many "
+                                           "messages; delete some first.");
     return TRUE;
   }
   sms = add_sms (self, MM_SMS_PDU_TYPE_SUBMIT, MM_SMS_STATE_UNKNOWN, number, text, "");

@@ -212,6 +212,12 @@ caps=$(in_cell home sh -c "grep -E '^(CapEff|CapBnd|Uid)' /proc/$vmodem/status |
 echo "$caps" | grep -q '^CapEff: 0000000000000000' || fail "the virtual modem has no capabilities: $caps"
 echo "$caps" | grep -q '^CapBnd: 0000000000000000' || fail "the virtual modem cannot regain capabilities: $caps"
 ok "the virtual modem runs inside the cell (pid $vmodem there) with no capabilities"
+leader=$(cell_prop home Leader)
+for pid in $(pgrep -f 'cells-vmodem --cell home'); do
+	[ "$(cat /proc/"$pid"/cgroup)" = "$(cat /proc/"$leader"/cgroup)" ] ||
+		fail "the virtual modem is in the cell's cgroups: $(cat /proc/"$pid"/cgroup)"
+done
+ok "the virtual modem counts against the cell's cgroup limits"
 
 # Outgoing call: dialled in the cell, placed by the real modem
 
