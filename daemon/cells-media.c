@@ -112,7 +112,8 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
 }
 
 static GstElement *
-launch (CellsMedia *self, const char *description, GSocket *socket, GError **error)
+launch (CellsMedia *self, const char *description, GSocket *socket, const char *host, guint16 port,
+        GError **error)
 {
   GstElement *pipeline = gst_parse_launch (description, error);
   g_autoptr(GstElement) udp = NULL;
@@ -122,6 +123,8 @@ launch (CellsMedia *self, const char *description, GSocket *socket, GError **err
     return NULL;
   udp = gst_bin_get_by_name (GST_BIN (pipeline), "udp");
   g_object_set (udp, "socket", socket, NULL);
+  if (host != NULL)
+    g_object_set (udp, "host", host, "port", (int) port, NULL);
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (udp), "close-socket"))
     g_object_set (udp, "close-socket", FALSE, NULL);
   bus = gst_element_get_bus (pipeline);
@@ -157,8 +160,15 @@ cells_media_new (const char *cell, GSocket *socket, const char *remote_host, gui
 {
   const Codec *codec = find_codec (payload);
   g_autoptr(GError) local = NULL;
+  g_autoptr(GInetAddress) address = remote_host ? g_inet_address_new_from_string (remote_host) : NULL;
   g_autofree char *rx = NULL;
   CellsMedia *self;
+
+  if (remote_host != NULL && address == NULL) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT,
+                 "The far end's media address “%s” is not an IP address", remote_host);
+    return NULL;
+  }
 
   if (!gst_init_check (NULL, NULL, error))
     return NULL;
@@ -173,18 +183,19 @@ cells_media_new (const char *cell, GSocket *socket, const char *remote_host, gui
                         "encoding-name=%s,payload=%u\" ! rtpjitterbuffer latency=60 ! %s ! %s ! "
                         "audioconvert ! audioresample ! pipewiresink client-name=cells-call",
                         codec->encoding, codec->payload, codec->depay, codec->decoder);
-  self->rx = launch (self, rx, socket, error);
+  self->rx = launch (self, rx, socket, NULL, 0, error);
   if (self->rx == NULL) {
     cells_media_free (self);
     return NULL;
   }
   if (remote_host != NULL && remote_port != 0) {
+    /* The far end's address is set as properties, never parsed as a pipeline. */
     g_autofree char *tx = g_strdup_printf ("pipewiresrc client-name=cells-call ! audioconvert ! "
                                            "audioresample ! audio/x-raw,rate=8000,channels=1 ! %s ! %s ! "
-                                           "udpsink name=udp host=%s port=%u sync=false async=false",
-                                           codec->encoder, codec->pay, remote_host, remote_port);
+                                           "udpsink name=udp sync=false async=false",
+                                           codec->encoder, codec->pay);
 
-    self->tx = launch (self, tx, socket, &local);
+    self->tx = launch (self, tx, socket, remote_host, remote_port, &local);
     if (self->tx == NULL)
       g_warning ("Cell “%s”: the call's microphone is not sent: %s", cell, local->message);
   }

@@ -58,6 +58,7 @@ struct _CellsSip {
   guint          retry_s;
   gboolean       authenticated_once;
   GHashTable    *calls;       /* id → SipCall */
+  GHashTable    *sending;     /* handle → GTask of a MESSAGE on its way */
   gboolean       shutting_down;
 };
 
@@ -221,6 +222,23 @@ end_call (SipCall *call, MMCallStateReason reason)
   g_hash_table_remove (self->calls, GUINT_TO_POINTER (call->id));
 }
 
+/* A re-INVITE of a call: the same call, perhaps new media of the far end. */
+static void
+on_reinvite (SipCall *call, tagi_t tags[])
+{
+  const char *remote_sdp = NULL;
+  g_autofree char *sdp = call_sdp (call);
+
+  tl_gets (tags, SOATAG_REMOTE_SDP_STR_REF (remote_sdp), TAG_END ());
+  if (remote_sdp != NULL) {
+    g_free (call->remote_sdp);
+    call->remote_sdp = g_strdup (remote_sdp);
+  }
+  g_debug ("Call %u: re-INVITE", call->id);
+  nua_respond (call->nh, SIP_200_OK, SOATAG_USER_SDP_STR (sdp), NUTAG_WITH_THIS (call->sip->nua),
+               TAG_END ());
+}
+
 static void
 on_incoming_invite (CellsSip *self, nua_handle_t *nh, sip_t const *sip, tagi_t tags[])
 {
@@ -248,9 +266,18 @@ parse_sdp (const char *sdp, char **host, guint16 *port, guint *payload)
     guint n = g_strv_length (words);
 
     if (g_str_has_prefix (lines[i], "c=IN IP4 ") && n == 3 && *host == NULL) {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (words[2]);
+
+      /* Only an address: the far end writes this, and it reaches GStreamer. */
+      if (address == NULL || g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV4)
+        return FALSE;
       *host = g_strdup (words[2]);
     } else if (g_str_has_prefix (lines[i], "m=audio ") && n >= 4 && !found) {
-      *port = (guint16) g_ascii_strtoull (words[1], NULL, 10);
+      guint64 p = 0;
+
+      if (!g_ascii_string_to_unsigned (words[1], 10, 1, 65535, &p, NULL))
+        return FALSE;
+      *port = p;
       for (guint j = 3; j < n && !found; j++) {
         guint pt = (guint) g_ascii_strtoull (words[j], NULL, 10);
 
@@ -436,7 +463,7 @@ on_message_sent (nua_handle_t *nh, GTask *task, int status, const char *phrase, 
   else
     g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_FAILED,
                              "The SIP network refused the message: %d %s", status, phrase);
-  g_object_unref (task);
+  g_hash_table_remove (self->sending, nh);
   nua_handle_bind (nh, NULL);
   nua_handle_destroy (nh);
 }
@@ -452,7 +479,10 @@ on_event (nua_event_t event, int status, char const *phrase, nua_t *nua, nua_mag
     on_registered (self, status, phrase, sip);
     break;
   case nua_i_invite:
-    on_incoming_invite (self, nh, sip, tags);
+    if (hmagic != NULL)
+      on_reinvite ((SipCall *) hmagic, tags);
+    else
+      on_incoming_invite (self, nh, sip, tags);
     break;
   case nua_r_invite:
     if ((status == 401 || status == 407) && hmagic != NULL)
@@ -464,7 +494,9 @@ on_event (nua_event_t event, int status, char const *phrase, nua_t *nua, nua_mag
     break;
   case nua_i_message:
     on_message (self, nh, sip);
-    nua_handle_destroy (nh);
+    /* One inside a call comes on the call's handle. */
+    if (hmagic == NULL)
+      nua_handle_destroy (nh);
     break;
   case nua_r_message:
     if (hmagic != NULL)
@@ -477,6 +509,11 @@ on_event (nua_event_t event, int status, char const *phrase, nua_t *nua, nua_mag
     }
     break;
   default:
+    /* Requests this account does not take (OPTIONS, SUBSCRIBE, REFER…) come
+     * on handles the stack made: they are ours to destroy. */
+    if (event >= nua_i_error && event < nua_r_set_params && hmagic == NULL && nh != NULL &&
+        nh != self->reg && event != nua_i_state && event != nua_i_terminated)
+      nua_handle_destroy (nh);
     break;
   }
 }
@@ -501,6 +538,39 @@ handle_to (CellsSip *self, const char *number, gpointer magic)
   return nua_handle (self->nua, magic, SIPTAG_TO_STR (to), SIPTAG_FROM_STR (self->aor), TAG_END ());
 }
 
+typedef struct {
+  CellsSip *sip;
+  guint     id;
+} Announce;
+
+static Announce *
+announce_new (CellsSip *sip, guint id)
+{
+  Announce *a = g_new0 (Announce, 1);
+
+  a->sip = g_object_ref (sip);
+  a->id = id;
+  return a;
+}
+
+static void
+announce_free (Announce *a)
+{
+  g_object_unref (a->sip);
+  g_free (a);
+}
+
+static gboolean
+announce_dialled (gpointer user_data)
+{
+  Announce *a = user_data;
+  SipCall *call = g_hash_table_lookup (a->sip->calls, GUINT_TO_POINTER (a->id));
+
+  if (call != NULL && !a->sip->shutting_down)
+    emit_call (call, TRUE, MM_CALL_STATE_REASON_OUTGOING_STARTED);
+  return G_SOURCE_REMOVE;
+}
+
 void
 cells_sip_dial_async (CellsSip *self, const char *number, GAsyncReadyCallback callback,
                       gpointer user_data)
@@ -520,9 +590,11 @@ cells_sip_dial_async (CellsSip *self, const char *number, GAsyncReadyCallback ca
   sdp = call_sdp (call);
   g_message ("Cell “%s”: SIP call %u to “%s”", self->cell, call->id, number);
   nua_invite (call->nh, SOATAG_USER_SDP_STR (sdp), TAG_END ());
-  /* Its id goes back first; its states follow. */
+  /* Its id goes back first (the task returns from an idle of default
+   * priority); its states follow, from one of lower priority. */
   g_task_return_int (task, call->id);
-  emit_call (call, TRUE, MM_CALL_STATE_REASON_OUTGOING_STARTED);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, announce_dialled, announce_new (self, call->id),
+                   (GDestroyNotify) announce_free);
 }
 
 guint
@@ -597,6 +669,7 @@ cells_sip_send_message_async (CellsSip *self, const char *number, const char *te
     return;
   }
   nh = handle_to (self, number, task);
+  g_hash_table_insert (self->sending, nh, task);
   nua_message (nh, SIPTAG_CONTENT_TYPE_STR ("text/plain;charset=UTF-8"),
                SIPTAG_PAYLOAD_STR (text), TAG_END ());
 }
@@ -644,6 +717,7 @@ cells_sip_finalize (GObject *object)
   CellsSip *self = CELLS_SIP (object);
 
   g_hash_table_unref (self->calls);
+  g_hash_table_unref (self->sending);
   g_free (self->cell);
   g_free (self->registrar);
   g_free (self->user);
@@ -678,6 +752,7 @@ static void
 cells_sip_init (CellsSip *self)
 {
   self->calls = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) sip_call_free);
+  self->sending = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
 }
 
 /* The local address the kernel would use to reach @host: the one the
@@ -768,7 +843,9 @@ void
 cells_sip_shutdown (CellsSip *self)
 {
   GHashTableIter iter;
+  nua_handle_t *nh;
   SipCall *call;
+  GTask *task;
 
   g_return_if_fail (CELLS_IS_SIP (self));
   g_clear_handle_id (&self->retry_id, g_source_remove);
@@ -779,6 +856,15 @@ cells_sip_shutdown (CellsSip *self)
     call->nh = NULL;
   }
   g_hash_table_remove_all (self->calls);
+  /* Messages on their way get their answer now. */
+  g_hash_table_iter_init (&iter, self->sending);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &nh, (gpointer *) &task)) {
+    nua_handle_bind (nh, NULL);
+    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_RUNNING,
+                             "The SIP line was closed before the message was taken.");
+  }
+  g_hash_table_remove_all (self->sending);
+  self->shutting_down = TRUE;
   if (self->state == CELLS_SIP_REGISTERED)
     nua_unregister (self->reg, TAG_END ());
   nua_handle_destroy (self->reg);

@@ -375,7 +375,7 @@ on_sim_sms_received (CellsSim *sim, const char *number, const char *text, const 
 
 /* The cell's calls end with its line. */
 static void
-hang_up_calls_of (CellsTelephony *self, const char *name)
+hang_up_calls_of (CellsTelephony *self, Line *line)
 {
   GHashTableIter iter;
   gpointer id;
@@ -383,14 +383,37 @@ hang_up_calls_of (CellsTelephony *self, const char *name)
 
   g_hash_table_iter_init (&iter, self->owners);
   while (g_hash_table_iter_next (&iter, &id, (gpointer *) &owner)) {
-    if (g_strcmp0 (owner, name) != 0)
+    guint call = GPOINTER_TO_UINT (id);
+
+    if (g_strcmp0 (owner, line->name) != 0)
       continue;
-    g_message ("Hanging up call %u of cell “%s”", GPOINTER_TO_UINT (id), name);
-    if (cells_sim_has_call (self->sim, GPOINTER_TO_UINT (id))) {
-      cells_sim_hangup_async (self->sim, GPOINTER_TO_UINT (id), NULL, NULL);
+    g_message ("Hanging up call %u of cell “%s”", call, line->name);
+    if (cells_sim_has_call (self->sim, call)) {
+      cells_sim_hangup_async (self->sim, call, NULL, NULL);
+    } else if (line->sip != NULL && cells_sip_has_call (line->sip, call)) {
+      /* Its end comes back as CallChanged, which forgets it. */
+      cells_sip_hangup (line->sip, call, NULL);
     } else {
-      /* A SIP call: the account's shutdown ends it. */
       g_hash_table_remove (self->announces, id);
+      g_hash_table_remove (self->unanswered, id);
+      g_hash_table_iter_remove (&iter);
+    }
+  }
+}
+
+/* What is left of a line's calls once its account is gone. */
+static void
+forget_calls_of (CellsTelephony *self, const char *name)
+{
+  GHashTableIter iter;
+  gpointer id;
+  const char *owner;
+
+  g_hash_table_iter_init (&iter, self->owners);
+  while (g_hash_table_iter_next (&iter, &id, (gpointer *) &owner)) {
+    if (g_strcmp0 (owner, name) == 0 && !cells_sim_has_call (self->sim, GPOINTER_TO_UINT (id))) {
+      g_hash_table_remove (self->announces, id);
+      g_hash_table_remove (self->unanswered, id);
       g_hash_table_iter_remove (&iter);
     }
   }
@@ -436,10 +459,13 @@ on_dial_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     cells_error_return (invocation, error);
     return;
   }
-  if (line == NULL || line->peer == NULL) {
-    /* The cell stopped or lost its line meanwhile. */
+  if (line == NULL || line->peer == NULL ||
+      line->peer != g_dbus_method_invocation_get_connection (invocation)) {
+    /* The cell stopped, lost its line or its virtual modem meanwhile. */
     if (CELLS_IS_SIM (source))
       cells_sim_hangup_async (self->sim, id, NULL, NULL);
+    else
+      cells_sip_hangup (CELLS_SIP (source), id, NULL);
     g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_NOT_RUNNING,
                                            "Cell “%s” lost its line while calling.", name);
     return;
@@ -610,7 +636,7 @@ on_vmodem_exit (GObject *source, GAsyncResult *result, gpointer user_data)
              g_subprocess_get_exit_status (G_SUBPROCESS (source)));
   g_clear_object (&line->process);
   drop_peer (line);
-  hang_up_calls_of (line->tel, line->name);
+  hang_up_calls_of (line->tel, line);
   schedule_respawn (line);
 }
 
@@ -826,9 +852,10 @@ line_free (Line *line)
     g_subprocess_send_signal (line->process, SIGTERM);
   g_clear_object (&line->process);
   drop_peer (line);
-  hang_up_calls_of (line->tel, line->name);
+  hang_up_calls_of (line->tel, line);
   if (line->sip != NULL)
     cells_sip_shutdown (g_steal_pointer (&line->sip));
+  forget_calls_of (line->tel, line->name);
   g_free (line->account);
   g_signal_handlers_disconnect_by_data (line->bridge, line);
   g_object_unref (line->bridge);

@@ -68,6 +68,7 @@ typedef struct {
   char        *path;
   MmGdbusCall *skeleton;
   guint        id;        /* the bridge's, 0 before Start */
+  gboolean     starting;  /* Start waits for cellsd's Dial */
 } VCall;
 
 /* A call into cellsd on behalf of one object, which may be gone when it returns. */
@@ -242,11 +243,13 @@ on_dial_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     return_mm_error (invocation, error);
     return;
   }
-  if (call == NULL) {
-    /* Deleted while it was being placed: end it. */
+  if (call != NULL)
+    call->starting = FALSE;
+  if (call == NULL || call_is_over (call)) {
+    /* Deleted or hung up while it was being placed: end it. */
     cells_dbus_modem_bridge_call_hangup (CELLS_DBUS_MODEM_BRIDGE (source), id, NULL, NULL, NULL);
     g_dbus_method_invocation_return_error (invocation, MM_CORE_ERROR, MM_CORE_ERROR_ABORTED,
-                                           "The call was deleted while it was being placed.");
+                                           "The call was ended while it was being placed.");
     return;
   }
   call->id = id;
@@ -258,12 +261,13 @@ on_dial_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 static gboolean
 handle_call_start (MmGdbusCall *skeleton, GDBusMethodInvocation *invocation, VCall *call)
 {
-  if (call->id != 0 || mm_gdbus_call_get_state (skeleton) != MM_CALL_STATE_UNKNOWN ||
+  if (call->id != 0 || call->starting || mm_gdbus_call_get_state (skeleton) != MM_CALL_STATE_UNKNOWN ||
       mm_gdbus_call_get_direction (skeleton) != MM_CALL_DIRECTION_OUTGOING) {
     g_dbus_method_invocation_return_error (invocation, MM_CORE_ERROR, MM_CORE_ERROR_WRONG_STATE,
                                            "This call has been started already.");
     return TRUE;
   }
+  call->starting = TRUE;
   cells_dbus_modem_bridge_call_dial (call->vm->bridge, mm_gdbus_call_get_number (skeleton), NULL,
                                      on_dial_ready, pending_new (call->vm, call->path, invocation));
   return TRUE;
@@ -380,6 +384,8 @@ on_call_changed (CellsDBusModemBridge *bridge, guint id, GVariant *props, CellsV
     call->id = id;
     return;
   }
+  if (call_is_over (call))
+    return;   /* over is over */
   if (number != NULL && g_strcmp0 (number, mm_gdbus_call_get_number (call->skeleton)) != 0)
     mm_gdbus_call_set_number (call->skeleton, number);
   if (state >= 0)
@@ -814,9 +820,21 @@ show_modem (CellsVmodem *self)
 static void
 hide_modem (CellsVmodem *self)
 {
+  GHashTableIter iter;
+  MmGdbusSms *sms;
+
   if (self->object == NULL)
     return;
   g_hash_table_remove_all (self->calls);
+  /* Received messages are the cell's: shown again with the modem. */
+  g_hash_table_iter_init (&iter, self->messages);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &sms)) {
+    if (mm_gdbus_sms_get_pdu_type (sms) == MM_SMS_PDU_TYPE_DELIVER)
+      g_queue_push_tail (&self->pending_sms,
+                         g_variant_ref_sink (g_variant_new ("(sss)", mm_gdbus_sms_get_number (sms),
+                                                            mm_gdbus_sms_get_text (sms),
+                                                            mm_gdbus_sms_get_timestamp (sms))));
+  }
   g_hash_table_remove_all (self->messages);
   g_dbus_object_manager_server_unexport (self->om, MODEM_PATH);
   g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->sim));
