@@ -16,8 +16,9 @@
  * get small ids; each call's states are reported as "call-changed" with
  * ModemManager's values, an outgoing one only after its Dial has been
  * answered. Received messages are offered through "sms-received" and
- * deleted from the modem only once a handler took them, so a message
- * that arrives while no cell takes it waits on the modem.
+ * deleted from the modem only once the cell's modem shows them
+ * (cells_sim_take_message), so a message that arrives while no cell takes
+ * it, or that a cell's modem never showed, waits on the modem.
  *
  * When ModemManager or the modem goes away, every call is reported
  * terminated (reason error) and forgotten.
@@ -36,7 +37,7 @@ struct _CellsSim {
   MMModemMessaging *messaging;
   char             *imsi;
   GHashTable       *calls;      /* id → SimCall */
-  GHashTable       *taken_sms;  /* paths handed over, being deleted */
+  GHashTable       *taken_sms;  /* paths offered to a cell, not yet deleted */
   gboolean          enabling;
 };
 
@@ -232,7 +233,7 @@ offer_sms (CellsSim *self, MMSms *sms)
       mm_sms_get_state (sms) != MM_SMS_STATE_RECEIVED ||
       g_hash_table_contains (self->taken_sms, path))
     return;
-  g_signal_emit (self, signals[SMS_RECEIVED], 0, mm_sms_get_number (sms) ?: "",
+  g_signal_emit (self, signals[SMS_RECEIVED], 0, path, mm_sms_get_number (sms) ?: "",
                  mm_sms_get_text (sms) ?: "", mm_sms_get_timestamp (sms) ?: "", &taken);
   if (!taken) {
     g_message ("A message from “%s” waits on the modem: no cell takes the SIM's messages now",
@@ -240,6 +241,20 @@ offer_sms (CellsSim *self, MMSms *sms)
     return;
   }
   g_hash_table_add (self->taken_sms, g_strdup (path));
+}
+
+/**
+ * cells_sim_take_message:
+ * @path: a message of "sms-received"
+ *
+ * The cell shows the message: it is deleted from the modem.
+ */
+void
+cells_sim_take_message (CellsSim *self, const char *path)
+{
+  g_return_if_fail (CELLS_IS_SIM (self));
+  if (self->messaging == NULL || !g_hash_table_contains (self->taken_sms, path))
+    return;
   mm_modem_messaging_delete (self->messaging, path, NULL, on_sms_deleted, g_object_ref (self));
 }
 
@@ -261,14 +276,17 @@ on_list_sms_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /**
  * cells_sim_deliver_messages:
+ * @again: offer also those offered before and not taken (a new virtual
+ *   modem of the SIM cell has come up)
  *
- * Offers every received message on the modem (again) through
- * "sms-received": when a cell that takes them comes up.
+ * Offers the received messages on the modem through "sms-received".
  */
 void
-cells_sim_deliver_messages (CellsSim *self)
+cells_sim_deliver_messages (CellsSim *self, gboolean again)
 {
   g_return_if_fail (CELLS_IS_SIM (self));
+  if (again)
+    g_hash_table_remove_all (self->taken_sms);
   if (self->messaging != NULL)
     mm_modem_messaging_list (self->messaging, self->cancellable, on_list_sms_ready, g_object_ref (self));
 }
@@ -278,13 +296,13 @@ on_sms_added (MMModemMessaging *messaging, const char *path, gboolean received, 
 {
   /* Listed when complete: a message in parts shows "receiving" first. */
   if (received)
-    cells_sim_deliver_messages (self);
+    cells_sim_deliver_messages (self, FALSE);
 }
 
 static void
 on_sms_state (MMModemMessaging *messaging, GParamSpec *pspec, CellsSim *self)
 {
-  cells_sim_deliver_messages (self);
+  cells_sim_deliver_messages (self, FALSE);
 }
 
 /* The modem */
@@ -410,7 +428,7 @@ take_modem (CellsSim *self, MMObject *object)
   }
   on_modem_state (self->modem, NULL, self);
   on_call_added (self->voice, NULL, self);
-  cells_sim_deliver_messages (self);
+  cells_sim_deliver_messages (self, FALSE);
 }
 
 /* The first modem that can make calls. */
@@ -826,11 +844,11 @@ cells_sim_class_init (CellsSimClass *klass)
   signals[CALL_CHANGED] = g_signal_new ("call-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                                         G_TYPE_UINT, G_TYPE_VARIANT);
-  /** CellsSim::sms-received: (number, text, timestamp); returns whether it was taken. */
+  /** CellsSim::sms-received: (path, number, text, timestamp); returns whether a cell got it. */
   signals[SMS_RECEIVED] = g_signal_new ("sms-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, g_signal_accumulator_true_handled, NULL, NULL,
-                                        G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_STRING,
-                                        G_TYPE_STRING);
+                                        G_TYPE_BOOLEAN, 4, G_TYPE_STRING, G_TYPE_STRING,
+                                        G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void

@@ -63,6 +63,9 @@ gboolean       cells_sim_op_finish          (CellsSim            *self,
                                              GError             **error);
 gboolean       cells_sim_has_call           (CellsSim            *self,
                                              guint                call);
-void           cells_sim_deliver_messages   (CellsSim            *self);
+void           cells_sim_deliver_messages   (CellsSim            *self,
+                                             gboolean             again);
+void           cells_sim_take_message       (CellsSim            *self,
+                                             const char          *path);
 
 G_END_DECLS

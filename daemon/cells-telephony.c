@@ -350,7 +350,8 @@ static void
 on_sip_message (CellsSip *sip, const char *number, const char *text, const char *timestamp, Line *line)
 {
   g_message ("Message from “%s” for cell “%s”", number, line->name);
-  cells_dbus_modem_bridge_emit_sms_received (line->bridge, number, text, timestamp);
+  /* Taken (200 OK) by cellsd already: there is nothing to delete. */
+  cells_dbus_modem_bridge_emit_sms_received (line->bridge, "", number, text, timestamp);
 }
 
 static void
@@ -361,15 +362,25 @@ on_sip_changed (CellsSip *sip, Line *line)
 }
 
 static gboolean
-on_sim_sms_received (CellsSim *sim, const char *number, const char *text, const char *timestamp,
-                     CellsTelephony *self)
+on_sim_sms_received (CellsSim *sim, const char *path, const char *number, const char *text,
+                     const char *timestamp, CellsTelephony *self)
 {
   Line *line = sim_line (self);
 
   if (line == NULL)
     return FALSE;
   g_message ("Message from “%s” for cell “%s”", number, line->name);
-  cells_dbus_modem_bridge_emit_sms_received (line->bridge, number, text, timestamp);
+  cells_dbus_modem_bridge_emit_sms_received (line->bridge, path, number, text, timestamp);
+  return TRUE;
+}
+
+static gboolean
+handle_take_sms (CellsDBusModemBridge *bridge, GDBusMethodInvocation *invocation, const char *id,
+                 Line *line)
+{
+  if (is_sim_line (line))
+    cells_sim_take_message (line->tel->sim, id);
+  cells_dbus_modem_bridge_complete_take_sms (bridge, invocation);
   return TRUE;
 }
 
@@ -670,7 +681,7 @@ on_peer_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   g_debug ("Cell “%s”: the virtual modem is connected", line->name);
   line->respawn_ms = 0;
   if (is_sim_line (line))
-    cells_sim_deliver_messages (line->tel->sim);
+    cells_sim_deliver_messages (line->tel->sim, TRUE);
 }
 
 static gboolean
@@ -835,6 +846,7 @@ line_new (CellsTelephony *self, CellsCell *cell)
   g_signal_connect (line->bridge, "handle-hangup", G_CALLBACK (handle_hangup), line);
   g_signal_connect (line->bridge, "handle-send-dtmf", G_CALLBACK (handle_send_dtmf), line);
   g_signal_connect (line->bridge, "handle-send-sms", G_CALLBACK (handle_send_sms), line);
+  g_signal_connect (line->bridge, "handle-take-sms", G_CALLBACK (handle_take_sms), line);
   line->account = account_key (cell);
   if (is_sip_line (line))
     open_account (line);

@@ -58,7 +58,7 @@ struct _CellsVmodem {
   MmGdbusSim                         *sim;
   GHashTable                         *calls;      /* path → VCall */
   GHashTable                         *messages;   /* path → MmGdbusSms */
-  GQueue                              pending_sms; /* GVariant (sss) received while hidden */
+  GQueue                              pending_sms; /* GVariant (ssss) received while hidden */
   guint                               next_call;
   guint                               next_sms;
 };
@@ -650,21 +650,24 @@ handle_messaging_delete (MmGdbusModemMessaging *messaging, GDBusMethodInvocation
   return TRUE;
 }
 
+/* Shows a received message, then lets cellsd forget it. */
 static void
 show_sms (CellsVmodem *self, GVariant *sms)
 {
-  const char *number, *text, *timestamp;
+  const char *id, *number, *text, *timestamp;
 
-  g_variant_get (sms, "(&s&s&s)", &number, &text, &timestamp);
+  g_variant_get (sms, "(&s&s&s&s)", &id, &number, &text, &timestamp);
   add_sms (self, MM_SMS_PDU_TYPE_DELIVER, MM_SMS_STATE_RECEIVED, number, text, timestamp);
   g_message ("Cell “%s”: message from %s", self->cell, number);
+  if (*id != '\0')
+    cells_dbus_modem_bridge_call_take_sms (self->bridge, id, NULL, NULL, NULL);
 }
 
 static void
-on_sms_received (CellsDBusModemBridge *bridge, const char *number, const char *text,
+on_sms_received (CellsDBusModemBridge *bridge, const char *id, const char *number, const char *text,
                  const char *timestamp, CellsVmodem *self)
 {
-  g_autoptr(GVariant) sms = g_variant_ref_sink (g_variant_new ("(sss)", number, text, timestamp));
+  g_autoptr(GVariant) sms = g_variant_ref_sink (g_variant_new ("(ssss)", id, number, text, timestamp));
 
   if (self->object == NULL) {
     /* Shown as soon as the cell's bus is there. */
@@ -831,7 +834,7 @@ hide_modem (CellsVmodem *self)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &sms)) {
     if (mm_gdbus_sms_get_pdu_type (sms) == MM_SMS_PDU_TYPE_DELIVER)
       g_queue_push_tail (&self->pending_sms,
-                         g_variant_ref_sink (g_variant_new ("(sss)", mm_gdbus_sms_get_number (sms),
+                         g_variant_ref_sink (g_variant_new ("(ssss)", "", mm_gdbus_sms_get_number (sms),
                                                             mm_gdbus_sms_get_text (sms),
                                                             mm_gdbus_sms_get_timestamp (sms))));
   }

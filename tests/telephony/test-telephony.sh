@@ -431,9 +431,20 @@ wait_for 10 sh -c "mmcli -m any --voice-list-calls 2>&1 | grep -q 'No calls were
 	fail "no call is left on the modem: $(host_calls)"
 cell_prop_is home PhoneLineState stopped || fail "PhoneLineState is stopped: $(cell_prop home PhoneLineState)"
 ok "a cell stopping mid-call hangs the call up; nothing is left on the modem"
+control sms +15553333 while you were out
+wait_for 20 sh -c "mmcli -m any --messaging-list-sms 2>&1 | grep -q received" ||
+	fail "a message for the stopped SIM cell waits on the modem"
 "$cellsctl" start home
 wait_for 20 has_modems home 1 || fail "the modem is back when the cell starts again"
 ok "the SIM cell's modem is back after a restart of the cell"
+wait_for 20 sh -c "$cellsctl exec home -- mmcli -m any --messaging-list-sms | grep -q received" ||
+	fail "the waiting message reaches the SIM cell when it runs again"
+sms=$(mm home -m any --messaging-list-sms | sed -n 's/^modem\.messaging\.sms\.value\[1\] *: *//p')
+[ "$(mm home -s "${sms##*/}" | value sms.content.text)" = "while you were out" ] ||
+	fail "the waiting message is whole: $(mm home -s "${sms##*/}" | grep content)"
+wait_for 10 sh -c "mmcli -m any --messaging-list-sms 2>&1 | grep -q 'No sms messages were found'" ||
+	fail "the message leaves the modem once the cell shows it"
+ok "a message that came while the SIM cell was stopped waits on the modem and reaches it when it runs"
 
 in_cell home sh -c 'kill -9 $(pidof cells-vmodem)'
 wait_for 15 has_modems home 1 || fail "a virtual modem that died is started again"
