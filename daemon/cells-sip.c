@@ -88,6 +88,7 @@ static guint signals[N_SIGNALS];
 static su_root_t *root;
 
 static void do_register (CellsSip *self);
+static void open_endpoint (CellsSip *self);
 
 /* One sofia root for every account, on the default main context. */
 static su_root_t *
@@ -360,7 +361,10 @@ on_retry (gpointer user_data)
   CellsSip *self = user_data;
 
   self->retry_id = 0;
-  do_register (self);
+  if (self->nua == NULL)
+    open_endpoint (self);
+  else
+    do_register (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -790,6 +794,61 @@ local_address_for (const char *registrar, GError **error)
   return g_strdup (inet_ntop (AF_INET, &local.sin_addr, buf, sizeof buf));
 }
 
+static void
+local_address_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char *local = local_address_for (task_data, &error);
+
+  if (local == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, local, g_free);
+}
+
+static void
+on_local_address (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CellsSip *self = CELLS_SIP (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *local = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *bind_url = NULL;
+  g_autofree char *proxy = NULL;
+
+  if (self->shutting_down)
+    return;
+  if (local == NULL) {
+    g_message ("Cell “%s”: %s", self->cell, error->message);
+    retry_later (self, CELLS_SIP_UNREACHABLE);
+    return;
+  }
+  self->local = g_steal_pointer (&local);
+  bind_url = g_strdup_printf ("sip:%s:*;transport=udp", self->local);
+  proxy = g_strdup_printf ("sip:%s;lr", self->registrar);
+  self->nua = nua_create (get_root (), on_event, (nua_magic_t *) self, NUTAG_URL (bind_url),
+                          NUTAG_PROXY (proxy), SIPTAG_FROM_STR (self->aor),
+                          NUTAG_AUTOALERT (0), NUTAG_AUTOANSWER (0), NUTAG_APPL_METHOD ("MESSAGE"),
+                          NUTAG_ALLOW ("INFO, MESSAGE"), TAG_END ());
+  if (self->nua == NULL) {
+    g_warning ("Cell “%s”: cannot open a SIP endpoint on %s", self->cell, self->local);
+    g_clear_pointer (&self->local, g_free);
+    retry_later (self, CELLS_SIP_UNREACHABLE);
+    return;
+  }
+  self->reg = nua_handle (self->nua, NULL, SIPTAG_TO_STR (self->aor), TAG_END ());
+  do_register (self);
+}
+
+/* Name lookups of the registrar may take long: not on the main loop. */
+static void
+open_endpoint (CellsSip *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, on_local_address, NULL);
+
+  g_task_set_task_data (task, g_strdup (self->registrar), g_free);
+  g_task_run_in_thread (task, local_address_thread);
+}
+
 /**
  * cells_sip_new:
  * @cell: the cell's name, for the log
@@ -803,33 +862,16 @@ CellsSip *
 cells_sip_new (const char *cell, const char *registrar, const char *user, const char *password,
                GError **error)
 {
-  g_autoptr(CellsSip) self = NULL;
-  g_autofree char *local = local_address_for (registrar, error);
-  g_autofree char *bind_url = NULL;
-  g_autofree char *proxy = NULL;
+  CellsSip *self = g_object_new (CELLS_TYPE_SIP, NULL);
 
-  if (local == NULL)
-    return NULL;
-  self = g_object_new (CELLS_TYPE_SIP, NULL);
   self->cell = g_strdup (cell);
   self->registrar = g_strdup (registrar);
   self->user = g_strdup (user);
   self->password = g_strdup (password);
   self->aor = g_strdup_printf ("sip:%s@%s", user, registrar);
-  self->local = g_strdup (local);
-  bind_url = g_strdup_printf ("sip:%s:*;transport=udp", local);
-  proxy = g_strdup_printf ("sip:%s;lr", registrar);
-  self->nua = nua_create (get_root (), on_event, (nua_magic_t *) self, NUTAG_URL (bind_url),
-                          NUTAG_PROXY (proxy), SIPTAG_FROM_STR (self->aor),
-                          NUTAG_AUTOALERT (0), NUTAG_AUTOANSWER (0), NUTAG_APPL_METHOD ("MESSAGE"),
-                          NUTAG_ALLOW ("INFO, MESSAGE"), TAG_END ());
-  if (self->nua == NULL) {
-    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Cannot open a SIP endpoint on %s", local);
-    return NULL;
-  }
-  self->reg = nua_handle (self->nua, NULL, SIPTAG_TO_STR (self->aor), TAG_END ());
-  do_register (self);
-  return g_steal_pointer (&self);
+  self->state = CELLS_SIP_REGISTERING;
+  open_endpoint (self);
+  return self;
 }
 
 /**
@@ -865,10 +907,14 @@ cells_sip_shutdown (CellsSip *self)
   }
   g_hash_table_remove_all (self->sending);
   self->shutting_down = TRUE;
+  g_signal_handlers_destroy (self);
+  if (self->nua == NULL) {
+    g_object_unref (self);
+    return;
+  }
   if (self->state == CELLS_SIP_REGISTERED)
     nua_unregister (self->reg, TAG_END ());
   nua_handle_destroy (self->reg);
   self->reg = NULL;
-  g_signal_handlers_destroy (self);
   nua_shutdown (self->nua);
 }
