@@ -253,6 +253,7 @@ wait_for 5 sh -c "$cellsctl exec home -- mmcli -K -o $call | grep -q 'call.prope
 [ "$(call_state home "$call")" = ringing-in ] || fail "the call rings in the cell"
 ok "a RING from the network becomes a ringing call from +15559876 in the SIM cell"
 has_modems work 0 || fail "the other cell has no call (and no modem)"
+has_no_call voip || fail "the SIP cell has no part in the SIM's call"
 wait_for 5 grep -q 'IncomingCall.*home.*+15559876' "$dir/monitor.log" ||
 	fail "the Manager announces the call for the background cell: $(tail -3 "$dir/monitor.log")"
 ok "the Manager's IncomingCall names the cell and the caller"
@@ -267,6 +268,24 @@ wait_for 10 call_state_is home "$call" terminated || fail "the caller hanging up
 ok "the caller hanging up ends the call in the cell"
 wait_for 5 cell_prop_is home Calls 0 || fail "Cell.Calls is back to 0"
 mm home -m any --voice-delete-call="$call" >/dev/null || true
+
+control ring +15559876
+wait_for 10 has_call home || fail "a call rings again"
+call=$(first_call home)
+mm home -o "${call##*/}" --accept >/dev/null || fail "and is accepted"
+wait_for 10 call_state_is home "${call##*/}" active || fail "the call is active again"
+control ring +15554444
+wait_for 10 sh -c "$cellsctl exec home -- mmcli -m any --voice-list-calls | grep -q 'incoming (waiting)'" ||
+	fail "a second call during an active one waits in the cell: $(in_cell home mmcli -m any --voice-list-calls)"
+waiting=$(in_cell home mmcli -m any --voice-list-calls | sed -n 's/^ *\(\/[^ ]*\) incoming (waiting).*/\1/p')
+call_state_is home "${call##*/}" active || fail "the first call goes on: $(call_state home "${call##*/}")"
+ok "a second call during an active one reaches the cell as a waiting call; the first goes on"
+mm home -o "${call##*/}" --hangup >/dev/null || fail "the cell ends the active call"
+wait_for 5 call_state_is home "${call##*/}" terminated || fail "the active call is over"
+control remote-hangup
+wait_for 10 call_state_is home "${waiting##*/}" terminated || fail "the waiting caller gives up: the call ends"
+mm home -m any --voice-delete-call="$call" >/dev/null || true
+mm home -m any --voice-delete-call="$waiting" >/dev/null || true
 
 control ring +15558888
 wait_for 10 has_call home || fail "another call rings in the SIM cell"
@@ -290,7 +309,8 @@ text=$(mm home -s "$sms")
 [ "$(echo "$text" | value sms.content.text)" = "hello from the network" ] ||
 	fail "the SMS text arrives whole: $(echo "$text" | grep content)"
 [ "$(echo "$text" | value sms.content.number)" = +15559876 ] || fail "the SMS shows its sender"
-ok "an SMS from the network reaches the SIM cell with its sender and text"
+[ -z "$(mm voip -m any --messaging-list-sms | grep 'value\[')" ] || fail "the SIP cell got no copy of the SIM's message"
+ok "an SMS from the network reaches the SIM cell (only) with its sender and text"
 wait_for 10 sh -c "mmcli -m any --messaging-list-sms 2>&1 | grep -q 'No sms messages were found'" ||
 	fail "the message is taken off the modem once the cell has it"
 ok "the message is removed from the real modem once the cell has it"
