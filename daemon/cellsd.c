@@ -27,6 +27,7 @@ typedef struct {
   GMainLoop    *loop;
   CellsManager *manager;
   CellsChord   *chord;
+  GDBusConnection *connection;
   int           status;
 } Daemon;
 
@@ -79,6 +80,7 @@ on_bus_acquired (GDBusConnection *connection, const char *name, gpointer user_da
   Daemon *d = user_data;
   g_autoptr(GError) error = NULL;
 
+  g_set_object (&d->connection, connection);
   if (!cells_manager_export (d->manager, connection, &error)) {
     g_warning ("Could not export the manager: %s", error->message);
     d->status = EXIT_FAILURE;
@@ -197,6 +199,10 @@ main (int argc, char **argv)
   g_bus_unown_name (owner);
   cells_chord_free (d.chord);
   g_clear_object (&d.manager);
+  /* Closed here, not by GDBus's worker thread while the process exits. */
+  if (d.connection != NULL)
+    g_dbus_connection_close_sync (d.connection, NULL, NULL);
+  g_clear_object (&d.connection);
   g_main_loop_unref (d.loop);
   return d.status;
 }
