@@ -64,6 +64,7 @@ typedef struct {
   char                 *account;   /* what it was made from */
   guint                 respawn_id;
   guint                 respawn_ms;
+  gboolean              attached;  /* the virtual modem hears signals */
 } Line;
 
 typedef struct {
@@ -134,7 +135,7 @@ sim_line (CellsTelephony *self)
 
   g_hash_table_iter_init (&iter, self->lines);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &line)) {
-    if (is_sim_line (line) && line->peer != NULL)
+    if (is_sim_line (line) && line->attached)
       return line;
   }
   return NULL;
@@ -303,7 +304,7 @@ route_call (CellsTelephony *self, const char *owner, guint id, GVariant *props)
   if (!g_hash_table_contains (self->owners, GUINT_TO_POINTER (id)))
     g_hash_table_insert (self->owners, GUINT_TO_POINTER (id), g_strdup (name));
   line = g_hash_table_lookup (self->lines, name);
-  if (line != NULL && line->peer != NULL)
+  if (line != NULL && line->attached)
     cells_dbus_modem_bridge_emit_call_changed (line->bridge, id, props);
   maybe_announce (self, id, name, props);
   cell = g_hash_table_lookup (self->cells, name);
@@ -350,6 +351,9 @@ static void
 on_sip_message (CellsSip *sip, const char *number, const char *text, const char *timestamp, Line *line)
 {
   g_message ("Message from “%s” for cell “%s”", number, line->name);
+  if (!line->attached)
+    g_warning ("Cell “%s”: its virtual modem is not listening; the message from “%s” is lost",
+               line->name, number);
   /* Taken (200 OK) by cellsd already: there is nothing to delete. */
   cells_dbus_modem_bridge_emit_sms_received (line->bridge, "", number, text, timestamp);
 }
@@ -371,6 +375,17 @@ on_sim_sms_received (CellsSim *sim, const char *path, const char *number, const 
     return FALSE;
   g_message ("Message from “%s” for cell “%s”", number, line->name);
   cells_dbus_modem_bridge_emit_sms_received (line->bridge, path, number, text, timestamp);
+  return TRUE;
+}
+
+static gboolean
+handle_attach (CellsDBusModemBridge *bridge, GDBusMethodInvocation *invocation, Line *line)
+{
+  line->attached = TRUE;
+  g_debug ("Cell “%s”: the virtual modem listens", line->name);
+  cells_dbus_modem_bridge_complete_attach (bridge, invocation);
+  if (is_sim_line (line))
+    cells_sim_deliver_messages (line->tel->sim, TRUE);
   return TRUE;
 }
 
@@ -605,6 +620,7 @@ drop_peer (Line *line)
 {
   if (line->peer == NULL)
     return;
+  line->attached = FALSE;
   g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (line->bridge), line->peer);
   g_signal_handlers_disconnect_by_data (line->peer, line);
   g_dbus_connection_close (line->peer, NULL, NULL, NULL);
@@ -680,8 +696,6 @@ on_peer_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   g_dbus_connection_start_message_processing (peer);
   g_debug ("Cell “%s”: the virtual modem is connected", line->name);
   line->respawn_ms = 0;
-  if (is_sim_line (line))
-    cells_sim_deliver_messages (line->tel->sim, TRUE);
 }
 
 static gboolean
@@ -847,6 +861,7 @@ line_new (CellsTelephony *self, CellsCell *cell)
   g_signal_connect (line->bridge, "handle-send-dtmf", G_CALLBACK (handle_send_dtmf), line);
   g_signal_connect (line->bridge, "handle-send-sms", G_CALLBACK (handle_send_sms), line);
   g_signal_connect (line->bridge, "handle-take-sms", G_CALLBACK (handle_take_sms), line);
+  g_signal_connect (line->bridge, "handle-attach", G_CALLBACK (handle_attach), line);
   line->account = account_key (cell);
   if (is_sip_line (line))
     open_account (line);

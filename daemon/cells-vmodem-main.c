@@ -184,6 +184,11 @@ main (int argc, char **argv)
                     G_CALLBACK (on_bridge_closed), loop);
   g_unix_signal_add (SIGTERM, on_sigterm, loop);
   vmodem = cells_vmodem_new (cell, bridge, CELLS_VMODEM_BUS_ADDRESS);
+  /* Subscribed to the bridge's signals: cellsd may send them now. */
+  if (!cells_dbus_modem_bridge_call_attach_sync (bridge, NULL, &error)) {
+    g_printerr ("cells-vmodem: cell “%s”: cellsd refused the bridge: %s\n", cell, error->message);
+    return 1;
+  }
   g_main_loop_run (loop);
   return 0;
 }
