@@ -375,7 +375,7 @@ ok "accepted from inside the cell: the SIP call is active"
 # The far end's audio, through cellsd, on the phone's output: PipeWire may
 # take a moment to link the call's stream.
 loud=0
-for try in 1 2 3; do
+for try in 1 2 3 4; do
 	loud=$(sh "$audio_session" level "$dir" 1)
 	[ "$loud" -le 1000 ] || break
 done
@@ -383,6 +383,8 @@ if [ "$loud" -le 1000 ]; then
 	grep 'cells-media\|call audio' "$dir/cellsd.log" | tail -5 | sed 's/^/# /'
 	tail -5 "$dir/wireplumber.log" | sed 's/^/# /'
 	XDG_RUNTIME_DIR="$dir/pw" PIPEWIRE_RUNTIME_DIR="$dir/pw" pw-cli ls Node 2>&1 | grep -E 'node.name|media.class' | sed 's/^/# /'
+	XDG_RUNTIME_DIR="$dir/pw" PIPEWIRE_RUNTIME_DIR="$dir/pw" pw-link -l 2>&1 | sed 's/^/# link: /'
+	grep -c 'UDP message' "$dir/sipp-call-cell.log" | sed 's/^/# SIP messages of the peer: /'
 	fail "the peer's audio is heard on the phone's output during the call (level $loud)"
 fi
 wait "$peer_pid" || fail "the peer saw its call answered and ended it (sipp: $(tail -3 "$dir/sipp.out"))"
