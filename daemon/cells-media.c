@@ -7,6 +7,11 @@
 
 #include <gst/gst.h>
 
+#include <errno.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 /**
  * SECTION:cells-media
  *
@@ -129,12 +134,62 @@ launch (CellsMedia *self, const char *description, GSocket *socket, const char *
     g_object_set (udp, "close-socket", FALSE, NULL);
   bus = gst_element_get_bus (pipeline);
   gst_bus_add_watch (bus, on_bus_message, self);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
   return pipeline;
 }
 
 static void
-stop (GstElement **pipeline)
+set_state_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GstElement *pipeline = task_data;
+  GstState state = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "cells-state"));
+
+  gst_element_set_state (pipeline, state);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* A PipeWire source may wait in its state change until PipeWire links it:
+ * never on cellsd's main loop. */
+static void
+set_state_aside (GstElement *pipeline, GstState state)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_object_set_data (G_OBJECT (task), "cells-state", GINT_TO_POINTER (state));
+  g_task_set_task_data (task, g_object_ref (pipeline), gst_object_unref);
+  g_task_run_in_thread (task, set_state_thread);
+}
+
+/* A connection of its own to PipeWire for the microphone's element, so
+ * that it shares no PipeWire loop with the call's playback. */
+static int
+pipewire_connect (void)
+{
+  const char *dir = g_getenv ("PIPEWIRE_RUNTIME_DIR");
+  const char *remote = g_getenv ("PIPEWIRE_REMOTE");
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  g_autofree char *path = NULL;
+  int fd;
+
+  if (dir == NULL)
+    dir = g_getenv ("XDG_RUNTIME_DIR");
+  if (dir == NULL)
+    return -1;
+  path = g_build_filename (dir, remote ? remote : "pipewire-0", NULL);
+  if (strlen (path) >= sizeof addr.sun_path)
+    return -1;
+  strcpy (addr.sun_path, path);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -1;
+  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0) {
+    close (fd);
+    return -1;
+  }
+  return fd;
+}
+
+static void
+stop (GstElement **pipeline, gboolean aside)
 {
   g_autoptr(GstBus) bus = NULL;
 
@@ -142,7 +197,10 @@ stop (GstElement **pipeline)
     return;
   bus = gst_element_get_bus (*pipeline);
   gst_bus_remove_watch (bus);
-  gst_element_set_state (*pipeline, GST_STATE_NULL);
+  if (aside)
+    set_state_aside (*pipeline, GST_STATE_NULL);
+  else
+    gst_element_set_state (*pipeline, GST_STATE_NULL);
   gst_clear_object (pipeline);
 }
 
@@ -188,16 +246,26 @@ cells_media_new (const char *cell, GSocket *socket, const char *remote_host, gui
     cells_media_free (self);
     return NULL;
   }
+  gst_element_set_state (self->rx, GST_STATE_PLAYING);
   if (remote_host != NULL && remote_port != 0) {
     /* The far end's address is set as properties, never parsed as a pipeline. */
-    g_autofree char *tx = g_strdup_printf ("pipewiresrc client-name=cells-call ! audioconvert ! "
+    g_autofree char *tx = g_strdup_printf ("pipewiresrc name=mic client-name=cells-call ! audioconvert ! "
                                            "audioresample ! audio/x-raw,rate=8000,channels=1 ! %s ! %s ! "
                                            "udpsink name=udp sync=false async=false",
                                            codec->encoder, codec->pay);
 
     self->tx = launch (self, tx, socket, remote_host, remote_port, &local);
-    if (self->tx == NULL)
+    if (self->tx == NULL) {
       g_warning ("Cell “%s”: the call's microphone is not sent: %s", cell, local->message);
+    } else {
+      g_autoptr(GstElement) mic = gst_bin_get_by_name (GST_BIN (self->tx), "mic");
+      int fd = pipewire_connect ();
+
+      /* The element owns the connection from here. */
+      if (fd >= 0)
+        g_object_set (mic, "fd", fd, NULL);
+      set_state_aside (self->tx, GST_STATE_PLAYING);
+    }
   }
   g_message ("Cell “%s”: call audio %s between PipeWire and %s:%u", cell, codec->encoding,
              remote_host ? remote_host : "(none)", remote_port);
@@ -209,8 +277,8 @@ cells_media_free (CellsMedia *self)
 {
   if (self == NULL)
     return;
-  stop (&self->rx);
-  stop (&self->tx);
+  stop (&self->rx, FALSE);
+  stop (&self->tx, TRUE);
   cells_media_release_microphones (self->microphones, self->cell);
   g_strfreev (self->microphones);
   g_free (self->cell);

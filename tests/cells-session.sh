@@ -193,7 +193,15 @@ stop_all() {
 				org.cells.Cells1.Cell Stop >/dev/null 2>&1 || true
 		fi
 	done
-	[ -f "$dir/cellsd.pid" ] && kill "$(cat "$dir/cellsd.pid")" 2>/dev/null || true
+	if [ -f "$dir/cellsd.pid" ]; then
+		pid=$(cat "$dir/cellsd.pid")
+		kill "$pid" 2>/dev/null || true
+		# A cellsd that does not end is a bug; it must not outlive the session.
+		wait_until sh -c "! kill -0 $pid" || {
+			echo "cells-session: cellsd (pid $pid) did not end on SIGTERM; killed" >&2
+			kill -9 "$pid" 2>/dev/null || true
+		}
+	fi
 	# Whatever cellsd could not stop (it may be gone), LXC stops.
 	for cell in "$dir"/state/cells/*/; do
 		[ -f "$cell/config" ] || continue
