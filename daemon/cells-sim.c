@@ -27,7 +27,6 @@
 struct _CellsSim {
   GObject           parent;
 
-  GDBusConnection  *bus;
   GCancellable     *cancellable;
   MMManager        *manager;
   MMObject         *object;
@@ -814,7 +813,6 @@ cells_sim_dispose (GObject *object)
   if (self->manager != NULL)
     g_signal_handlers_disconnect_by_data (self->manager, self);
   g_clear_object (&self->manager);
-  g_clear_object (&self->bus);
   G_OBJECT_CLASS (cells_sim_parent_class)->dispose (object);
 }
 
@@ -868,7 +866,6 @@ cells_sim_new (GDBusConnection *system_bus)
 {
   CellsSim *self = g_object_new (CELLS_TYPE_SIM, NULL);
 
-  self->bus = g_object_ref (system_bus);
   mm_manager_new (system_bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
                   self->cancellable, on_manager_ready, g_object_ref (self));
   return self;

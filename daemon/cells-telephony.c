@@ -41,7 +41,6 @@
 struct _CellsTelephony {
   GObject          parent;
 
-  GDBusConnection *bus;
   char            *vmodem_path;
   gboolean         verbose;
   CellsSim        *sim;
@@ -69,7 +68,6 @@ typedef struct {
 
 typedef struct {
   CellsTelephony *tel;
-  guint           call;
   char           *cell;
   guint           timeout_id;
 } Announce;
@@ -107,12 +105,16 @@ static char *
 account_key (CellsCell *cell)
 {
   const CellsDefinition *def = cells_cell_get_definition (cell);
-  g_autofree char *secret = cells_definition_load_secret (cells_cell_get_directory (cell));
-  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret ? secret : "", -1);
+  g_autofree char *secret = NULL;
+  g_autofree char *sum = NULL;
 
+  if (!g_str_equal (def->phone_line, "sip"))
+    return g_strdup (def->phone_line);
+  secret = cells_definition_load_secret (cells_cell_get_directory (cell));
+  sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret ? secret : "", -1);
   if (secret != NULL)
     memset (secret, 0, strlen (secret));
-  return g_strdup_printf ("%s|%s|%s|%s", def->phone_line, def->sip_registrar, def->sip_user, sum);
+  return g_strdup_printf ("sip|%s|%s|%s", def->sip_registrar, def->sip_user, sum);
 }
 
 /* A SIP cell's modem shows an identity of its own, stable for the cell. */
@@ -282,7 +284,6 @@ maybe_announce (CellsTelephony *self, guint id, const char *cell, GVariant *prop
       direction == MM_CALL_DIRECTION_INCOMING) {
     a = g_new0 (Announce, 1);
     a->tel = self;
-    a->call = id;
     a->cell = g_strdup (cell);
     a->timeout_id = g_timeout_add (ANNOUNCE_WAIT_MS, on_announce_timeout, a);
     g_hash_table_insert (self->announces, GUINT_TO_POINTER (id), a);
@@ -963,7 +964,6 @@ cells_telephony_dispose (GObject *object)
   if (self->sim != NULL)
     g_signal_handlers_disconnect_by_data (self->sim, self);
   g_clear_object (&self->sim);
-  g_clear_object (&self->bus);
   G_OBJECT_CLASS (cells_telephony_parent_class)->dispose (object);
 }
 
@@ -1021,7 +1021,6 @@ cells_telephony_new (GDBusConnection *system_bus, gboolean verbose)
 {
   CellsTelephony *self = g_object_new (CELLS_TYPE_TELEPHONY, NULL);
 
-  self->bus = g_object_ref (system_bus);
   self->verbose = verbose;
   self->vmodem_path = find_vmodem ();
   self->sim = cells_sim_new (system_bus);
