@@ -12,7 +12,7 @@
 #                                       and each PROGRAM in /usr/local/bin
 #   cells-session.sh bus DIR            start dbus-daemon on DIR/bus
 #   cells-session.sh cellsd DIR BUILD [ARG…]
-#                                       start BUILD/daemon/cellsd on it, state in DIR/state
+#                                       start BUILD/daemon/cellsd/cellsd on it, state in DIR/state
 #   cells-session.sh stop DIR           stop every cell, cellsd and the bus; remove DIR
 #
 # Export DBUS_SYSTEM_BUS_ADDRESS=unix:path=DIR/bus to talk to that cellsd.
@@ -173,8 +173,9 @@ start_cellsd() {
 	build=$2
 	shift 2
 	# cellsd runs in a session of its own; cells outlive it.
-	DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus" setsid "$build/daemon/cellsd" \
-		--state-dir "$dir/state" --switcher-seat "$dir/switcher" --verbose "$@" \
+	DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus" setsid "$build/daemon/cellsd/cellsd" \
+		--state-dir "$dir/state" --switcher-seat "$dir/switcher" \
+		--vmodem "$build/daemon/vmodem/cells-vmodem" --verbose "$@" \
 		>>"$dir/cellsd.log" 2>&1 &
 	echo $! >"$dir/cellsd.pid"
 	wait_until cellsd_answers "$dir" || die "cellsd did not come up; see $dir/cellsd.log"

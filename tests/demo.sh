@@ -30,7 +30,7 @@ ninja -C "$build" >/dev/null
 mkdir -p "$dir"
 chmod 711 "$dir"
 export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus"
-ctl="$build/daemon/cellsctl"
+ctl="$build/daemon/cellsctl/cellsctl"
 init='/bin/sh -c "trap \"exit 0\" TERM; while :; do sleep 1000 & wait; done"'
 
 step() {

@@ -1065,7 +1065,7 @@ test_replace (void)
   guint leader = cell_leader ("one");
 
   /* A second cellsd without --replace leaves the first alone. */
-  g_assert_cmpint (run (NULL, NULL, "timeout 10 %s/daemon/cellsd --state-dir %s",
+  g_assert_cmpint (run (NULL, NULL, "timeout 10 %s/daemon/cellsd/cellsd --state-dir %s",
                         g_getenv ("CELLS_BUILD_DIR"), env.state_dir), ==, 1);
   g_assert_cmpint (kill (old, 0), ==, 0);
 
@@ -1239,7 +1239,7 @@ main (int argc, char **argv)
   /* Cells reach their layers through here with their own uids. */
   g_chmod (env.dir, 0711);
   env.state_dir = g_build_filename (env.dir, "state", NULL);
-  env.cellsctl = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "daemon", "cellsctl", NULL);
+  env.cellsctl = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "daemon", "cellsctl", "cellsctl", NULL);
 
   /* The tests run in a child, so that cells, cellsd and the bus are
    * cleaned up here even when an assertion aborts them. */

@@ -22,7 +22,7 @@ source_dir=$(dirname "$(dirname "$here")")
 session="$source_dir/tests/cells-session.sh"
 mm_session="$source_dir/tests/telephony/mm-session.sh"
 sip_session="$source_dir/tests/telephony/sip-session.sh"
-cellsctl="$build/daemon/cellsctl"
+cellsctl="$build/daemon/cellsctl/cellsctl"
 watch="$build/tests/call-watch"
 
 if [ "$(id -u)" != 0 ]; then

@@ -27,7 +27,7 @@ fi
 "$session" bus "$dir"
 "$session" cellsd "$dir" "$build"
 export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus"
-ctl="$build/daemon/cellsctl"
+ctl="$build/daemon/cellsctl/cellsctl"
 init='/bin/sh -c "trap \"exit 0\" TERM; sleep 100000 & wait"'
 
 "$ctl" image import busybox "$dir/busybox.tar.gz" >/dev/null 2>&1

@@ -16,7 +16,7 @@ for i in $(seq 50); do
 	sleep 0.1
 done
 session="$source/tests/cells-session.sh"
-ctl="$build/daemon/cellsctl"
+ctl="$build/daemon/cellsctl/cellsctl"
 init='/bin/sh -c "trap \"exit 0\" TERM; sleep 100000 & wait"'
 
 # bench DIR [CELLSD-ARG…]: one session, one run of bench-switch.

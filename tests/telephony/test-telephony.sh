@@ -22,7 +22,7 @@ sip_session="$source_dir/tests/telephony/sip-session.sh"
 audio_session="$source_dir/tests/telephony/audio-session.sh"
 # shellcheck source=common.sh
 . "$source_dir/tests/telephony/common.sh"
-cellsctl="$build/daemon/cellsctl"
+cellsctl="$build/daemon/cellsctl/cellsctl"
 own_number=+15550001
 n=0
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cells-cell.h"
+#include "cells-settings.h"
 
 #include <gio/gio.h>
 
@@ -10,8 +11,8 @@ G_BEGIN_DECLS
 #define CELLS_TYPE_TELEPHONY (cells_telephony_get_type ())
 G_DECLARE_FINAL_TYPE (CellsTelephony, cells_telephony, CELLS, TELEPHONY, GObject)
 
-CellsTelephony *cells_telephony_new         (GDBusConnection *system_bus,
-                                             gboolean         verbose);
+CellsTelephony *cells_telephony_new         (GDBusConnection     *system_bus,
+                                             const CellsSettings *settings);
 void            cells_telephony_update_cell (CellsTelephony  *self,
                                              CellsCell       *cell);
 void            cells_telephony_remove_cell (CellsTelephony  *self,

@@ -7,7 +7,6 @@
 
 G_BEGIN_DECLS
 
-#define CELLS_VMODEM_BRIDGE_PATH "/org/cells/Cells1/ModemBridge"
 #define CELLS_VMODEM_BUS_ADDRESS "unix:path=/run/dbus/system_bus_socket"
 
 typedef struct _CellsVmodem CellsVmodem;

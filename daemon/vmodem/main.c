@@ -11,6 +11,7 @@
  * the host's, loaded before the join: the cell's image needs nothing.
  */
 
+#include "cells-modem-bridge.h"
 #include "cells-vmodem.h"
 
 #include <glib-unix.h>
@@ -126,7 +127,7 @@ connect_bridge (GError **error)
   if (connection == NULL)
     return NULL;
   return cells_dbus_modem_bridge_proxy_new_sync (connection, G_DBUS_PROXY_FLAGS_NONE, NULL,
-                                                 CELLS_VMODEM_BRIDGE_PATH, NULL, error);
+                                                 CELLS_MODEM_BRIDGE_PATH, NULL, error);
 }
 
 static void

@@ -6,7 +6,7 @@
 #include "cells-errors.h"
 #include "cells-sim.h"
 #include "cells-sip.h"
-#include "cells-vmodem.h"
+#include "cells-modem-bridge.h"
 
 #include <glib/gstdio.h>
 #include <libmm-glib.h>
@@ -692,7 +692,7 @@ on_peer_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   g_signal_connect (peer, "closed", G_CALLBACK (on_peer_closed), line);
   sync_bridge (line->tel, line);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (line->bridge), peer,
-                                         CELLS_VMODEM_BRIDGE_PATH, &error))
+                                         CELLS_MODEM_BRIDGE_PATH, &error))
     g_warning ("Cell “%s”: %s", line->name, error->message);
   g_dbus_connection_start_message_processing (peer);
   g_debug ("Cell “%s”: the virtual modem is connected", line->name);
@@ -942,19 +942,6 @@ cells_telephony_remove_cell (CellsTelephony *self, CellsCell *cell)
   g_hash_table_remove (self->cells, cells_cell_get_name (cell));
 }
 
-static char *
-find_vmodem (void)
-{
-  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = self_exe ? g_path_get_dirname (self_exe) : NULL;
-  g_autofree char *beside = dir ? g_build_filename (dir, "cells-vmodem", NULL) : NULL;
-
-  /* A build tree runs its own; an installed cellsd the installed one. */
-  if (beside != NULL && g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
-    return g_steal_pointer (&beside);
-  return g_build_filename (CELLS_LIBEXEC_DIR, "cells-vmodem", NULL);
-}
-
 static void
 cells_telephony_dispose (GObject *object)
 {
@@ -1014,15 +1001,15 @@ cells_telephony_init (CellsTelephony *self)
 /**
  * cells_telephony_new:
  * @system_bus: the bus ModemManager is on
- * @verbose: whether the virtual modems log debug messages
+ * @settings: the virtual modem program, the PipeWire of calls, verbosity
  */
 CellsTelephony *
-cells_telephony_new (GDBusConnection *system_bus, gboolean verbose)
+cells_telephony_new (GDBusConnection *system_bus, const CellsSettings *settings)
 {
   CellsTelephony *self = g_object_new (CELLS_TYPE_TELEPHONY, NULL);
 
-  self->verbose = verbose;
-  self->vmodem_path = find_vmodem ();
+  self->verbose = settings->verbose;
+  self->vmodem_path = g_strdup (settings->vmodem_path);
   self->sim = cells_sim_new (system_bus);
   g_signal_connect (self->sim, "changed", G_CALLBACK (on_sim_changed), self);
   g_signal_connect (self->sim, "call-changed", G_CALLBACK (on_sim_call_changed), self);

@@ -7,6 +7,7 @@
 #include "cells-errors.h"
 #include "cells-lxc.h"
 #include "cells-manager.h"
+#include "cells-settings.h"
 
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -37,41 +38,6 @@ on_chord (gpointer data)
   Daemon *d = data;
 
   cells_manager_switch_to_switcher (d->manager);
-}
-
-/* /etc/cells/cellsd.conf: [Switcher] Chord=KEY_POWER+KEY_VOLUMEUP,
- * [Devices] KernelDeviceNamespaces=true, [Audio] PipeWire=DIR */
-static gboolean
-load_config (const char *config, guint16 *keys, guint *n_keys, gboolean *dev_ns, GError **error)
-{
-  g_autoptr(GKeyFile) kf = g_key_file_new ();
-  g_autoptr(GError) local = NULL;
-  g_autofree char *text = NULL;
-
-  if (!g_key_file_load_from_file (kf, config, G_KEY_FILE_NONE, &local) &&
-      !g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", config, local->message);
-    return FALSE;
-  }
-  text = g_key_file_get_string (kf, "Switcher", "Chord", NULL);
-  if (!cells_chord_parse (text ? text : CELLS_CHORD_DEFAULT, keys, n_keys, &local)) {
-    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", config, local->message);
-    return FALSE;
-  }
-  /* SIP calls are heard on the phone user's PipeWire. */
-  g_clear_pointer (&text, g_free);
-  text = g_key_file_get_string (kf, "Audio", "PipeWire", NULL);
-  if (text != NULL && *text != '\0')
-    g_setenv ("PIPEWIRE_RUNTIME_DIR", text, TRUE);
-  *dev_ns = TRUE;
-  if (g_key_file_has_key (kf, "Devices", "KernelDeviceNamespaces", NULL)) {
-    *dev_ns = g_key_file_get_boolean (kf, "Devices", "KernelDeviceNamespaces", &local);
-    if (local != NULL) {
-      g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", config, local->message);
-      return FALSE;
-    }
-  }
-  return TRUE;
 }
 
 static void
@@ -120,16 +86,21 @@ on_signal (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Command-line values replace the defaults they were given. */
+static void
+take (char **setting, char *value)
+{
+  if (value == NULL)
+    return;
+  g_free (*setting);
+  *setting = value;
+}
+
 int
 main (int argc, char **argv)
 {
-  g_autofree char *state_dir = NULL;
+  char *state_dir = NULL, *input_dir = NULL, *switcher_seat = NULL, *vmodem = NULL;
   g_autofree char *config = NULL;
-  g_autofree char *input_dir = NULL;
-  g_autofree char *switcher_seat = NULL;
-  guint16 keys[CELLS_CHORD_MAX_KEYS];
-  guint n_keys = 0;
-  gboolean dev_ns = TRUE;
   gboolean verbose = FALSE, replace = FALSE, version = FALSE;
   GOptionEntry entries[] = {
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
@@ -140,6 +111,8 @@ main (int argc, char **argv)
       "Where input devices are (default /dev/input)", "DIR" },
     { "switcher-seat", 0, 0, G_OPTION_ARG_FILENAME, &switcher_seat,
       "Directory of the switcher's seatd socket (default /run/cells/switcher)", "DIR" },
+    { "vmodem", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &vmodem,
+      "The virtual modem program (default " CELLS_LIBEXEC_DIR "/cells-vmodem)", "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running cellsd", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
@@ -148,6 +121,7 @@ main (int argc, char **argv)
   g_autoptr(GOptionContext) context = g_option_context_new ("- the cells daemon");
   g_autoptr(GError) error = NULL;
   Daemon d = { .status = EXIT_SUCCESS };
+  CellsSettings settings;
   CellsHost host = { 0 };
   guint owner;
 
@@ -170,22 +144,28 @@ main (int argc, char **argv)
 
   /* Register the error names before any reply. */
   (void) CELLS_ERROR;
-  if (!load_config (config ? config : CELLS_SYSCONF_DIR "/cellsd.conf", keys, &n_keys, &dev_ns,
-                    &error)) {
+  cells_settings_init (&settings);
+  take (&settings.state_dir, state_dir);
+  take (&settings.switcher_seat_dir, switcher_seat);
+  take (&settings.input_dir, input_dir);
+  take (&settings.vmodem_path, vmodem);
+  settings.verbose = verbose;
+  if (!cells_settings_load (&settings, config ? config : CELLS_SYSCONF_DIR "/cellsd.conf", &error)) {
     g_printerr ("cellsd: %s\n", error->message);
+    cells_settings_clear (&settings);
     return EXIT_FAILURE;
   }
   host.verbose = verbose;
   cells_host_probe (&host, "/sys/fs/cgroup");
-  host.dev_ns = dev_ns && cells_devns_probe ();
-  d.manager = cells_manager_new (state_dir ? state_dir : CELLS_STATE_DIR,
-                                 switcher_seat ? switcher_seat : "/run/cells/switcher", &host, &error);
+  host.dev_ns = settings.device_namespaces && cells_devns_probe ();
+  d.manager = cells_manager_new (&settings, &host, &error);
   if (d.manager == NULL) {
     g_printerr ("cellsd: %s\n", error->message);
+    cells_settings_clear (&settings);
     return EXIT_FAILURE;
   }
 
-  d.chord = cells_chord_new (input_dir ? input_dir : "/dev/input", keys, n_keys, on_chord, &d);
+  d.chord = cells_chord_new (settings.input_dir, settings.chord, settings.n_chord, on_chord, &d);
   d.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, &d);
   g_unix_signal_add (SIGINT, on_signal, &d);
@@ -204,5 +184,6 @@ main (int argc, char **argv)
     g_dbus_connection_close_sync (d.connection, NULL, NULL);
   g_clear_object (&d.connection);
   g_main_loop_unref (d.loop);
+  cells_settings_clear (&settings);
   return d.status;
 }

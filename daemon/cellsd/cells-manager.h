@@ -3,14 +3,14 @@
 
 #include "cells-dbus.h"
 #include "cells-lxc.h"
+#include "cells-settings.h"
 
 G_BEGIN_DECLS
 
 #define CELLS_TYPE_MANAGER (cells_manager_get_type ())
 G_DECLARE_FINAL_TYPE (CellsManager, cells_manager, CELLS, MANAGER, CellsDBusManagerSkeleton)
 
-CellsManager *cells_manager_new     (const char       *state_dir,
-                                     const char       *switcher_seat_dir,
+CellsManager *cells_manager_new     (const CellsSettings *settings,
                                      const CellsHost  *host,
                                      GError          **error);
 gboolean      cells_manager_export  (CellsManager     *self,

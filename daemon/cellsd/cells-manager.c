@@ -45,6 +45,7 @@ struct _CellsManager {
   char                     *state_dir;
   char                     *cells_dir;
   char                     *images_dir;
+  const CellsSettings      *settings;
   CellsHost                 host;
   GHashTable               *cells;   /* name → CellsCell */
   GDBusObjectManagerServer *object_manager;
@@ -616,18 +617,18 @@ use_device_namespaces (CellsManager *self, GError **error)
 
 /**
  * cells_manager_new:
- * @state_dir: where images and cells live
- * @switcher_seat_dir: where the switcher's seat socket goes
+ * @settings: how cellsd runs; kept, it must outlive the manager
+ * @host: what the host offers cells
  *
  * Creates the manager and loads every cell, adopting running ones.
  */
 CellsManager *
-cells_manager_new (const char *state_dir, const char *switcher_seat_dir, const CellsHost *host,
-                   GError **error)
+cells_manager_new (const CellsSettings *settings, const CellsHost *host, GError **error)
 {
   g_autoptr(CellsManager) self = g_object_new (CELLS_TYPE_MANAGER, NULL);
 
-  self->state_dir = g_canonicalize_filename (state_dir, NULL);
+  self->settings = settings;
+  self->state_dir = g_canonicalize_filename (settings->state_dir, NULL);
   self->cells_dir = g_build_filename (self->state_dir, "cells", NULL);
   self->images_dir = g_build_filename (self->state_dir, "images", NULL);
   self->host = *host;
@@ -648,7 +649,7 @@ cells_manager_new (const char *state_dir, const char *switcher_seat_dir, const C
   cells_dbus_manager_set_kernel_device_namespaces (CELLS_DBUS_MANAGER (self), self->host.dev_ns);
   /* The switcher is a seat client in the root namespace, root only; it
    * has the screen while no cell is in the foreground. */
-  self->switcher_seat = cells_seat_new ("(switcher)", switcher_seat_dir, 0, 1,
+  self->switcher_seat = cells_seat_new ("(switcher)", settings->switcher_seat_dir, 0, 1,
                                         CELLS_SEAT_DIALECT_0_7, switcher_may_open,
                                         switcher_released, switcher_seat_changed, self, error);
   if (self->switcher_seat == NULL)
@@ -667,7 +668,7 @@ start_telephony (CellsManager *self, GDBusConnection *connection)
 
   if (self->telephony != NULL)
     return;
-  self->telephony = cells_telephony_new (connection, self->host.verbose);
+  self->telephony = cells_telephony_new (connection, self->settings);
   g_signal_connect (self->telephony, "incoming-call", G_CALLBACK (on_incoming_call), self);
   g_hash_table_iter_init (&iter, self->cells);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &cell))

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cells-settings"
+
+#include "cells-config.h"
+#include "cells-settings.h"
+#include "cells-errors.h"
+
+/**
+ * SECTION:cells-settings
+ *
+ * cellsd's configuration file, `/etc/cells/cellsd.conf`:
+ *
+ *   [Switcher] Chord=KEY_POWER+KEY_VOLUMEUP
+ *   [Devices]  KernelDeviceNamespaces=true
+ *   [Audio]    PipeWire=DIR
+ *
+ * A missing file means the defaults.
+ */
+
+void
+cells_settings_init (CellsSettings *settings)
+{
+  *settings = (CellsSettings) {
+    .state_dir = g_strdup (CELLS_STATE_DIR),
+    .switcher_seat_dir = g_strdup ("/run/cells/switcher"),
+    .input_dir = g_strdup ("/dev/input"),
+    .vmodem_path = g_build_filename (CELLS_LIBEXEC_DIR, "cells-vmodem", NULL),
+    .device_namespaces = TRUE,
+  };
+  cells_chord_parse (CELLS_CHORD_DEFAULT, settings->chord, &settings->n_chord, NULL);
+}
+
+static gboolean
+fail (GError **error, const char *path, GError *local)
+{
+  g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", path, local->message);
+  g_error_free (local);
+  return FALSE;
+}
+
+gboolean
+cells_settings_load (CellsSettings *settings, const char *path, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree char *chord = NULL;
+  g_autofree char *pipewire = NULL;
+  GError *local = NULL;
+
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local)) {
+    if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      return fail (error, path, local);
+    g_clear_error (&local);
+  }
+  chord = g_key_file_get_string (kf, "Switcher", "Chord", NULL);
+  if (chord != NULL && !cells_chord_parse (chord, settings->chord, &settings->n_chord, &local))
+    return fail (error, path, local);
+  pipewire = g_key_file_get_string (kf, "Audio", "PipeWire", NULL);
+  if (pipewire != NULL && *pipewire != '\0') {
+    g_free (settings->pipewire_dir);
+    settings->pipewire_dir = g_steal_pointer (&pipewire);
+  }
+  if (g_key_file_has_key (kf, "Devices", "KernelDeviceNamespaces", NULL)) {
+    settings->device_namespaces = g_key_file_get_boolean (kf, "Devices", "KernelDeviceNamespaces",
+                                                          &local);
+    if (local != NULL)
+      return fail (error, path, local);
+  }
+  return TRUE;
+}
+
+void
+cells_settings_clear (CellsSettings *settings)
+{
+  g_clear_pointer (&settings->state_dir, g_free);
+  g_clear_pointer (&settings->switcher_seat_dir, g_free);
+  g_clear_pointer (&settings->input_dir, g_free);
+  g_clear_pointer (&settings->vmodem_path, g_free);
+  g_clear_pointer (&settings->pipewire_dir, g_free);
+}
