@@ -2,7 +2,6 @@
 #include "cells-definition.h"
 #include "cells-devices.h"
 #include "cells-errors.h"
-#include "cells-media.h"
 #include "cells-util.h"
 
 #include <gio/gio.h>
@@ -186,26 +185,6 @@ test_device_nodes (void)
 }
 
 static void
-test_claims (void)
-{
-  /* Shared holders share; an exclusive one keeps others out until it lets go. */
-  g_assert_null (cells_device_claim ("/dev/x", "a", FALSE));
-  g_assert_null (cells_device_claim ("/dev/x", "b", FALSE));
-  g_assert_cmpstr (cells_device_claim ("/dev/x", "c", TRUE), !=, NULL);
-  cells_device_unclaim ("/dev/x", "a");
-  cells_device_unclaim ("/dev/x", "b");
-  g_assert_null (cells_device_claim ("/dev/x", "c", TRUE));
-  g_assert_null (cells_device_claim ("/dev/x", "c", TRUE));
-  g_assert_cmpstr (cells_device_claim ("/dev/x", "a", FALSE), ==, "c");
-  g_assert_cmpstr (cells_device_claim ("/dev/x", "b", TRUE), ==, "c");
-  cells_device_unclaim ("/dev/x", "c");
-  g_assert_cmpstr (cells_device_claim ("/dev/x", "a", FALSE), ==, "c");
-  cells_device_unclaim ("/dev/x", "c");
-  g_assert_null (cells_device_claim ("/dev/x", "a", TRUE));
-  cells_device_unclaim ("/dev/x", "a");
-}
-
-static void
 test_round_trip (void)
 {
   g_autoptr(CellsDefinition) def = cells_definition_new ("work");
@@ -327,29 +306,6 @@ test_phone_line (void)
   g_assert_true (cells_phone_number_is_valid ("112"));
 }
 
-/* The cell in a call holds the microphone; others are refused it. */
-static void
-test_call_microphone (void)
-{
-  g_autofree char *dir = g_dir_make_tmp ("cells-snd-XXXXXX", NULL);
-  g_autofree char *mic = g_build_filename (dir, "pcmC0D0c", NULL);
-  g_autofree char *speaker = g_build_filename (dir, "pcmC0D0p", NULL);
-  g_auto(GStrv) held = NULL;
-
-  g_assert_true (g_file_set_contents (mic, "", 0, NULL));
-  g_assert_true (g_file_set_contents (speaker, "", 0, NULL));
-  held = cells_media_claim_microphones (dir, "voip");
-  g_assert_cmpuint (g_strv_length (held), ==, 1);
-  g_assert_cmpstr (held[0], ==, mic);
-  g_assert_cmpstr (cells_device_claim (mic, "home", FALSE), ==, "voip");
-  g_assert_null (cells_device_claim (speaker, "home", FALSE));
-  cells_device_unclaim (speaker, "home");
-  cells_media_release_microphones (held, "voip");
-  g_assert_null (cells_device_claim (mic, "home", FALSE));
-  cells_device_unclaim (mic, "home");
-  cells_remove_tree (dir, NULL);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -361,10 +317,8 @@ main (int argc, char **argv)
   g_test_add_func ("/definition/image-fixed", test_image_fixed);
   g_test_add_func ("/definition/devices", test_devices);
   g_test_add_func ("/definition/device-nodes", test_device_nodes);
-  g_test_add_func ("/definition/claims", test_claims);
   g_test_add_func ("/definition/round-trip", test_round_trip);
   g_test_add_func ("/definition/load-broken", test_load_broken);
   g_test_add_func ("/definition/phone-line", test_phone_line);
-  g_test_add_func ("/definition/call-microphone", test_call_microphone);
   return g_test_run ();
 }

@@ -42,6 +42,8 @@ struct _CellsCell {
   guint                 pidfd_watch;
   int                   devns_fd;   /* the init's pid namespace, with device namespaces */
   CellsSeat            *seat;
+  CellsClaims          *claims;     /* the manager's */
+  char                 *line_number; /* the own number of the cell's phone line */
   CellsCellValidator    validator;
   gpointer              validator_data;
 };
@@ -151,7 +153,7 @@ seat_may_open (gpointer data, CellsDeviceClass klass, const char *path)
   /* Display and input are handed over by the switch, not claimed. */
   if (klass == CELLS_DEVICE_DISPLAY || klass == CELLS_DEVICE_INPUT)
     return 0;
-  holder = cells_device_claim (path, self->def->name, access == CELLS_ACCESS_EXCLUSIVE);
+  holder = cells_claims_take (self->claims, path, self->def->name, access == CELLS_ACCESS_EXCLUSIVE);
   if (holder != NULL) {
     g_message ("Cell “%s” is refused %s: cell “%s” holds it", self->def->name, path, holder);
     return EBUSY;
@@ -165,7 +167,7 @@ seat_released (gpointer data, CellsDeviceClass klass, const char *path)
   CellsCell *self = data;
 
   if (klass != CELLS_DEVICE_DISPLAY && klass != CELLS_DEVICE_INPUT)
-    cells_device_unclaim (path, self->def->name);
+    cells_claims_release (self->claims, path, self->def->name);
 }
 
 static void
@@ -261,6 +263,18 @@ set_running (CellsCell *self, pid_t leader)
   }
 }
 
+/* The cell's own number, or else its line's. */
+static void
+sync_phone_number (CellsCell *self)
+{
+  const CellsDefinition *def = self->def;
+  const char *number = def->phone_number;
+
+  if (*number == '\0' && *def->phone_line != '\0' && self->line_number != NULL)
+    number = self->line_number;
+  cells_dbus_cell_set_phone_number (CELLS_DBUS_CELL (self), number);
+}
+
 static void
 sync_properties (CellsCell *self)
 {
@@ -284,8 +298,7 @@ sync_properties (CellsCell *self)
   cells_dbus_cell_set_phone_line (iface, def->phone_line);
   cells_dbus_cell_set_sip_registrar (iface, def->sip_registrar);
   cells_dbus_cell_set_sip_user (iface, def->sip_user);
-  if (*def->phone_line == '\0')
-    cells_dbus_cell_set_phone_number (iface, def->phone_number);
+  sync_phone_number (self);
 }
 
 /* Start */
@@ -735,6 +748,7 @@ cells_cell_finalize (GObject *object)
   g_free (self->state_dir);
   g_free (self->lxcpath);
   g_free (self->dir);
+  g_free (self->line_number);
 
   G_OBJECT_CLASS (cells_cell_parent_class)->finalize (object);
 }
@@ -776,11 +790,15 @@ cells_cell_init (CellsCell *self)
  * @def: (transfer full): the cell's definition
  * @state_dir: cellsd's state directory
  * @host: what the host offers cells
+ * @claims: the manager's table of device claims, which outlives the cell
  */
 CellsCell *
-cells_cell_new (CellsDefinition *def, const char *state_dir, const CellsHost *host)
+cells_cell_new (CellsDefinition *def, const char *state_dir, const CellsHost *host,
+                CellsClaims *claims)
 {
   CellsCell *self = g_object_new (CELLS_TYPE_CELL, NULL);
+
+  self->claims = claims;
 
   self->def = def;
   self->state_dir = g_strdup (state_dir);
@@ -886,4 +904,37 @@ cells_cell_set_validator (CellsCell *self, CellsCellValidator validator, gpointe
   g_return_if_fail (CELLS_IS_CELL (self));
   self->validator = validator;
   self->validator_data = data;
+}
+
+/**
+ * cells_cell_set_line_status:
+ * @line_number: the own number of the cell's phone line ("" unknown)
+ * @state: the line's state (PhoneLineState)
+ * @calls: how many calls the cell has
+ *
+ * Telephony tells the cell about its line; the cell shows it.
+ */
+void
+cells_cell_set_line_status (CellsCell *self, const char *line_number, const char *state, guint calls)
+{
+  g_return_if_fail (CELLS_IS_CELL (self));
+  g_free (self->line_number);
+  self->line_number = g_strdup (line_number);
+  sync_phone_number (self);
+  cells_dbus_cell_set_phone_line_state (CELLS_DBUS_CELL (self), state);
+  cells_dbus_cell_set_calls (CELLS_DBUS_CELL (self), calls);
+}
+
+/**
+ * cells_cell_add_missed_call:
+ *
+ * A call rang out unanswered; it counts until the cell is in the foreground.
+ */
+void
+cells_cell_add_missed_call (CellsCell *self)
+{
+  CellsDBusCell *iface = CELLS_DBUS_CELL (self);
+
+  g_return_if_fail (CELLS_IS_CELL (self));
+  cells_dbus_cell_set_missed_calls (iface, cells_dbus_cell_get_missed_calls (iface) + 1);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "cells-claims.h"
 #include "cells-dbus.h"
 #include "cells-definition.h"
 #include "cells-lxc.h"
@@ -15,7 +16,8 @@ typedef gboolean (*CellsCellValidator) (const CellsDefinition *def, gpointer dat
 
 CellsCell       *cells_cell_new             (CellsDefinition     *def,
                                              const char          *state_dir,
-                                             const CellsHost     *host);
+                                             const CellsHost     *host,
+                                             CellsClaims         *claims);
 const char      *cells_cell_get_name        (CellsCell           *self);
 const CellsDefinition *cells_cell_get_definition (CellsCell      *self);
 const char      *cells_cell_get_directory   (CellsCell           *self);
@@ -33,5 +35,10 @@ void             cells_cell_set_validator   (CellsCell           *self,
 gboolean         cells_cell_start_finish    (CellsCell           *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+void             cells_cell_set_line_status (CellsCell           *self,
+                                             const char          *line_number,
+                                             const char          *state,
+                                             guint                calls);
+void             cells_cell_add_missed_call (CellsCell           *self);
 
 G_END_DECLS

@@ -52,6 +52,7 @@ struct _CellsManager {
   CellsSeat                *switcher_seat;
   int                       initial_devns_fd;   /* with device namespaces */
   CellsTelephony           *telephony;          /* once on the bus */
+  CellsClaims              *claims;             /* who holds which device */
 };
 
 static void cells_manager_iface_init (CellsDBusManagerIface *iface);
@@ -299,7 +300,7 @@ create_cell (CellsManager *self, const char *name, GVariant *options, GError **e
       cells_remove_tree (dir, NULL);
     return NULL;
   }
-  return cells_cell_new (g_steal_pointer (&def), self->state_dir, &self->host);
+  return cells_cell_new (g_steal_pointer (&def), self->state_dir, &self->host, self->claims);
 }
 
 static void
@@ -502,6 +503,7 @@ cells_manager_finalize (GObject *object)
     close (self->initial_devns_fd);
   g_clear_object (&self->object_manager);
   g_clear_pointer (&self->cells, g_hash_table_unref);
+  g_clear_pointer (&self->claims, cells_claims_free);
   g_free (self->state_dir);
   g_free (self->cells_dir);
   g_free (self->images_dir);
@@ -520,6 +522,7 @@ cells_manager_init (CellsManager *self)
 {
   self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->initial_devns_fd = -1;
+  self->claims = cells_claims_new ();
   self->object_manager = g_dbus_object_manager_server_new (OBJECT_PATH);
 }
 
@@ -562,7 +565,7 @@ load_cells (CellsManager *self)
       g_warning ("Skipping cell “%s”: %s: %s", entry, conf, error->message);
       continue;
     }
-    cell = cells_cell_new (def, self->state_dir, &self->host);
+    cell = cells_cell_new (def, self->state_dir, &self->host, self->claims);
     g_free (add_cell (self, cell));
     cells_cell_adopt (cell);
   }
@@ -668,7 +671,7 @@ start_telephony (CellsManager *self, GDBusConnection *connection)
 
   if (self->telephony != NULL)
     return;
-  self->telephony = cells_telephony_new (connection, self->settings);
+  self->telephony = cells_telephony_new (connection, self->settings, self->claims);
   g_signal_connect (self->telephony, "incoming-call", G_CALLBACK (on_incoming_call), self);
   g_hash_table_iter_init (&iter, self->cells);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &cell))

@@ -48,11 +48,6 @@ gboolean    cells_access_from_string     (const char        *name,
 CellsAccess cells_access_default         (CellsDeviceClass   klass);
 gboolean    cells_device_class_for_path  (const char        *path,
                                           CellsDeviceClass  *out);
-const char *cells_device_claim           (const char        *path,
-                                          const char        *holder,
-                                          gboolean           exclusive);
-void        cells_device_unclaim         (const char        *path,
-                                          const char        *holder);
 gboolean    cells_access_check           (const char        *klass,
                                           const char        *access,
                                           CellsDeviceClass  *out_class,

@@ -26,7 +26,8 @@
  */
 
 struct _CellsMedia {
-  char       *cell;
+  char        *cell;
+  CellsClaims *claims;
   GstElement *rx;
   GstElement *tx;
   GStrv       microphones;
@@ -58,6 +59,7 @@ find_codec (guint payload)
 
 /**
  * cells_media_claim_microphones:
+ * @claims: who holds which device
  * @snd_dir: where the sound nodes are, /dev/snd
  * @cell: the cell in the call
  *
@@ -67,7 +69,7 @@ find_codec (guint payload)
  * Returns: (transfer full): the nodes it holds now
  */
 GStrv
-cells_media_claim_microphones (const char *snd_dir, const char *cell)
+cells_media_claim_microphones (CellsClaims *claims, const char *snd_dir, const char *cell)
 {
   g_autoptr(GDir) dir = g_dir_open (snd_dir, 0, NULL);
   g_autoptr(GStrvBuilder) claimed = g_strv_builder_new ();
@@ -79,7 +81,7 @@ cells_media_claim_microphones (const char *snd_dir, const char *cell)
 
     if (!g_str_has_prefix (name, "pcmC") || !g_str_has_suffix (name, "c"))
       continue;
-    holder = cells_device_claim (path, cell, TRUE);
+    holder = cells_claims_take (claims, path, cell, TRUE);
     if (holder != NULL)
       g_message ("The call of cell “%s” cannot have %s: cell “%s” holds it", cell, path, holder);
     else
@@ -89,10 +91,10 @@ cells_media_claim_microphones (const char *snd_dir, const char *cell)
 }
 
 void
-cells_media_release_microphones (GStrv microphones, const char *cell)
+cells_media_release_microphones (CellsClaims *claims, GStrv microphones, const char *cell)
 {
   for (guint i = 0; microphones != NULL && microphones[i] != NULL; i++)
-    cells_device_unclaim (microphones[i], cell);
+    cells_claims_release (claims, microphones[i], cell);
 }
 
 gboolean
@@ -162,14 +164,15 @@ set_state_aside (GstElement *pipeline, GstState state)
 /* A connection of its own to PipeWire for the microphone's element, so
  * that it shares no PipeWire loop with the call's playback. */
 static int
-pipewire_connect (void)
+pipewire_connect (const char *dir)
 {
-  const char *dir = g_getenv ("PIPEWIRE_RUNTIME_DIR");
   const char *remote = g_getenv ("PIPEWIRE_REMOTE");
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   g_autofree char *path = NULL;
   int fd;
 
+  if (dir == NULL)
+    dir = g_getenv ("PIPEWIRE_RUNTIME_DIR");
   if (dir == NULL)
     dir = g_getenv ("XDG_RUNTIME_DIR");
   if (dir == NULL)
@@ -186,6 +189,17 @@ pipewire_connect (void)
     return -1;
   }
   return fd;
+}
+
+/* The element owns the connection from here. */
+static void
+connect_pipewire (GstElement *pipeline, const char *element, const char *dir)
+{
+  g_autoptr(GstElement) e = gst_bin_get_by_name (GST_BIN (pipeline), element);
+  int fd = pipewire_connect (dir);
+
+  if (fd >= 0)
+    g_object_set (e, "fd", fd, NULL);
 }
 
 static void
@@ -206,6 +220,10 @@ stop (GstElement **pipeline, gboolean aside)
 
 /**
  * cells_media_new:
+ * @cell: the cell in the call
+ * @claims: where the call holds the microphone while it lasts
+ * @pipewire_dir: (nullable): the directory of the phone user's PipeWire
+ *   socket (%NULL: PIPEWIRE_RUNTIME_DIR or XDG_RUNTIME_DIR)
  * @socket: the call's RTP socket, the one its SDP offered
  * @remote_host: (nullable): where the far end receives, from its SDP
  * @payload: the negotiated RTP payload type (0 or 8)
@@ -213,8 +231,8 @@ stop (GstElement **pipeline, gboolean aside)
  * Starts the call's audio.
  */
 CellsMedia *
-cells_media_new (const char *cell, GSocket *socket, const char *remote_host, guint16 remote_port,
-                 guint payload, GError **error)
+cells_media_new (const char *cell, CellsClaims *claims, const char *pipewire_dir, GSocket *socket,
+                 const char *remote_host, guint16 remote_port, guint payload, GError **error)
 {
   const Codec *codec = find_codec (payload);
   g_autoptr(GError) local = NULL;
@@ -236,16 +254,18 @@ cells_media_new (const char *cell, GSocket *socket, const char *remote_host, gui
   }
   self = g_new0 (CellsMedia, 1);
   self->cell = g_strdup (cell);
-  self->microphones = cells_media_claim_microphones ("/dev/snd", cell);
+  self->claims = claims;
+  self->microphones = cells_media_claim_microphones (claims, "/dev/snd", cell);
   rx = g_strdup_printf ("udpsrc name=udp caps=\"application/x-rtp,media=audio,clock-rate=8000,"
                         "encoding-name=%s,payload=%u\" ! rtpjitterbuffer latency=60 ! %s ! %s ! "
-                        "audioconvert ! audioresample ! pipewiresink client-name=cells-call",
+                        "audioconvert ! audioresample ! pipewiresink name=speaker client-name=cells-call",
                         codec->encoding, codec->payload, codec->depay, codec->decoder);
   self->rx = launch (self, rx, socket, NULL, 0, error);
   if (self->rx == NULL) {
     cells_media_free (self);
     return NULL;
   }
+  connect_pipewire (self->rx, "speaker", pipewire_dir);
   gst_element_set_state (self->rx, GST_STATE_PLAYING);
   if (remote_host != NULL && remote_port != 0) {
     /* The far end's address is set as properties, never parsed as a pipeline. */
@@ -258,12 +278,7 @@ cells_media_new (const char *cell, GSocket *socket, const char *remote_host, gui
     if (self->tx == NULL) {
       g_warning ("Cell “%s”: the call's microphone is not sent: %s", cell, local->message);
     } else {
-      g_autoptr(GstElement) mic = gst_bin_get_by_name (GST_BIN (self->tx), "mic");
-      int fd = pipewire_connect ();
-
-      /* The element owns the connection from here. */
-      if (fd >= 0)
-        g_object_set (mic, "fd", fd, NULL);
+      connect_pipewire (self->tx, "mic", pipewire_dir);
       set_state_aside (self->tx, GST_STATE_PLAYING);
     }
   }
@@ -279,7 +294,7 @@ cells_media_free (CellsMedia *self)
     return;
   stop (&self->rx, FALSE);
   stop (&self->tx, TRUE);
-  cells_media_release_microphones (self->microphones, self->cell);
+  cells_media_release_microphones (self->claims, self->microphones, self->cell);
   g_strfreev (self->microphones);
   g_free (self->cell);
   g_free (self);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "cells-claims.h"
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -8,11 +10,15 @@ G_BEGIN_DECLS
 typedef struct _CellsMedia CellsMedia;
 
 gboolean    cells_media_payload_supported (guint          payload);
-GStrv       cells_media_claim_microphones (const char    *snd_dir,
+GStrv       cells_media_claim_microphones (CellsClaims   *claims,
+                                           const char    *snd_dir,
                                            const char    *cell);
-void        cells_media_release_microphones (GStrv        microphones,
+void        cells_media_release_microphones (CellsClaims *claims,
+                                           GStrv          microphones,
                                            const char    *cell);
 CellsMedia *cells_media_new               (const char    *cell,
+                                           CellsClaims   *claims,
+                                           const char    *pipewire_dir,
                                            GSocket       *socket,
                                            const char    *remote_host,
                                            guint16        remote_port,

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "cells-sim"
 
 #include "cells-sim.h"
+#include "cells-calls.h"
 #include "cells-errors.h"
 
 #include <libmm-glib.h>
@@ -13,16 +14,31 @@
  * ModemManager's only client. This follows ModemManager coming and going
  * and the modems it shows, takes the first one that can make calls,
  * enables it, and reports its line (state, own number, network). Calls
- * get small ids; each call's states are reported as "call-changed" with
+ * get ids of the one series (cells_call_id_new); each call's states are reported as "call-changed" with
  * ModemManager's values, an outgoing one only after its Dial has been
- * answered. Received messages are offered through "sms-received" and
+ * answered. Received messages are offered through "message-received" and
  * deleted from the modem only once the cell's modem shows them
- * (cells_sim_take_message), so a message that arrives while no cell takes
+ * (take_message), so a message that arrives while no cell takes
  * it, or that a cell's modem never showed, waits on the modem.
  *
  * When ModemManager or the modem goes away, every call is reported
- * terminated (reason error) and forgotten.
+ * terminated (reason error) and forgotten. A CellsLineBackend: the one
+ * SIM line, shared by whichever cell has it.
  */
+
+/**
+ * CellsSimState:
+ * @CELLS_SIM_NO_MODEM: ModemManager runs no usable modem (or does not run)
+ * @CELLS_SIM_LOCKED: the SIM waits for its PIN
+ * @CELLS_SIM_SEARCHING: enabled, not registered to a network
+ * @CELLS_SIM_REGISTERED: calls and messages go through
+ */
+typedef enum {
+  CELLS_SIM_NO_MODEM,
+  CELLS_SIM_LOCKED,
+  CELLS_SIM_SEARCHING,
+  CELLS_SIM_REGISTERED,
+} CellsSimState;
 
 struct _CellsSim {
   GObject           parent;
@@ -47,30 +63,12 @@ typedef struct {
   gboolean  announced;
 } SimCall;
 
-G_DEFINE_TYPE (CellsSim, cells_sim, G_TYPE_OBJECT)
+static void cells_sim_backend_init (CellsLineBackendInterface *iface);
 
-enum {
-  CHANGED,
-  CALL_CHANGED,
-  SMS_RECEIVED,
-  N_SIGNALS
-};
-static guint signals[N_SIGNALS];
+G_DEFINE_TYPE_WITH_CODE (CellsSim, cells_sim, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (CELLS_TYPE_LINE_BACKEND, cells_sim_backend_init))
 
 static void sim_call_free (SimCall *c);
-
-/**
- * cells_call_id_new:
- *
- * Returns: an id for a call, unique among the calls of every line
- */
-guint
-cells_call_id_new (void)
-{
-  static guint last;
-
-  return ++last;
-}
 
 static GVariant *
 call_properties (MMCall *call, gboolean all)
@@ -92,7 +90,7 @@ emit_call (SimCall *c, GVariant *props)
   g_autoptr(GVariant) owned = g_variant_ref_sink (props);
 
   if (c->announced)
-    g_signal_emit (c->sim, signals[CALL_CHANGED], 0, c->id, owned);
+    cells_line_backend_emit_call_changed (CELLS_LINE_BACKEND (c->sim), c->id, owned);
 }
 
 static void
@@ -226,14 +224,15 @@ static void
 offer_sms (CellsSim *self, MMSms *sms)
 {
   const char *path = mm_sms_get_path (sms);
-  gboolean taken = FALSE;
+  gboolean taken;
 
   if (mm_sms_get_pdu_type (sms) != MM_SMS_PDU_TYPE_DELIVER ||
       mm_sms_get_state (sms) != MM_SMS_STATE_RECEIVED ||
       g_hash_table_contains (self->taken_sms, path))
     return;
-  g_signal_emit (self, signals[SMS_RECEIVED], 0, path, mm_sms_get_number (sms) ?: "",
-                 mm_sms_get_text (sms) ?: "", mm_sms_get_timestamp (sms) ?: "", &taken);
+  taken = cells_line_backend_emit_message (CELLS_LINE_BACKEND (self), path,
+                                           mm_sms_get_number (sms) ?: "", mm_sms_get_text (sms) ?: "",
+                                           mm_sms_get_timestamp (sms) ?: "");
   if (!taken) {
     g_message ("A message from “%s” waits on the modem: no cell takes the SIM's messages now",
                mm_sms_get_number (sms));
@@ -242,16 +241,12 @@ offer_sms (CellsSim *self, MMSms *sms)
   g_hash_table_add (self->taken_sms, g_strdup (path));
 }
 
-/**
- * cells_sim_take_message:
- * @path: a message of "sms-received"
- *
- * The cell shows the message: it is deleted from the modem.
- */
-void
-cells_sim_take_message (CellsSim *self, const char *path)
+/* The cell shows the message: it is deleted from the modem. */
+static void
+take_message (CellsLineBackend *backend, const char *path)
 {
-  g_return_if_fail (CELLS_IS_SIM (self));
+  CellsSim *self = CELLS_SIM (backend);
+
   if (self->messaging == NULL || !g_hash_table_contains (self->taken_sms, path))
     return;
   mm_modem_messaging_delete (self->messaging, path, NULL, on_sms_deleted, g_object_ref (self));
@@ -273,17 +268,12 @@ on_list_sms_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   g_list_free_full (list, g_object_unref);
 }
 
-/**
- * cells_sim_deliver_messages:
- * @again: offer also those offered before and not taken (a new virtual
- *   modem of the SIM cell has come up)
- *
- * Offers the received messages on the modem through "sms-received".
- */
-void
-cells_sim_deliver_messages (CellsSim *self, gboolean again)
+/* Offers the received messages on the modem through "message-received";
+ * @again: also those offered before and not taken (a new virtual modem of
+ * the SIM cell has come up). */
+static void
+deliver_messages (CellsSim *self, gboolean again)
 {
-  g_return_if_fail (CELLS_IS_SIM (self));
   if (again)
     g_hash_table_remove_all (self->taken_sms);
   if (self->messaging != NULL)
@@ -295,13 +285,13 @@ on_sms_added (MMModemMessaging *messaging, const char *path, gboolean received, 
 {
   /* Listed when complete: a message in parts shows "receiving" first. */
   if (received)
-    cells_sim_deliver_messages (self, FALSE);
+    deliver_messages (self, FALSE);
 }
 
 static void
 on_sms_state (MMModemMessaging *messaging, GParamSpec *pspec, CellsSim *self)
 {
-  cells_sim_deliver_messages (self, FALSE);
+  deliver_messages (self, FALSE);
 }
 
 /* The modem */
@@ -309,7 +299,7 @@ on_sms_state (MMModemMessaging *messaging, GParamSpec *pspec, CellsSim *self)
 static void
 changed (CellsSim *self)
 {
-  g_signal_emit (self, signals[CHANGED], 0);
+  cells_line_backend_emit_changed (CELLS_LINE_BACKEND (self));
 }
 
 static void
@@ -427,7 +417,7 @@ take_modem (CellsSim *self, MMObject *object)
   }
   on_modem_state (self->modem, NULL, self);
   on_call_added (self->voice, NULL, self);
-  cells_sim_deliver_messages (self, FALSE);
+  deliver_messages (self, FALSE);
 }
 
 /* The first modem that can make calls. */
@@ -580,14 +570,14 @@ on_create_call_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   mm_call_start (call, NULL, on_start_ready, g_steal_pointer (&task));
 }
 
-void
-cells_sim_dial_async (CellsSim *self, const char *number, GAsyncReadyCallback callback,
-                      gpointer user_data)
+static void
+dial_async (CellsLineBackend *backend, const char *number, GAsyncReadyCallback callback,
+            gpointer user_data)
 {
+  CellsSim *self = CELLS_SIM (backend);
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   g_autoptr(MMCallProperties) props = mm_call_properties_new ();
 
-  g_return_if_fail (CELLS_IS_SIM (self));
   if (!check_modem (self, task))
     return;
   mm_call_properties_set_number (props, number);
@@ -595,8 +585,8 @@ cells_sim_dial_async (CellsSim *self, const char *number, GAsyncReadyCallback ca
   mm_modem_voice_create_call (self->voice, props, NULL, on_create_call_ready, g_steal_pointer (&task));
 }
 
-guint
-cells_sim_dial_finish (CellsSim *self, GAsyncResult *result, GError **error)
+static guint
+dial_finish (CellsLineBackend *backend, GAsyncResult *result, GError **error)
 {
   gssize id = g_task_propagate_int (G_TASK (result), error);
 
@@ -627,9 +617,10 @@ call_op_task (CellsSim *self, CallFinish finish, GAsyncReadyCallback callback, g
   return task;
 }
 
-void
-cells_sim_accept_async (CellsSim *self, guint id, GAsyncReadyCallback callback, gpointer user_data)
+static void
+accept_async (CellsLineBackend *backend, guint id, GAsyncReadyCallback callback, gpointer user_data)
 {
+  CellsSim *self = CELLS_SIM (backend);
   g_autoptr(GTask) task = call_op_task (self, mm_call_accept_finish, callback, user_data);
   SimCall *c = lookup_call (self, id, task);
 
@@ -637,9 +628,10 @@ cells_sim_accept_async (CellsSim *self, guint id, GAsyncReadyCallback callback, 
     mm_call_accept (c->call, NULL, on_call_op_ready, g_steal_pointer (&task));
 }
 
-void
-cells_sim_hangup_async (CellsSim *self, guint id, GAsyncReadyCallback callback, gpointer user_data)
+static void
+hangup_async (CellsLineBackend *backend, guint id, GAsyncReadyCallback callback, gpointer user_data)
 {
+  CellsSim *self = CELLS_SIM (backend);
   g_autoptr(GTask) task = call_op_task (self, mm_call_hangup_finish, callback, user_data);
   SimCall *c = lookup_call (self, id, task);
 
@@ -647,10 +639,11 @@ cells_sim_hangup_async (CellsSim *self, guint id, GAsyncReadyCallback callback, 
     mm_call_hangup (c->call, NULL, on_call_op_ready, g_steal_pointer (&task));
 }
 
-void
-cells_sim_send_dtmf_async (CellsSim *self, guint id, const char *tones, GAsyncReadyCallback callback,
-                           gpointer user_data)
+static void
+send_dtmf_async (CellsLineBackend *backend, guint id, const char *tones, GAsyncReadyCallback callback,
+                 gpointer user_data)
 {
+  CellsSim *self = CELLS_SIM (backend);
   g_autoptr(GTask) task = call_op_task (self, mm_call_send_dtmf_finish, callback, user_data);
   SimCall *c = lookup_call (self, id, task);
 
@@ -658,11 +651,10 @@ cells_sim_send_dtmf_async (CellsSim *self, guint id, const char *tones, GAsyncRe
     mm_call_send_dtmf (c->call, tones, NULL, on_call_op_ready, g_steal_pointer (&task));
 }
 
-gboolean
-cells_sim_has_call (CellsSim *self, guint id)
+static gboolean
+has_call (CellsLineBackend *backend, guint id)
 {
-  g_return_val_if_fail (CELLS_IS_SIM (self), FALSE);
-  return g_hash_table_contains (self->calls, GUINT_TO_POINTER (id));
+  return g_hash_table_contains (CELLS_SIM (backend)->calls, GUINT_TO_POINTER (id));
 }
 
 static void
@@ -705,14 +697,14 @@ on_sms_created (GObject *source, GAsyncResult *result, gpointer user_data)
   mm_sms_send (sms, NULL, on_sms_sent, g_steal_pointer (&task));
 }
 
-void
-cells_sim_send_sms_async (CellsSim *self, const char *number, const char *text,
-                          GAsyncReadyCallback callback, gpointer user_data)
+static void
+send_message_async (CellsLineBackend *backend, const char *number, const char *text,
+                    GAsyncReadyCallback callback, gpointer user_data)
 {
+  CellsSim *self = CELLS_SIM (backend);
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   g_autoptr(MMSmsProperties) props = mm_sms_properties_new ();
 
-  g_return_if_fail (CELLS_IS_SIM (self));
   if (self->messaging == NULL) {
     g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_RUNNING,
                              "The phone has no modem that can send messages right now.");
@@ -724,20 +716,19 @@ cells_sim_send_sms_async (CellsSim *self, const char *number, const char *text,
   mm_modem_messaging_create (self->messaging, props, NULL, on_sms_created, g_steal_pointer (&task));
 }
 
-gboolean
-cells_sim_op_finish (CellsSim *self, GAsyncResult *result, GError **error)
+static gboolean
+op_finish (CellsLineBackend *backend, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* The line */
 
-CellsSimState
-cells_sim_get_state (CellsSim *self)
+static CellsSimState
+get_state (CellsSim *self)
 {
   MMModemState state;
 
-  g_return_val_if_fail (CELLS_IS_SIM (self), CELLS_SIM_NO_MODEM);
   if (self->modem == NULL)
     return CELLS_SIM_NO_MODEM;
   state = mm_modem_get_state (self->modem);
@@ -750,57 +741,63 @@ cells_sim_get_state (CellsSim *self)
   return CELLS_SIM_SEARCHING;
 }
 
-const char *
-cells_sim_state_to_string (CellsSimState state)
+static const char *
+state_to_string (CellsSimState state)
 {
   static const char *const names[] = { "no-modem", "locked", "searching", "registered" };
 
   return names[state];
 }
 
-const char *
-cells_sim_get_own_number (CellsSim *self)
+static const char *
+own_number (CellsSim *self)
 {
-  const char *const *numbers;
+  const char *const *numbers = self->modem ? mm_modem_get_own_numbers (self->modem) : NULL;
 
-  g_return_val_if_fail (CELLS_IS_SIM (self), "");
-  numbers = self->modem ? mm_modem_get_own_numbers (self->modem) : NULL;
   return numbers && numbers[0] ? numbers[0] : "";
 }
 
-const char *
-cells_sim_get_operator_name (CellsSim *self)
+static void
+get_info (CellsLineBackend *backend, CellsLineInfo *info)
 {
-  g_return_val_if_fail (CELLS_IS_SIM (self), "");
-  return self->modem3gpp ? mm_modem_3gpp_get_operator_name (self->modem3gpp) ?: "" : "";
+  CellsSim *self = CELLS_SIM (backend);
+  CellsSimState state = get_state (self);
+  MMModem3gpp *m3gpp = self->modem3gpp;
+
+  *info = (CellsLineInfo) {
+    .own_number = own_number (self),
+    .state = state_to_string (state),
+    .registered = state == CELLS_SIM_REGISTERED,
+    .present = state != CELLS_SIM_NO_MODEM,
+    .operator_name = m3gpp ? mm_modem_3gpp_get_operator_name (m3gpp) ?: "" : "",
+    .operator_code = m3gpp ? mm_modem_3gpp_get_operator_code (m3gpp) ?: "" : "",
+    .imei = self->modem ? mm_modem_get_equipment_identifier (self->modem) ?: "" : "",
+    .imsi = self->imsi ?: "",
+    .signal_quality = self->modem ? mm_modem_get_signal_quality (self->modem, NULL) : 0,
+  };
 }
 
-const char *
-cells_sim_get_operator_code (CellsSim *self)
+/* A new virtual modem of the SIM cell listens: it gets the waiting messages. */
+static void
+attached (CellsLineBackend *backend)
 {
-  g_return_val_if_fail (CELLS_IS_SIM (self), "");
-  return self->modem3gpp ? mm_modem_3gpp_get_operator_code (self->modem3gpp) ?: "" : "";
+  deliver_messages (CELLS_SIM (backend), TRUE);
 }
 
-const char *
-cells_sim_get_imei (CellsSim *self)
+static void
+cells_sim_backend_init (CellsLineBackendInterface *iface)
 {
-  g_return_val_if_fail (CELLS_IS_SIM (self), "");
-  return self->modem ? mm_modem_get_equipment_identifier (self->modem) ?: "" : "";
-}
-
-const char *
-cells_sim_get_imsi (CellsSim *self)
-{
-  g_return_val_if_fail (CELLS_IS_SIM (self), "");
-  return self->imsi ?: "";
-}
-
-guint
-cells_sim_get_signal_quality (CellsSim *self)
-{
-  g_return_val_if_fail (CELLS_IS_SIM (self), 0);
-  return self->modem ? mm_modem_get_signal_quality (self->modem, NULL) : 0;
+  iface->get_info = get_info;
+  iface->has_call = has_call;
+  iface->dial_async = dial_async;
+  iface->dial_finish = dial_finish;
+  iface->accept_async = accept_async;
+  iface->hangup_async = hangup_async;
+  iface->send_dtmf_async = send_dtmf_async;
+  iface->send_message_async = send_message_async;
+  iface->op_finish = op_finish;
+  iface->attached = attached;
+  iface->take_message = take_message;
 }
 
 static void
@@ -834,19 +831,6 @@ cells_sim_class_init (CellsSimClass *klass)
 
   object_class->dispose = cells_sim_dispose;
   object_class->finalize = cells_sim_finalize;
-
-  /** CellsSim::changed: the line's state, number or network changed. */
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /** CellsSim::call-changed: (id, a{sv}) as the bridge's CallChanged. */
-  signals[CALL_CHANGED] = g_signal_new ("call-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                        0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                                        G_TYPE_UINT, G_TYPE_VARIANT);
-  /** CellsSim::sms-received: (path, number, text, timestamp); returns whether a cell got it. */
-  signals[SMS_RECEIVED] = g_signal_new ("sms-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                        0, g_signal_accumulator_true_handled, NULL, NULL,
-                                        G_TYPE_BOOLEAN, 4, G_TYPE_STRING, G_TYPE_STRING,
-                                        G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void

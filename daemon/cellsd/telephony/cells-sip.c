@@ -2,9 +2,10 @@
 #define G_LOG_DOMAIN "cells-sip"
 
 #include "cells-sip.h"
+#include "cells-calls.h"
 #include "cells-errors.h"
 #include "cells-media.h"
-#include "cells-sim.h"
+#include "cells-sdp.h"
 
 #include <ModemManager.h>
 /* sofia-sip's headers test macros they do not define. */
@@ -46,6 +47,10 @@ struct _CellsSip {
   GObject        parent;
 
   char          *cell;
+  CellsClaims   *claims;      /* the microphone's, for call audio */
+  char          *pipewire_dir;
+  char          *imei;        /* the cell's modem shows an identity of its own */
+  char          *operator_name;
   char          *registrar;   /* host[:port] */
   char          *user;
   char          *password;
@@ -75,15 +80,10 @@ typedef struct {
   CellsMedia   *media;
 } SipCall;
 
-G_DEFINE_TYPE (CellsSip, cells_sip, G_TYPE_OBJECT)
+static void cells_sip_backend_init (CellsLineBackendInterface *iface);
 
-enum {
-  CHANGED,
-  CALL_CHANGED,
-  MESSAGE_RECEIVED,
-  N_SIGNALS
-};
-static guint signals[N_SIGNALS];
+G_DEFINE_TYPE_WITH_CODE (CellsSip, cells_sip, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (CELLS_TYPE_LINE_BACKEND, cells_sip_backend_init))
 
 static su_root_t *root;
 
@@ -103,14 +103,22 @@ get_root (void)
   return root;
 }
 
+static const char *
+state_to_string (CellsSipState state)
+{
+  static const char *const names[] = { "registering", "registered", "unreachable", "refused" };
+
+  return names[state];
+}
+
 static void
 set_state (CellsSip *self, CellsSipState state)
 {
   if (self->state == state)
     return;
   self->state = state;
-  g_message ("Cell “%s”: SIP account %s is %s", self->cell, self->aor, cells_sip_state_to_string (state));
-  g_signal_emit (self, signals[CHANGED], 0);
+  g_message ("Cell “%s”: SIP account %s is %s", self->cell, self->aor, state_to_string (state));
+  cells_line_backend_emit_changed (CELLS_LINE_BACKEND (self));
 }
 
 /* Calls */
@@ -131,7 +139,7 @@ emit_call (SipCall *call, gboolean all, MMCallStateReason reason)
   g_variant_builder_add (&b, "{sv}", "state", g_variant_new_int32 (call->state));
   g_variant_builder_add (&b, "{sv}", "state-reason", g_variant_new_uint32 (reason));
   props = g_variant_ref_sink (g_variant_builder_end (&b));
-  g_signal_emit (call->sip, signals[CALL_CHANGED], 0, call->id, props);
+  cells_line_backend_emit_call_changed (CELLS_LINE_BACKEND (call->sip), call->id, props);
 }
 
 static void
@@ -191,10 +199,7 @@ call_sdp (SipCall *call)
 {
   if (call->rtp_fd < 0 && call->media == NULL)
     call->rtp_fd = open_rtp (call->sip->local, &call->rtp_port);
-  return g_strdup_printf ("v=0\r\no=cells 0 0 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\n"
-                          "t=0 0\r\nm=audio %u RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\n"
-                          "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n",
-                          call->sip->local, call->sip->local, call->rtp_port);
+  return cells_sdp_offer_audio (call->sip->local, call->rtp_port);
 }
 
 static SipCall *
@@ -255,43 +260,6 @@ on_incoming_invite (CellsSip *self, nua_handle_t *nh, sip_t const *sip, tagi_t t
   emit_call (call, TRUE, MM_CALL_STATE_REASON_INCOMING_NEW);
 }
 
-/* Where the far end takes audio, and in which of our codecs. */
-static gboolean
-parse_sdp (const char *sdp, char **host, guint16 *port, guint *payload)
-{
-  g_auto(GStrv) lines = g_strsplit_set (sdp, "\r\n", -1);
-  gboolean found = FALSE;
-
-  for (guint i = 0; lines[i] != NULL; i++) {
-    g_auto(GStrv) words = g_strsplit (lines[i], " ", -1);
-    guint n = g_strv_length (words);
-
-    if (g_str_has_prefix (lines[i], "c=IN IP4 ") && n == 3 && *host == NULL) {
-      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (words[2]);
-
-      /* Only an address: the far end writes this, and it reaches GStreamer. */
-      if (address == NULL || g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV4)
-        return FALSE;
-      *host = g_strdup (words[2]);
-    } else if (g_str_has_prefix (lines[i], "m=audio ") && n >= 4 && !found) {
-      guint64 p = 0;
-
-      if (!g_ascii_string_to_unsigned (words[1], 10, 1, 65535, &p, NULL))
-        return FALSE;
-      *port = p;
-      for (guint j = 3; j < n && !found; j++) {
-        guint pt = (guint) g_ascii_strtoull (words[j], NULL, 10);
-
-        if (cells_media_payload_supported (pt)) {
-          *payload = pt;
-          found = TRUE;
-        }
-      }
-    }
-  }
-  return found && *port != 0;
-}
-
 static void
 start_media (SipCall *call)
 {
@@ -303,7 +271,8 @@ start_media (SipCall *call)
 
   if (call->media != NULL || call->rtp_fd < 0 || call->remote_sdp == NULL)
     return;
-  if (!parse_sdp (call->remote_sdp, &host, &port, &payload)) {
+  if (!cells_sdp_parse_audio (call->remote_sdp, cells_media_payload_supported, &host, &port,
+                              &payload)) {
     g_warning ("Cell “%s”: call %u has no audio in a codec of ours (PCMU, PCMA)", call->sip->cell, call->id);
     return;
   }
@@ -313,7 +282,8 @@ start_media (SipCall *call)
     return;
   }
   call->rtp_fd = -1;
-  call->media = cells_media_new (call->sip->cell, socket, host, port, payload, &error);
+  call->media = cells_media_new (call->sip->cell, call->sip->claims, call->sip->pipewire_dir, socket,
+                                 host, port, payload, &error);
   if (call->media == NULL)
     g_warning ("Cell “%s”: call %u has no audio: %s", call->sip->cell, call->id, error->message);
 }
@@ -447,7 +417,10 @@ on_message (CellsSip *self, nua_handle_t *nh, sip_t const *sip)
   }
   nua_respond (nh, SIP_200_OK, NUTAG_WITH_THIS (self->nua), TAG_END ());
   g_message ("Cell “%s”: SIP message from “%s”", self->cell, user);
-  g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, user, text, timestamp);
+  /* Taken (200 OK) already: a cell that does not listen loses it. */
+  if (!cells_line_backend_emit_message (CELLS_LINE_BACKEND (self), "", user, text, timestamp))
+    g_warning ("Cell “%s”: its virtual modem is not listening; the message from “%s” is lost",
+               self->cell, user);
 }
 
 static void
@@ -522,7 +495,7 @@ on_event (nua_event_t event, int status, char const *phrase, nua_t *nua, nua_mag
   }
 }
 
-/* Public API */
+/* The line */
 
 static SipCall *
 lookup (CellsSip *self, guint id, GError **error)
@@ -575,10 +548,11 @@ announce_dialled (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-void
-cells_sip_dial_async (CellsSip *self, const char *number, GAsyncReadyCallback callback,
-                      gpointer user_data)
+static void
+dial_async (CellsLineBackend *backend, const char *number, GAsyncReadyCallback callback,
+            gpointer user_data)
 {
+  CellsSip *self = CELLS_SIP (backend);
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   g_autofree char *sdp = NULL;
   SipCall *call;
@@ -586,7 +560,7 @@ cells_sip_dial_async (CellsSip *self, const char *number, GAsyncReadyCallback ca
   if (self->state != CELLS_SIP_REGISTERED) {
     g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_RUNNING,
                              "The SIP account %s is not registered (%s).", self->aor,
-                             cells_sip_state_to_string (self->state));
+                             state_to_string (self->state));
     return;
   }
   call = new_call (self, handle_to (self, number, NULL), FALSE, number);
@@ -601,16 +575,16 @@ cells_sip_dial_async (CellsSip *self, const char *number, GAsyncReadyCallback ca
                    (GDestroyNotify) announce_free);
 }
 
-guint
-cells_sip_dial_finish (CellsSip *self, GAsyncResult *result, GError **error)
+static guint
+dial_finish (CellsLineBackend *backend, GAsyncResult *result, GError **error)
 {
   gssize id = g_task_propagate_int (G_TASK (result), error);
 
   return id < 0 ? 0 : id;
 }
 
-gboolean
-cells_sip_accept (CellsSip *self, guint id, GError **error)
+static gboolean
+accept_call (CellsSip *self, guint id, GError **error)
 {
   SipCall *call = lookup (self, id, error);
   g_autofree char *sdp = NULL;
@@ -626,8 +600,8 @@ cells_sip_accept (CellsSip *self, guint id, GError **error)
   return TRUE;
 }
 
-gboolean
-cells_sip_hangup (CellsSip *self, guint id, GError **error)
+static gboolean
+hangup_call (CellsSip *self, guint id, GError **error)
 {
   SipCall *call = lookup (self, id, error);
 
@@ -642,8 +616,8 @@ cells_sip_hangup (CellsSip *self, guint id, GError **error)
   return TRUE;
 }
 
-gboolean
-cells_sip_send_dtmf (CellsSip *self, guint id, const char *tones, GError **error)
+static gboolean
+send_dtmf (CellsSip *self, guint id, const char *tones, GError **error)
 {
   SipCall *call = lookup (self, id, error);
 
@@ -658,17 +632,18 @@ cells_sip_send_dtmf (CellsSip *self, guint id, const char *tones, GError **error
   return TRUE;
 }
 
-void
-cells_sip_send_message_async (CellsSip *self, const char *number, const char *text,
-                              GAsyncReadyCallback callback, gpointer user_data)
+static void
+send_message_async (CellsLineBackend *backend, const char *number, const char *text,
+                    GAsyncReadyCallback callback, gpointer user_data)
 {
+  CellsSip *self = CELLS_SIP (backend);
   GTask *task = g_task_new (self, NULL, callback, user_data);
   nua_handle_t *nh;
 
   if (self->state != CELLS_SIP_REGISTERED) {
     g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_RUNNING,
                              "The SIP account %s is not registered (%s).", self->aor,
-                             cells_sip_state_to_string (self->state));
+                             state_to_string (self->state));
     g_object_unref (task);
     return;
   }
@@ -678,32 +653,90 @@ cells_sip_send_message_async (CellsSip *self, const char *number, const char *te
                SIPTAG_PAYLOAD_STR (text), TAG_END ());
 }
 
-gboolean
-cells_sip_send_message_finish (CellsSip *self, GAsyncResult *result, GError **error)
+/* Accepting, hanging up and sending tones are done when asked: their
+ * answers come as the call's states. */
+static void
+return_now (CellsSip *self, gboolean ok, GError *error, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+accept_async (CellsLineBackend *backend, guint id, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GError *error = NULL;
+  gboolean ok = accept_call (CELLS_SIP (backend), id, &error);
+
+  return_now (CELLS_SIP (backend), ok, error, callback, user_data);
+}
+
+static void
+hangup_async (CellsLineBackend *backend, guint id, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GError *error = NULL;
+  gboolean ok = hangup_call (CELLS_SIP (backend), id, &error);
+
+  return_now (CELLS_SIP (backend), ok, error, callback, user_data);
+}
+
+static void
+send_dtmf_async (CellsLineBackend *backend, guint id, const char *tones, GAsyncReadyCallback callback,
+                 gpointer user_data)
+{
+  GError *error = NULL;
+  gboolean ok = send_dtmf (CELLS_SIP (backend), id, tones, &error);
+
+  return_now (CELLS_SIP (backend), ok, error, callback, user_data);
+}
+
+static gboolean
+op_finish (CellsLineBackend *backend, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-CellsSipState
-cells_sip_get_state (CellsSip *self)
+static gboolean
+has_call (CellsLineBackend *backend, guint id)
 {
-  g_return_val_if_fail (CELLS_IS_SIP (self), CELLS_SIP_UNREACHABLE);
-  return self->state;
+  return g_hash_table_contains (CELLS_SIP (backend)->calls, GUINT_TO_POINTER (id));
 }
 
-const char *
-cells_sip_state_to_string (CellsSipState state)
+static void
+get_info (CellsLineBackend *backend, CellsLineInfo *info)
 {
-  static const char *const names[] = { "registering", "registered", "unreachable", "refused" };
+  CellsSip *self = CELLS_SIP (backend);
+  gboolean registered = self->state == CELLS_SIP_REGISTERED;
 
-  return names[state];
+  *info = (CellsLineInfo) {
+    .own_number = self->user,
+    .state = state_to_string (self->state),
+    .registered = registered,
+    .present = TRUE,
+    .operator_name = self->operator_name,
+    .operator_code = "",
+    .imei = self->imei,
+    .imsi = "",
+    .signal_quality = registered ? 100 : 0,
+  };
 }
 
-gboolean
-cells_sip_has_call (CellsSip *self, guint id)
+static void
+cells_sip_backend_init (CellsLineBackendInterface *iface)
 {
-  g_return_val_if_fail (CELLS_IS_SIP (self), FALSE);
-  return g_hash_table_contains (self->calls, GUINT_TO_POINTER (id));
+  iface->get_info = get_info;
+  iface->has_call = has_call;
+  iface->dial_async = dial_async;
+  iface->dial_finish = dial_finish;
+  iface->accept_async = accept_async;
+  iface->hangup_async = hangup_async;
+  iface->send_dtmf_async = send_dtmf_async;
+  iface->send_message_async = send_message_async;
+  iface->op_finish = op_finish;
 }
 
 static void
@@ -723,6 +756,9 @@ cells_sip_finalize (GObject *object)
   g_hash_table_unref (self->calls);
   g_hash_table_unref (self->sending);
   g_free (self->cell);
+  g_free (self->pipewire_dir);
+  g_free (self->imei);
+  g_free (self->operator_name);
   g_free (self->registrar);
   g_free (self->user);
   g_free (self->password);
@@ -738,18 +774,6 @@ cells_sip_class_init (CellsSipClass *klass)
 
   object_class->dispose = cells_sip_dispose;
   object_class->finalize = cells_sip_finalize;
-
-  /** CellsSip::changed: the registration state changed. */
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /** CellsSip::call-changed: (id, a{sv}) as the bridge's CallChanged. */
-  signals[CALL_CHANGED] = g_signal_new ("call-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                        0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                                        G_TYPE_UINT, G_TYPE_VARIANT);
-  /** CellsSip::message-received: (sender, text, timestamp). */
-  signals[MESSAGE_RECEIVED] = g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass),
-                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
-                                            G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -849,21 +873,40 @@ open_endpoint (CellsSip *self)
   g_task_run_in_thread (task, local_address_thread);
 }
 
+/* A SIP cell's modem shows an identity of its own, stable for the cell. */
+static char *
+synthetic_imei (const char *cell)
+{
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, cell, -1);
+  GString *imei = g_string_new ("35");
+
+  for (const char *p = sum; imei->len < 15; p++)
+    g_string_append_c (imei, '0' + g_ascii_xdigit_value (*p) % 10);
+  return g_string_free (imei, FALSE);
+}
+
 /**
  * cells_sip_new:
- * @cell: the cell's name, for the log
+ * @cell: the cell whose line it is
  * @registrar: host or host:port of the registrar, also the outbound proxy
  * @user: the account's user (its number, usually)
  * @password: (nullable): its password
+ * @claims: who holds which device: a call's audio holds the microphone
+ * @pipewire_dir: (nullable): where the phone user's PipeWire socket is,
+ *   for the calls' audio (%NULL: PipeWire's own default)
  *
  * Starts registering the account.
  */
 CellsSip *
 cells_sip_new (const char *cell, const char *registrar, const char *user, const char *password,
-               GError **error)
+               CellsClaims *claims, const char *pipewire_dir)
 {
   CellsSip *self = g_object_new (CELLS_TYPE_SIP, NULL);
 
+  self->claims = claims;
+  self->pipewire_dir = g_strdup (pipewire_dir);
+  self->imei = synthetic_imei (cell);
+  self->operator_name = g_strdup_printf ("SIP %s", registrar);
   self->cell = g_strdup (cell);
   self->registrar = g_strdup (registrar);
   self->user = g_strdup (user);

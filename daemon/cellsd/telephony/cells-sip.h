@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "cells-claims.h"
+#include "cells-line-backend.h"
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -22,41 +25,12 @@ typedef enum {
 #define CELLS_TYPE_SIP (cells_sip_get_type ())
 G_DECLARE_FINAL_TYPE (CellsSip, cells_sip, CELLS, SIP, GObject)
 
-CellsSip      *cells_sip_new              (const char          *cell,
-                                           const char          *registrar,
-                                           const char          *user,
-                                           const char          *password,
-                                           GError             **error);
-void           cells_sip_shutdown         (CellsSip            *self);
-CellsSipState  cells_sip_get_state        (CellsSip            *self);
-const char    *cells_sip_state_to_string  (CellsSipState        state);
-gboolean       cells_sip_has_call         (CellsSip            *self,
-                                           guint                call);
-
-void           cells_sip_dial_async       (CellsSip            *self,
-                                           const char          *number,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data);
-guint          cells_sip_dial_finish      (CellsSip            *self,
-                                           GAsyncResult        *result,
-                                           GError             **error);
-gboolean       cells_sip_accept           (CellsSip            *self,
-                                           guint                call,
-                                           GError             **error);
-gboolean       cells_sip_hangup           (CellsSip            *self,
-                                           guint                call,
-                                           GError             **error);
-gboolean       cells_sip_send_dtmf        (CellsSip            *self,
-                                           guint                call,
-                                           const char          *tones,
-                                           GError             **error);
-void           cells_sip_send_message_async (CellsSip          *self,
-                                           const char          *number,
-                                           const char          *text,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data);
-gboolean       cells_sip_send_message_finish (CellsSip         *self,
-                                           GAsyncResult        *result,
-                                           GError             **error);
+CellsSip *cells_sip_new      (const char  *cell,
+                              const char  *registrar,
+                              const char  *user,
+                              const char  *password,
+                              CellsClaims *claims,
+                              const char  *pipewire_dir);
+void      cells_sip_shutdown (CellsSip    *self);
 
 G_END_DECLS

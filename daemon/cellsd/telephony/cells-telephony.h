@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cells-cell.h"
+#include "cells-claims.h"
 #include "cells-settings.h"
 
 #include <gio/gio.h>
@@ -12,7 +13,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CellsTelephony, cells_telephony, CELLS, TELEPHONY, GObject)
 
 CellsTelephony *cells_telephony_new         (GDBusConnection     *system_bus,
-                                             const CellsSettings *settings);
+                                             const CellsSettings *settings,
+                                             CellsClaims         *claims);
 void            cells_telephony_update_cell (CellsTelephony  *self,
                                              CellsCell       *cell);
 void            cells_telephony_remove_cell (CellsTelephony  *self,
