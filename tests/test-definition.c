@@ -306,6 +306,82 @@ test_phone_line (void)
   g_assert_true (cells_phone_number_is_valid ("112"));
 }
 
+/* Every option of the table is applied, stored and loaded as it says;
+ * what cellsd keeps for itself is refused to clients. */
+static void
+test_options_table (void)
+{
+  g_autoptr(CellsDefinition) def = cells_definition_new ("work");
+  g_autoptr(CellsDefinition) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  guint n;
+  const CellsOption *table = cells_options (&n);
+
+  g_assert_cmpuint (n, >, 10);
+  for (guint i = 0; i < n; i++) {
+    const CellsOption *o = &table[i];
+    g_autoptr(GVariant) options = NULL;
+    g_autoptr(GError) e = NULL;
+
+    g_assert_true (cells_option_lookup (o->key) == o);
+    g_assert_nonnull (o->help);
+    options = g_variant_ref_sink (g_variant_new_parsed ("{%s: <@mv nothing>}", o->key));
+    /* The wrong type is refused, with the type named. */
+    g_assert_false (cells_definition_apply (def, options, TRUE, &e));
+    g_assert_error (e, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT);
+    if (o->flags & CELLS_OPTION_INTERNAL)
+      g_assert_nonnull (strstr (e->message, "Unknown option"));
+    else
+      g_assert_nonnull (strstr (e->message, g_variant_type_peek_string (cells_option_variant_type (o))));
+  }
+  g_assert_null (cells_option_lookup ("frobnicate"));
+
+  g_assert_true (cells_definition_apply (def, parse ("{'image': <'base'>, 'memory-max': <uint64 8388608>, "
+                                                     "'pids-max': <uint64 7>, 'cpu-weight': <uint32 9>, "
+                                                     "'seat-dialect': <'0.9'>, 'color': <'#00ff00'>, "
+                                                     "'sip-user': <'u1'>, 'sip-registrar': <'h:1'>}"),
+                                         TRUE, &error));
+  g_assert_no_error (error);
+  def->uid_base = 65536 * 3;
+  def->gid_base = 65536 * 4;
+  data = cells_definition_to_data (def);
+  back = cells_definition_from_data ("work", data, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++) {
+    g_auto(GValue) a = G_VALUE_INIT;
+    g_auto(GValue) b = G_VALUE_INIT;
+    g_autofree char *sa = NULL;
+    g_autofree char *sb = NULL;
+
+    if (table[i].flags & CELLS_OPTION_SECRET)
+      continue;
+    cells_definition_get_value (def, &table[i], &a);
+    cells_definition_get_value (back, &table[i], &b);
+    sa = g_strdup_value_contents (&a);
+    sb = g_strdup_value_contents (&b);
+    g_assert_cmpstr (sa, ==, sb);
+  }
+  g_assert_cmpuint (back->gid_base, ==, 65536 * 4);
+  g_assert_cmpstr (back->seat_dialect, ==, "0.9");
+}
+
+/* Clients may clear an option back to its default, but not a required one. */
+static void
+test_back_to_default (void)
+{
+  g_autoptr(CellsDefinition) def = cells_definition_new ("work");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cells_definition_apply (def, parse ("{'image': <'base'>, 'sip-user': <'u1'>}"), TRUE, NULL));
+  g_assert_true (cells_definition_apply (def, parse ("{'sip-user': <''>, 'color': <''>}"), FALSE, NULL));
+  g_assert_cmpstr (def->sip_user, ==, "");
+  g_assert_false (cells_definition_apply (def, parse ("{'image': <''>}"), TRUE, &error));
+  g_assert_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT);
+  g_assert_null (cells_definition_from_data ("work", "[Cell]\nImage=\nInit=/sbin/init;\n"
+                                             "UidBase=65536\nGidBase=65536\n", NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,5 +396,7 @@ main (int argc, char **argv)
   g_test_add_func ("/definition/round-trip", test_round_trip);
   g_test_add_func ("/definition/load-broken", test_load_broken);
   g_test_add_func ("/definition/phone-line", test_phone_line);
+  g_test_add_func ("/definition/options-table", test_options_table);
+  g_test_add_func ("/definition/back-to-default", test_back_to_default);
   return g_test_run ();
 }

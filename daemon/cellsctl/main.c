@@ -3,6 +3,7 @@
 
 #include "cells-config.h"
 #include "cells-dbus.h"
+#include "cells-definition.h"
 #include "cells-util.h"
 
 #include <gio/gio.h>
@@ -33,6 +34,31 @@
 
 static gboolean opt_json;
 
+/* The settings that `set` and `create` take, from the table of options. */
+static void
+print_settings (void)
+{
+  guint n;
+  const CellsOption *options = cells_options (&n);
+
+  for (guint i = 0; i < n; i++) {
+    const CellsOption *o = &options[i];
+    g_autofree char *word = NULL;
+
+    if (o->flags & CELLS_OPTION_INTERNAL)
+      continue;
+    if (o->type == CELLS_OPTION_DEVICES)
+      word = g_strdup ("device.CLASS=none|shared|exclusive");
+    else
+      word = g_strdup_printf ("%s=%s", o->key, o->value_help);
+    g_printerr ("  %-28s %s\n", word, o->help);
+  }
+  g_printerr ("  device classes:");
+  for (int c = 0; c < CELLS_N_DEVICE_CLASSES; c++)
+    g_printerr ("%s %s", c == 0 || c % 6 ? "" : "\n                ", cells_device_class_to_string (c));
+  g_printerr ("\n");
+}
+
 static int
 usage (void)
 {
@@ -41,13 +67,9 @@ usage (void)
                 "Commands:\n"
                 "  list                          List the cells\n"
                 "  show NAME                     Show everything about a cell\n"
-                "  create NAME --image IMAGE [--init CMD] [--display-name TEXT] [--color #RRGGBB]\n"
-                "         [--autostart] [--memory-max BYTES] [--pids-max N] [--cpu-weight N]\n"
-                "         [--stop-signal SIGNAL] [-- INIT…]\n"
+                "  create NAME --image IMAGE [--KEY VALUE…] [-- INIT…]\n"
                 "                                Create a cell from a base image\n"
-                "  set NAME KEY=VALUE…           Change settings (display-name, color, autostart,\n"
-                "                                init, memory-max, pids-max, cpu-weight, stop-signal,\n"
-                "                                device.CLASS=none|shared|exclusive)\n"
+                "  set NAME KEY=VALUE…           Change settings\n"
                 "  start NAME | stop NAME        Start or stop a cell\n"
                 "  freeze NAME | thaw NAME       Freeze or thaw a running cell\n"
                 "  destroy NAME                  Remove a stopped cell and its files\n"
@@ -55,7 +77,10 @@ usage (void)
                 "  exec NAME -- CMD…             Run a command in a running cell (root only)\n"
                 "  image import NAME TARBALL     Make a base image from a root file system archive\n"
                 "  image list                    List the base images\n"
-                "  monitor                       Print every change as it happens\n"));
+                "  monitor                       Print every change as it happens\n"
+                "\n"
+                "Settings (set KEY=VALUE, create --KEY VALUE; --autostart alone means yes):\n"));
+  print_settings ();
   return 2;
 }
 
@@ -172,25 +197,29 @@ json_value (GString *out, GVariant *v)
   }
 }
 
-static const char *const cell_properties[] = {
-  "Name", "DisplayName", "State", "Image", "Leader", "Foreground", "Frozen", "Color",
-  "Autostart", "CreatedAt", "Init", "MemoryMax", "PidsMax", "CpuWeight", "StopSignal", "UidBase",
-  "Devices", "SeatDialect", "SeatClients", "HeldDevices", "PhoneLine", "PhoneNumber",
-  "PhoneLineState", "SipRegistrar", "SipUser", "Calls", "MissedCalls", "LastError",
-};
+/* The Cell's properties, in the order of its interface description. */
+static GDBusPropertyInfo **
+cell_properties (void)
+{
+  return cells_dbus_cell_interface_info ()->properties;
+}
 
 static void
 json_cell (GString *out, CellsDBusCell *cell)
 {
+  GDBusPropertyInfo **props = cell_properties ();
+  gboolean first = TRUE;
+
   g_string_append_c (out, '{');
-  for (guint i = 0; i < G_N_ELEMENTS (cell_properties); i++) {
-    g_autoptr(GVariant) v = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (cell), cell_properties[i]);
+  for (guint i = 0; props[i] != NULL; i++) {
+    g_autoptr(GVariant) v = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (cell), props[i]->name);
 
     if (v == NULL)
       continue;
-    if (i > 0)
+    if (!first)
       g_string_append (out, ", ");
-    json_string (out, cell_properties[i]);
+    first = FALSE;
+    json_string (out, props[i]->name);
     g_string_append (out, ": ");
     json_value (out, v);
   }
@@ -269,19 +298,20 @@ cmd_show (int argc, char **argv)
     g_print ("%s\n", out->str);
     return 0;
   }
-  for (guint i = 0; i < G_N_ELEMENTS (cell_properties); i++) {
-    g_autoptr(GVariant) v = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (cell), cell_properties[i]);
+  for (GDBusPropertyInfo **p = cell_properties (); *p != NULL; p++) {
+    const char *name = (*p)->name;
+    g_autoptr(GVariant) v = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (cell), name);
     g_autofree char *text = NULL;
 
     if (v == NULL)
       continue;
     if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
       text = g_variant_dup_string (v, NULL);
-    else if (g_str_equal (cell_properties[i], "CreatedAt")) {
+    else if (g_str_equal (name, "CreatedAt")) {
       g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (g_variant_get_uint64 (v));
 
       text = t ? g_date_time_format (t, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
-    } else if (g_str_equal (cell_properties[i], "Devices")) {
+    } else if (g_str_equal (name, "Devices")) {
       GVariantIter iter;
       const char *key, *value;
       GString *line = g_string_new (NULL);
@@ -290,55 +320,104 @@ cmd_show (int argc, char **argv)
       while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
         g_string_append_printf (line, "%s%s=%s", line->len ? " " : "", key, value);
       text = g_string_free (line, FALSE);
-    } else if (g_str_equal (cell_properties[i], "Init") ||
-               g_str_equal (cell_properties[i], "HeldDevices")) {
+    } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING_ARRAY)) {
       g_autofree const char **words = g_variant_get_strv (v, NULL);
 
       text = g_strjoinv (" ", (char **) words);
     } else
       text = g_variant_print (v, FALSE);
-    g_print ("%12s: %s\n", cell_properties[i], text);
+    g_print ("%12s: %s\n", name, text);
   }
   return 0;
 }
 
-/* Turns KEY=VALUE words into Configure/CreateCell options. */
+static gboolean
+parse_boolean (const char *key, const char *value, gboolean *out, GError **error)
+{
+  const char *const yes[] = { "yes", "true", "1", "on", NULL };
+  const char *const no[] = { "no", "false", "0", "off", NULL };
+
+  *out = g_strv_contains (yes, value);
+  if (*out || g_strv_contains (no, value))
+    return TRUE;
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s takes yes or no, not “%s”.",
+               key, value);
+  return FALSE;
+}
+
+/* One KEY=VALUE word as a Configure/CreateCell option, typed by the table. */
 static gboolean
 parse_setting (GVariantBuilder *b, const char *key, const char *value, GError **error)
 {
+  const CellsOption *o = cells_option_lookup (key);
+  g_auto(GStrv) words = NULL;
+  gboolean on;
   guint64 n;
 
-  if (g_str_equal (key, "display-name") || g_str_equal (key, "color") || g_str_equal (key, "image") ||
-      g_str_equal (key, "stop-signal") || g_str_equal (key, "seat-dialect") ||
-      g_str_equal (key, "phone-line") || g_str_equal (key, "phone-number") ||
-      g_str_equal (key, "sip-registrar") || g_str_equal (key, "sip-user") ||
-      g_str_equal (key, "sip-password")) {
+  if (o == NULL || (o->flags & CELLS_OPTION_INTERNAL) || o->type == CELLS_OPTION_DEVICES) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION,
+                 "Unknown setting “%s”; “cellsctl --help” lists them.", key);
+    return FALSE;
+  }
+  switch (o->type) {
+  case CELLS_OPTION_STRING:
     g_variant_builder_add (b, "{sv}", key, g_variant_new_string (value));
-  } else if (g_str_equal (key, "autostart")) {
-    gboolean on = g_str_equal (value, "yes") || g_str_equal (value, "true") || g_str_equal (value, "1");
-
-    if (!on && !g_str_equal (value, "no") && !g_str_equal (value, "false") && !g_str_equal (value, "0")) {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "autostart takes yes or no, not “%s”.", value);
-      return FALSE;
-    }
-    g_variant_builder_add (b, "{sv}", key, g_variant_new_boolean (on));
-  } else if (g_str_equal (key, "init")) {
-    g_auto(GStrv) words = NULL;
-
+    return TRUE;
+  case CELLS_OPTION_STRV:
     if (!g_shell_parse_argv (value, NULL, &words, error))
       return FALSE;
     g_variant_builder_add (b, "{sv}", key, g_variant_new_strv ((const char *const *) words, -1));
-  } else if (g_str_equal (key, "memory-max") || g_str_equal (key, "pids-max") ||
-             g_str_equal (key, "cpu-weight")) {
-    if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &n, error))
+    return TRUE;
+  case CELLS_OPTION_BOOLEAN:
+    if (!parse_boolean (key, value, &on, error))
       return FALSE;
-    if (g_str_equal (key, "cpu-weight"))
-      g_variant_builder_add (b, "{sv}", key, g_variant_new_uint32 (MIN (n, G_MAXUINT32)));
-    else
-      g_variant_builder_add (b, "{sv}", key, g_variant_new_uint64 (n));
-  } else {
-    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION, "Unknown setting “%s”.", key);
-    return FALSE;
+    g_variant_builder_add (b, "{sv}", key, g_variant_new_boolean (on));
+    return TRUE;
+  default:
+    if (!g_ascii_string_to_unsigned (value, 10, 0, o->type == CELLS_OPTION_UINT32 ? G_MAXUINT32 : G_MAXUINT64,
+                                     &n, error))
+      return FALSE;
+    g_variant_builder_add (b, "{sv}", key, o->type == CELLS_OPTION_UINT32 ?
+                           g_variant_new_uint32 (n) : g_variant_new_uint64 (n));
+    return TRUE;
+  }
+}
+
+/* Splits argv at "--": what follows is the init command. */
+static char **
+split_init (int *argc, char **argv)
+{
+  for (int i = 0; i < *argc; i++) {
+    if (g_str_equal (argv[i], "--")) {
+      argv[i] = NULL;
+      *argc = i;
+      return &argv[i + 1];
+    }
+  }
+  return NULL;
+}
+
+/* create NAME --KEY VALUE…: any setting of the table, as an option. */
+static gboolean
+parse_create_options (int argc, char **argv, GVariantBuilder *b, GError **error)
+{
+  for (int i = 2; i < argc; i++) {
+    const char *key = g_str_has_prefix (argv[i], "--") ? argv[i] + 2 : NULL;
+    g_auto(GStrv) kv = key ? g_strsplit (key, "=", 2) : NULL;
+    const CellsOption *o = key ? cells_option_lookup (kv[0]) : NULL;
+    const char *value = kv && kv[1] ? kv[1] : NULL;
+
+    if (o != NULL && o->type == CELLS_OPTION_BOOLEAN && value == NULL)
+      value = "yes";
+    else if (o != NULL && value == NULL && i + 1 < argc)
+      value = argv[++i];
+    if (o == NULL || value == NULL) {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   key ? "“%s” needs a value, or is not a setting." : "Unexpected “%s”.", argv[i]);
+      return FALSE;
+    }
+    if (!parse_setting (b, kv[0], value, error))
+      return FALSE;
   }
   return TRUE;
 }
@@ -346,65 +425,29 @@ parse_setting (GVariantBuilder *b, const char *key, const char *value, GError **
 static int
 cmd_create (int argc, char **argv)
 {
-  g_autofree char *image = NULL, *init = NULL, *display_name = NULL, *color = NULL;
-  g_autofree char *memory_max = NULL, *pids_max = NULL, *cpu_weight = NULL, *stop_signal = NULL;
-  gboolean autostart = FALSE;
-  GOptionEntry entries[] = {
-    { "image", 0, 0, G_OPTION_ARG_STRING, &image, "The base image", "IMAGE" },
-    { "init", 0, 0, G_OPTION_ARG_STRING, &init, "The cell's init command", "CMD" },
-    { "display-name", 0, 0, G_OPTION_ARG_STRING, &display_name, "A name for people", "TEXT" },
-    { "color", 0, 0, G_OPTION_ARG_STRING, &color, "The cell's colour", "#RRGGBB" },
-    { "autostart", 0, 0, G_OPTION_ARG_NONE, &autostart, "Start with cellsd", NULL },
-    { "memory-max", 0, 0, G_OPTION_ARG_STRING, &memory_max, "Memory limit", "BYTES" },
-    { "pids-max", 0, 0, G_OPTION_ARG_STRING, &pids_max, "Task limit", "N" },
-    { "cpu-weight", 0, 0, G_OPTION_ARG_STRING, &cpu_weight, "CPU weight", "N" },
-    { "stop-signal", 0, 0, G_OPTION_ARG_STRING, &stop_signal, "What asks init to end", "SIGNAL" },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = g_option_context_new ("NAME");
   g_autoptr(GError) error = NULL;
   g_autoptr(CellsDBusManager) manager = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autofree char *path = NULL;
+  char **rest = split_init (&argc, argv);
   GVariantBuilder b;
-  char **rest = NULL;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_help_enabled (context, FALSE);
-  /* Everything after "--" is the init command. */
-  for (int i = 0; i < argc; i++) {
-    if (g_str_equal (argv[i], "--")) {
-      rest = &argv[i + 1];
-      argv[i] = NULL;
-      argc = i;
-      break;
-    }
-  }
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return fail (error);
-  if (argc != 2 || image == NULL || (rest != NULL && init != NULL))
+  if (argc < 2 || g_str_has_prefix (argv[1], "-"))
     return usage ();
-
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&b, "{sv}", "image", g_variant_new_string (image));
-  {
-    const char *const settings[][2] = {
-      { "display-name", display_name }, { "color", color }, { "init", init },
-      { "memory-max", memory_max }, { "pids-max", pids_max }, { "cpu-weight", cpu_weight },
-      { "stop-signal", stop_signal },
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS (settings); i++) {
-      if (settings[i][1] != NULL && !parse_setting (&b, settings[i][0], settings[i][1], &error)) {
+  if (!parse_create_options (argc, argv, &b, &error)) {
+    g_variant_builder_clear (&b);
+    return fail (error);
+  }
+  if (rest != NULL && rest[0] != NULL) {
+    for (int i = 2; i < argc; i++) {
+      if (g_str_equal (argv[i], "--init") || g_str_has_prefix (argv[i], "--init=")) {
         g_variant_builder_clear (&b);
-        return fail (error);
+        return usage ();
       }
     }
-  }
-  if (rest != NULL && rest[0] != NULL)
     g_variant_builder_add (&b, "{sv}", "init", g_variant_new_strv ((const char *const *) rest, -1));
-  if (autostart)
-    g_variant_builder_add (&b, "{sv}", "autostart", g_variant_new_boolean (TRUE));
+  }
 
   manager = get_manager (&error);
   if (manager == NULL) {

@@ -275,29 +275,22 @@ sync_phone_number (CellsCell *self)
   cells_dbus_cell_set_phone_number (CELLS_DBUS_CELL (self), number);
 }
 
+/* The Cell's properties from its definition, through the table of options. */
 static void
 sync_properties (CellsCell *self)
 {
-  CellsDBusCell *iface = CELLS_DBUS_CELL (self);
-  const CellsDefinition *def = self->def;
+  guint n;
+  const CellsOption *options = cells_options (&n);
 
-  cells_dbus_cell_set_name (iface, def->name);
-  cells_dbus_cell_set_display_name (iface, def->display_name);
-  cells_dbus_cell_set_color (iface, def->color);
-  cells_dbus_cell_set_image (iface, def->image);
-  cells_dbus_cell_set_init (iface, (const char *const *) def->init);
-  cells_dbus_cell_set_autostart (iface, def->autostart);
-  cells_dbus_cell_set_created_at (iface, def->created_at);
-  cells_dbus_cell_set_memory_max (iface, def->memory_max);
-  cells_dbus_cell_set_pids_max (iface, def->pids_max);
-  cells_dbus_cell_set_cpu_weight (iface, def->cpu_weight);
-  cells_dbus_cell_set_uid_base (iface, def->uid_base);
-  cells_dbus_cell_set_stop_signal (iface, def->stop_signal);
-  cells_dbus_cell_set_devices (iface, cells_definition_devices (def));
-  cells_dbus_cell_set_seat_dialect (iface, def->seat_dialect);
-  cells_dbus_cell_set_phone_line (iface, def->phone_line);
-  cells_dbus_cell_set_sip_registrar (iface, def->sip_registrar);
-  cells_dbus_cell_set_sip_user (iface, def->sip_user);
+  cells_dbus_cell_set_name (CELLS_DBUS_CELL (self), self->def->name);
+  for (guint i = 0; i < n; i++) {
+    g_auto(GValue) value = G_VALUE_INIT;
+
+    if (options[i].flags & (CELLS_OPTION_SECRET | CELLS_OPTION_OWN_PROPERTY))
+      continue;
+    cells_definition_get_value (self->def, &options[i], &value);
+    g_object_set_property (G_OBJECT (self), options[i].key, &value);
+  }
   sync_phone_number (self);
 }
 

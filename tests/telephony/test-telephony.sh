@@ -171,7 +171,13 @@ sh "$session" phone-image "$dir"
 # The phone's audio: cellsd plays calls on its PipeWire.
 sh "$audio_session" start "$dir"
 export PIPEWIRE_RUNTIME_DIR="$dir/pw"
-sh "$session" cellsd "$dir" "$build"
+# cellsd finds it through its configuration, not its environment.
+printf '[Audio]\nPipeWire=%s\n' "$dir/pw" >"$dir/cellsd.conf"
+start_cellsd() {
+	env -u PIPEWIRE_RUNTIME_DIR -u XDG_RUNTIME_DIR sh "$session" cellsd "$dir" "$build" \
+		--config "$dir/cellsd.conf"
+}
+start_cellsd
 "$cellsctl" image import phone "$dir/phone.tar.gz" >/dev/null 2>&1
 "$cellsctl" create home --image phone --init /sbin/phone-init >/dev/null
 "$cellsctl" set home phone-line=sim
@@ -495,7 +501,7 @@ wait_for 10 has_modems home 1 || fail "the cell's modem is back with the phone's
 ok "the phone's modem coming back: cellsd enables it, the cell's modem returns"
 
 kill "$(cat "$dir/cellsd.pid")"
-sh "$session" cellsd "$dir" "$build"
+start_cellsd
 wait_for 20 has_modems home 1 || fail "the cell has its modem again under a new cellsd"
 [ "$(modem_count home)" = 1 ] || fail "one virtual modem, not two"
 ok "cellsd restarting: the running cell gets its modem again"
