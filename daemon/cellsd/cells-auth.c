@@ -20,6 +20,8 @@
 typedef struct {
   GDBusMethodInvocation *invocation;
   char                  *action;
+  gint64                 uid;   /* -1 until the bus has said */
+  gint64                 pid;
 } AuthData;
 
 static void
@@ -28,6 +30,29 @@ auth_data_free (AuthData *d)
   g_clear_object (&d->invocation);
   g_free (d->action);
   g_free (d);
+}
+
+static void refuse (GTask *task, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Answers the call's refusal, and logs who was refused what, as seatd and
+ * ModemManager do. */
+static void
+refuse (GTask *task, const char *format, ...)
+{
+  AuthData *d = g_task_get_task_data (task);
+  GDBusMethodInvocation *inv = d->invocation;
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_message ("Refused %s.%s on %s to %s (uid %" G_GINT64_FORMAT ", pid %" G_GINT64_FORMAT
+             ", action %s): %s", g_dbus_method_invocation_get_interface_name (inv),
+             g_dbus_method_invocation_get_method_name (inv),
+             g_dbus_method_invocation_get_object_path (inv),
+             g_dbus_method_invocation_get_sender (inv), d->uid, d->pid, d->action, message);
+  g_task_return_error (task, g_error_new_literal (CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED, message));
 }
 
 static gboolean
@@ -65,20 +90,17 @@ on_polkit_check_ready (GObject *source, GAsyncResult *result, gpointer user_data
 
   answer = polkit_authority_check_authorization_finish (POLKIT_AUTHORITY (source), result, &error);
   if (answer == NULL) {
-    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
-                             "Could not ask polkit whether you may do this (%s); refused.",
+    refuse (task, "Could not ask polkit whether you may do this (%s); refused.",
                              error->message);
     return;
   }
   if (polkit_authorization_result_get_is_challenge (answer)) {
-    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
-                             "Authentication is needed to do this (polkit action %s); run it as root "
+    refuse (task, "Authentication is needed to do this (polkit action %s); run it as root "
                              "or with a polkit authentication agent.", d->action);
     return;
   }
   if (!polkit_authorization_result_get_is_authorized (answer)) {
-    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
-                             "You are not allowed to do this (polkit action %s).", d->action);
+    refuse (task, "You are not allowed to do this (polkit action %s).", d->action);
     return;
   }
   g_task_return_boolean (task, TRUE);
@@ -96,8 +118,7 @@ on_polkit_authority_ready (GObject *source, GAsyncResult *result, gpointer user_
 
   authority = polkit_authority_get_finish (result, &error);
   if (authority == NULL) {
-    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
-                             "polkit is not available to say whether you may do this (%s); refused.",
+    refuse (task, "polkit is not available to say whether you may do this (%s); refused.",
                              error->message);
     return;
   }
@@ -113,6 +134,7 @@ static void
 on_credentials_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
+  AuthData *d = g_task_get_task_data (task);
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) creds = NULL;
   g_autoptr(GError) error = NULL;
@@ -120,20 +142,19 @@ on_credentials_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   if (reply == NULL) {
-    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
-                             "Could not find out who is asking (%s); refused.", error->message);
+    refuse (task, "Could not find out who is asking (%s); refused.", error->message);
     return;
   }
   g_variant_get (reply, "(@a{sv})", &creds);
   if (!g_variant_lookup (creds, "UnixUserID", "u", &uid) ||
       !g_variant_lookup (creds, "ProcessID", "u", &pid)) {
-    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
-                             "The bus did not say who is asking; refused.");
+    refuse (task, "The bus did not say who is asking; refused.");
     return;
   }
+  d->uid = uid;
+  d->pid = pid;
   if (cells_auth_pid_in_cell (pid)) {
-    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED,
-                             "Requests from inside a cell are refused.");
+    refuse (task, "Requests from inside a cell are refused.");
     return;
   }
   if (uid == 0) {
@@ -162,6 +183,7 @@ cells_auth_check_async (GDBusMethodInvocation *invocation, const char *action,
 
   d->invocation = g_object_ref (invocation);
   d->action = g_strdup (action);
+  d->uid = d->pid = -1;
   g_task_set_task_data (task, d, (GDestroyNotify) auth_data_free);
   g_task_set_source_tag (task, cells_auth_check_async);
 

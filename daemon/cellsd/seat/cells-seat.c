@@ -109,13 +109,24 @@ close_later (int fd)
   g_thread_pool_push (closer, GINT_TO_POINTER (fd + 1), NULL);
 }
 
+/* Takes the device from the client: input revoked, DRM master dropped.
+ * A failure is logged (as seatd does): the client may keep the device.
+ * Revoked already (ENODEV) or not master (EINVAL) is what was wanted. */
+static void
+device_take_away (const char *cell, Device *d)
+{
+  if (d->klass == CELLS_DEVICE_INPUT && ioctl (d->fd, EVIOCREVOKE, NULL) < 0 && errno != ENODEV)
+    g_warning ("Cell “%s”: could not revoke %s: %s", cell, d->path, g_strerror (errno));
+  else if (d->klass == CELLS_DEVICE_DISPLAY && ioctl (d->fd, DRM_IOCTL_DROP_MASTER, 0) < 0 &&
+           errno != EINVAL)
+    g_warning ("Cell “%s”: could not drop DRM master of %s: %s", cell, d->path, g_strerror (errno));
+}
+
 static void
 device_release (CellsSeat *seat, Device *d)
 {
-  if (d->klass == CELLS_DEVICE_INPUT)
-    ioctl (d->fd, EVIOCREVOKE, NULL);
-  else if (d->klass == CELLS_DEVICE_DISPLAY)
-    ioctl (d->fd, DRM_IOCTL_DROP_MASTER, 0);
+  if (d->klass == CELLS_DEVICE_INPUT || d->klass == CELLS_DEVICE_DISPLAY)
+    device_take_away (seat->cell_name, d);
   if (d->klass == CELLS_DEVICE_INPUT)
     close_later (d->fd);
   else
@@ -209,10 +220,8 @@ client_disable (Client *c)
   for (guint i = 0; i < c->devices->len; i++) {
     Device *d = &g_array_index (c->devices, Device, i);
 
-    if (d->klass == CELLS_DEVICE_DISPLAY)
-      ioctl (d->fd, DRM_IOCTL_DROP_MASTER, 0);
-    else if (d->klass == CELLS_DEVICE_INPUT && c->seat->devns_fd < 0)
-      ioctl (d->fd, EVIOCREVOKE, NULL);
+    if (d->klass == CELLS_DEVICE_DISPLAY || (d->klass == CELLS_DEVICE_INPUT && c->seat->devns_fd < 0))
+      device_take_away (c->seat->cell_name, d);
   }
   c->pending_disable = TRUE;
   g_clear_handle_id (&c->ack_timeout, g_source_remove);
