@@ -13,10 +13,11 @@ seat_driver_spawn (const char *const *argv)
   SeatDriver *c = g_new0 (SeatDriver, 1);
   g_autoptr(GError) error = NULL;
 
-  c->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                  &error);
+  c->process = g_subprocess_newv (
+      argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
-  c->out_fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (c->process)));
+  c->out_fd =
+      g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (c->process)));
   c->pending = g_string_new (NULL);
   return c;
 }

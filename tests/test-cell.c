@@ -64,7 +64,8 @@ static void
 test_phone_number (void)
 {
   g_autoptr(CellsClaims) claims = cells_claims_new ();
-  g_autoptr(CellsCell) plain = make_cell (claims, "{'image': <'base'>, 'phone-number': <'+4930123'>}");
+  g_autoptr(CellsCell) plain =
+      make_cell (claims, "{'image': <'base'>, 'phone-number': <'+4930123'>}");
   g_autoptr(CellsCell) line = make_cell (claims, "{'image': <'base'>, 'phone-line': <'sim'>}");
   g_autoptr(CellsCell) own = make_cell (claims, "{'image': <'base'>, 'phone-line': <'sim'>, "
                                                 "'phone-number': <'+111'>}");

@@ -189,10 +189,11 @@ test_round_trip (void)
 {
   g_autoptr(CellsDefinition) def = cells_definition_new ("work");
   g_autoptr(CellsDefinition) back = NULL;
-  g_autoptr(GVariant) options = parse ("{'image': <'base'>, 'init': <['/bin/sh', '-c', 'a; b=\"c d\"']>, "
-                                       "'display-name': <'Wörk; [x]=y'>, 'autostart': <true>, "
-                                       "'stop-signal': <'SIGRTMIN+3'>, "
-                                       "'devices': <{'camera': 'none'}>}");
+  g_autoptr(GVariant) options =
+      parse ("{'image': <'base'>, 'init': <['/bin/sh', '-c', 'a; b=\"c d\"']>, "
+             "'display-name': <'Wörk; [x]=y'>, 'autostart': <true>, "
+             "'stop-signal': <'SIGRTMIN+3'>, "
+             "'devices': <{'camera': 'none'}>}");
   g_autofree char *dir = g_dir_make_tmp ("cells-def-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "cell.conf", NULL);
 
@@ -269,7 +270,8 @@ test_phone_line (void)
   }
   {
     g_autoptr(GVariant) bad = parse ("{'phone-line': <'sip'>}");
-    g_autoptr(GVariant) bad_host = parse ("{'phone-line': <'sip'>, 'sip-registrar': <'a b'>, 'sip-user': <'u'>}");
+    g_autoptr(GVariant) bad_host =
+        parse ("{'phone-line': <'sip'>, 'sip-registrar': <'a b'>, 'sip-user': <'u'>}");
     g_autoptr(GVariant) sip = parse ("{'phone-line': <'sip'>, 'sip-registrar': <'127.0.0.1:5060'>, "
                                      "'sip-user': <'2001'>, 'sip-password': <'s3cret'>}");
     g_autoptr(GError) e = NULL;
@@ -333,15 +335,18 @@ test_options_table (void)
     if (o->flags & CELLS_OPTION_INTERNAL)
       g_assert_nonnull (strstr (e->message, "Unknown option"));
     else
-      g_assert_nonnull (strstr (e->message, g_variant_type_peek_string (cells_option_variant_type (o))));
+      g_assert_nonnull (
+          strstr (e->message, g_variant_type_peek_string (cells_option_variant_type (o))));
   }
   g_assert_null (cells_option_lookup ("frobnicate"));
 
-  g_assert_true (cells_definition_apply (def, parse ("{'image': <'base'>, 'memory-max': <uint64 8388608>, "
-                                                     "'pids-max': <uint64 7>, 'cpu-weight': <uint32 9>, "
-                                                     "'seat-dialect': <'0.9'>, 'color': <'#00ff00'>, "
-                                                     "'sip-user': <'u1'>, 'sip-registrar': <'h:1'>}"),
-                                         TRUE, &error));
+  g_assert_true (
+      cells_definition_apply (def,
+                              parse ("{'image': <'base'>, 'memory-max': <uint64 8388608>, "
+                                     "'pids-max': <uint64 7>, 'cpu-weight': <uint32 9>, "
+                                     "'seat-dialect': <'0.9'>, 'color': <'#00ff00'>, "
+                                     "'sip-user': <'u1'>, 'sip-registrar': <'h:1'>}"),
+                              TRUE, &error));
   g_assert_no_error (error);
   def->uid_base = 65536 * 3;
   def->gid_base = 65536 * 4;
@@ -373,8 +378,10 @@ test_back_to_default (void)
   g_autoptr(CellsDefinition) def = cells_definition_new ("work");
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (cells_definition_apply (def, parse ("{'image': <'base'>, 'sip-user': <'u1'>}"), TRUE, NULL));
-  g_assert_true (cells_definition_apply (def, parse ("{'sip-user': <''>, 'color': <''>}"), FALSE, NULL));
+  g_assert_true (
+      cells_definition_apply (def, parse ("{'image': <'base'>, 'sip-user': <'u1'>}"), TRUE, NULL));
+  g_assert_true (
+      cells_definition_apply (def, parse ("{'sip-user': <''>, 'color': <''>}"), FALSE, NULL));
   g_assert_cmpstr (def->sip_user, ==, "");
   g_assert_false (cells_definition_apply (def, parse ("{'image': <''>}"), TRUE, &error));
   g_assert_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT);

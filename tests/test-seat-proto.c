@@ -77,12 +77,17 @@ test_parse_invalid (void)
 
   /* Unknown opcode, a body where none belongs, wrong int sizes. */
   g_assert_cmpint (seat_proto_parse (buf, message (buf, 99, NULL, 0), &req), ==, -1);
-  g_assert_cmpint (seat_proto_parse (buf, message (buf, SEAT_CLIENT_OPEN_SEAT, &id, 4), &req), ==, -1);
-  g_assert_cmpint (seat_proto_parse (buf, message (buf, SEAT_CLIENT_CLOSE_DEVICE, &id, 2), &req), ==, -1);
-  g_assert_cmpint (seat_proto_parse (buf, message (buf, SEAT_SERVER_ENABLE_SEAT, NULL, 0), &req), ==, -1);
+  g_assert_cmpint (seat_proto_parse (buf, message (buf, SEAT_CLIENT_OPEN_SEAT, &id, 4), &req), ==,
+                   -1);
+  g_assert_cmpint (seat_proto_parse (buf, message (buf, SEAT_CLIENT_CLOSE_DEVICE, &id, 2), &req),
+                   ==, -1);
+  g_assert_cmpint (seat_proto_parse (buf, message (buf, SEAT_SERVER_ENABLE_SEAT, NULL, 0), &req),
+                   ==, -1);
   /* Paths: length disagreeing with the body, no NUL, a NUL inside, too long. */
-  g_assert_cmpint (seat_proto_parse (buf, open_device (buf, "/dev/dri/card0", 20, 17), &req), ==, -1);
-  g_assert_cmpint (seat_proto_parse (buf, open_device (buf, "/dev/dri/card0", 14, 16), &req), ==, -1);
+  g_assert_cmpint (seat_proto_parse (buf, open_device (buf, "/dev/dri/card0", 20, 17), &req), ==,
+                   -1);
+  g_assert_cmpint (seat_proto_parse (buf, open_device (buf, "/dev/dri/card0", 14, 16), &req), ==,
+                   -1);
   g_assert_cmpint (seat_proto_parse (buf, open_device (buf, "/dev/dri/card0", 0, 2), &req), ==, -1);
   g_assert_cmpint (seat_proto_parse (buf, open_device (buf, "/dev\0/dri", 10, 12), &req), ==, -1);
   g_assert_cmpint (seat_proto_parse (buf, open_device (buf, big, 300, 302), &req), ==, -1);

@@ -81,8 +81,12 @@ test_lxc_config (void)
   CellsDefinition def = { .name = "work", .image = "base", .uid_base = 1065536, .gid_base = 2065536,
                           .memory_max = 1 << 28, .pids_max = 200, .cpu_weight = 50,
                           .stop_signal = "SIGUSR2", .phone_line = "" };
-  CellsDefinition phone = { .name = "home", .image = "base", .uid_base = 1065536, .gid_base = 2065536,
-                            .stop_signal = "SIGTERM", .phone_line = "sim",
+  CellsDefinition phone = { .name = "home",
+                            .image = "base",
+                            .uid_base = 1065536,
+                            .gid_base = 2065536,
+                            .stop_signal = "SIGTERM",
+                            .phone_line = "sim",
                             .devices = { [CELLS_DEVICE_MODEM] = CELLS_ACCESS_SHARED } };
   CellsHost v1 = { .has_memory = TRUE, .has_pids = TRUE, .has_cpu = TRUE, .has_devices = TRUE };
   CellsHost v2 = { .cgroup2 = TRUE, .has_memory = TRUE, .has_pids = TRUE, .has_cpu = TRUE,
@@ -92,8 +96,9 @@ test_lxc_config (void)
   g_autofree char *c2 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &v2);
   g_autofree char *c0 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &none);
   g_autofree char *cp = cells_lxc_config (&phone, "/var/lib/cells/cells/home", &none);
-  const char *policy_mount = "lxc.mount.entry = /var/lib/cells/cells/home/modem-bus.conf "
-                             "etc/dbus-1/system.d/org.cells.VirtualModem.conf none bind,ro,create=file 0 0\n";
+  const char *policy_mount =
+      "lxc.mount.entry = /var/lib/cells/cells/home/modem-bus.conf "
+      "etc/dbus-1/system.d/org.cells.VirtualModem.conf none bind,ro,create=file 0 0\n";
 
   g_assert_nonnull (strstr (c1, "lxc.uts.name = work\n"));
   g_assert_nonnull (strstr (c1, "lxc.rootfs.path = overlay:/var/lib/cells/cells/work/lower:"
@@ -102,7 +107,8 @@ test_lxc_config (void)
   g_assert_nonnull (strstr (c1, "lxc.idmap = g 0 2065536 65536\n"));
   g_assert_nonnull (strstr (c1, "lxc.net.0.type = empty\n"));
   g_assert_nonnull (strstr (c1, "lxc.mount.entry = tmpfs run tmpfs "));
-  g_assert_nonnull (strstr (c1, "lxc.mount.entry = /var/lib/cells/cells/work/seat run/cells-seat none bind"));
+  g_assert_nonnull (
+      strstr (c1, "lxc.mount.entry = /var/lib/cells/cells/work/seat run/cells-seat none bind"));
   g_assert_nonnull (strstr (c1, "lxc.hook.mount = sh -c 'ln -sf cells-seat/seatd.sock "));
   g_assert_nonnull (strstr (c1, "lxc.cap.drop = mknod "));
   g_assert_nonnull (strstr (c1, "lxc.signal.halt = SIGUSR2\n"));

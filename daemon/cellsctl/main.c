@@ -55,7 +55,8 @@ print_settings (void)
   }
   g_printerr ("  device classes:");
   for (int c = 0; c < CELLS_N_DEVICE_CLASSES; c++)
-    g_printerr ("%s %s", c == 0 || c % 6 ? "" : "\n                ", cells_device_class_to_string (c));
+    g_printerr ("%s %s", c == 0 || c % 6 ? "" : "\n                ",
+                cells_device_class_to_string (c));
   g_printerr ("\n");
 }
 
@@ -75,7 +76,7 @@ usage (void)
                 "  destroy NAME                  Remove a stopped cell and its files\n"
                 "  switch NAME | switch --none   Bring a cell (or no cell) to the foreground\n"
                 "  exec NAME -- CMD…             Run a command in a running cell (root only)\n"
-                "  image import NAME TARBALL     Make a base image from a root file system archive\n"
+                "  image import NAME TARBALL     Make a base image of a rootfs tarball\n"
                 "  image list                    List the base images\n"
                 "  monitor                       Print every change as it happens\n"
                 "\n"
@@ -113,7 +114,8 @@ get_cell_full (const char *name, GDBusProxyFlags flags, GError **error)
 
   if (manager == NULL || !cells_dbus_manager_call_get_cell_sync (manager, name, &path, NULL, error))
     return NULL;
-  cell = cells_dbus_cell_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, flags, BUS_NAME, path, NULL, error);
+  cell = cells_dbus_cell_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, flags, BUS_NAME, path, NULL,
+                                                 error);
   if (cell != NULL)
     g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (cell), LONG_CALL_MS);
   return cell;
@@ -131,7 +133,8 @@ static GVariant *
 call_authorized (gpointer proxy, const char *method, GVariant *parameters, GError **error)
 {
   return g_dbus_proxy_call_sync (G_DBUS_PROXY (proxy), method, parameters,
-                                 G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, -1, NULL, error);
+                                 G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, -1, NULL,
+                                 error);
 }
 
 /* JSON output of GVariants of the few types the API uses. */
@@ -274,7 +277,8 @@ cmd_list (int argc, char **argv)
 
     g_print ("%-20s %-9s %-16s %-8s %-10s %s\n", cells_dbus_cell_get_name (c),
              cells_dbus_cell_get_state (c), cells_dbus_cell_get_image (c), leader,
-             cells_dbus_cell_get_foreground (c) ? "yes" : "no", cells_dbus_cell_get_display_name (c));
+             cells_dbus_cell_get_foreground (c) ? "yes" : "no",
+             cells_dbus_cell_get_display_name (c));
   }
   if (cells->len == 0)
     g_print ("(no cells; create one with “cellsctl create NAME --image IMAGE”)\n");
@@ -374,8 +378,8 @@ parse_setting (GVariantBuilder *b, const char *key, const char *value, GError **
     g_variant_builder_add (b, "{sv}", key, g_variant_new_boolean (on));
     return TRUE;
   default:
-    if (!g_ascii_string_to_unsigned (value, 10, 0, o->type == CELLS_OPTION_UINT32 ? G_MAXUINT32 : G_MAXUINT64,
-                                     &n, error))
+    if (!g_ascii_string_to_unsigned (
+            value, 10, 0, o->type == CELLS_OPTION_UINT32 ? G_MAXUINT32 : G_MAXUINT64, &n, error))
       return FALSE;
     g_variant_builder_add (b, "{sv}", key, o->type == CELLS_OPTION_UINT32 ?
                            g_variant_new_uint32 (n) : g_variant_new_uint64 (n));
@@ -454,8 +458,9 @@ cmd_create (int argc, char **argv)
     g_variant_builder_clear (&b);
     return fail (error);
   }
-  reply = call_authorized (manager, "CreateCell",
-                           g_variant_new ("(s@a{sv})", argv[1], g_variant_builder_end (&b)), &error);
+  reply =
+      call_authorized (manager, "CreateCell",
+                       g_variant_new ("(s@a{sv})", argv[1], g_variant_builder_end (&b)), &error);
   if (reply == NULL)
     return fail (error);
   g_variant_get (reply, "(o)", &path);
@@ -502,8 +507,8 @@ cmd_set (int argc, char **argv)
     g_variant_builder_clear (&b);
     return fail (error);
   }
-  reply = call_authorized (cell, "Configure", g_variant_new ("(@a{sv})", g_variant_builder_end (&b)),
-                           &error);
+  reply = call_authorized (cell, "Configure",
+                           g_variant_new ("(@a{sv})", g_variant_builder_end (&b)), &error);
   if (reply == NULL)
     return fail (error);
   return 0;
@@ -627,8 +632,8 @@ on_import_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ImportState *s = user_data;
 
-  g_autoptr(GVariant) reply = g_dbus_proxy_call_with_unix_fd_list_finish (G_DBUS_PROXY (source), NULL,
-                                                                          result, &s->error);
+  g_autoptr(GVariant) reply =
+      g_dbus_proxy_call_with_unix_fd_list_finish (G_DBUS_PROXY (source), NULL, result, &s->error);
 
   g_main_loop_quit (s->loop);
 }
@@ -685,7 +690,8 @@ cmd_image (int argc, char **argv)
     return fail (error);
   if (opt_json) {
     g_autoptr(GString) out = g_string_new (NULL);
-    g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new_strv ((const char *const *) images, -1));
+    g_autoptr(GVariant) v =
+        g_variant_ref_sink (g_variant_new_strv ((const char *const *) images, -1));
 
     json_value (out, v);
     g_print ("%s\n", out->str);

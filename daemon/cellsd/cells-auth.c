@@ -52,7 +52,8 @@ refuse (GTask *task, const char *format, ...)
              g_dbus_method_invocation_get_method_name (inv),
              g_dbus_method_invocation_get_object_path (inv),
              g_dbus_method_invocation_get_sender (inv), d->uid, d->pid, d->action, message);
-  g_task_return_error (task, g_error_new_literal (CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED, message));
+  g_task_return_error (task,
+                       g_error_new_literal (CELLS_ERROR, CELLS_ERROR_NOT_AUTHORIZED, message));
 }
 
 static gboolean

@@ -153,7 +153,8 @@ seat_may_open (gpointer data, CellsDeviceClass klass, const char *path)
   /* Display and input are handed over by the switch, not claimed. */
   if (klass == CELLS_DEVICE_DISPLAY || klass == CELLS_DEVICE_INPUT)
     return 0;
-  holder = cells_claims_take (self->claims, path, self->def->name, access == CELLS_ACCESS_EXCLUSIVE);
+  holder =
+      cells_claims_take (self->claims, path, self->def->name, access == CELLS_ACCESS_EXCLUSIVE);
   if (holder != NULL) {
     g_message ("Cell “%s” is refused %s: cell “%s” holds it", self->def->name, path, holder);
     return EBUSY;
@@ -338,8 +339,9 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
     g_task_return_error (task, g_steal_pointer (&error));
     return;
   }
-  g_debug ("Cell “%s”: root prepared in %" G_GINT64_FORMAT " µs, LXC started it in %" G_GINT64_FORMAT " µs",
-           job->name, t1 - t0, g_get_monotonic_time () - t1);
+  g_debug ("Cell “%s”: root prepared in %" G_GINT64_FORMAT
+           " µs, LXC started it in %" G_GINT64_FORMAT " µs",
+           job->name, t1 - t0, g_get_monotonic_time() - t1);
   g_task_return_int (task, leader);
 }
 
@@ -426,9 +428,9 @@ check_op (CellsCell *self, GDBusMethodInvocation *invocation, CellsOp op, CellsV
     return FALSE;
   }
   if (self->freezing && op != CELLS_OP_START) {
-    g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_BUSY,
-                                           "Cell “%s” is being frozen or thawed; try again in a moment.",
-                                           self->def->name);
+    g_dbus_method_invocation_return_error (
+        invocation, CELLS_ERROR, CELLS_ERROR_BUSY,
+        "Cell “%s” is being frozen or thawed; try again in a moment.", self->def->name);
     return FALSE;
   }
   *verdict = cells_state_check (self->state, op, self->def->name, &error);
@@ -508,7 +510,8 @@ do_stop (CellsCell *self, GDBusMethodInvocation *invocation)
     return;
   }
   set_state (self, CELLS_STATE_STOPPING);
-  thread = cells_job_task (self, cells_job_new (self), on_stop_thread_done, g_object_ref (invocation));
+  thread =
+      cells_job_task (self, cells_job_new (self), on_stop_thread_done, g_object_ref (invocation));
   g_task_run_in_thread (thread, stop_thread);
 }
 
@@ -560,8 +563,9 @@ run_freeze (CellsCell *self, GDBusMethodInvocation *invocation, gboolean freeze)
   if (!check_op (self, invocation, CELLS_OP_FREEZE, &verdict))
     return;
   if (!self->host.has_freezer) {
-    g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_FAILED,
-                                           "This system has no cgroup freezer; cells cannot be frozen.");
+    g_dbus_method_invocation_return_error (
+        invocation, CELLS_ERROR, CELLS_ERROR_FAILED,
+        "This system has no cgroup freezer; cells cannot be frozen.");
     return;
   }
   self->freezing = TRUE;
@@ -614,7 +618,8 @@ destroy_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
     return;
   }
   if (!cells_remove_tree (doomed, &error))
-    g_warning ("Cell “%s” is destroyed but its files are not all gone: %s", job->name, error->message);
+    g_warning ("Cell “%s” is destroyed but its files are not all gone: %s", job->name,
+               error->message);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -644,7 +649,8 @@ do_destroy (CellsCell *self, GDBusMethodInvocation *invocation)
   if (!check_op (self, invocation, CELLS_OP_DESTROY, &verdict))
     return;
   self->destroying = TRUE;
-  thread = cells_job_task (self, cells_job_new (self), on_destroy_thread_done, g_object_ref (invocation));
+  thread = cells_job_task (self, cells_job_new (self), on_destroy_thread_done,
+                           g_object_ref (invocation));
   g_task_run_in_thread (thread, destroy_thread);
 }
 
@@ -908,7 +914,8 @@ cells_cell_set_validator (CellsCell *self, CellsCellValidator validator, gpointe
  * Telephony tells the cell about its line; the cell shows it.
  */
 void
-cells_cell_set_line_status (CellsCell *self, const char *line_number, const char *state, guint calls)
+cells_cell_set_line_status (CellsCell *self, const char *line_number, const char *state,
+                            guint calls)
 {
   g_return_if_fail (CELLS_IS_CELL (self));
   g_free (self->line_number);

@@ -36,7 +36,8 @@ cells_claims_new (void)
 {
   CellsClaims *self = g_new0 (CellsClaims, 1);
 
-  self->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) claim_free);
+  self->nodes =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) claim_free);
   return self;
 }
 

@@ -142,12 +142,14 @@ on_tar_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   }
   if (g_file_test (target, G_FILE_TEST_EXISTS)) {
     g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_EXISTS,
-                             "An image named “%s” appeared meanwhile; nothing was changed.", d->name);
+                             "An image named “%s” appeared meanwhile; nothing was changed.",
+                             d->name);
     return;
   }
   if (g_chmod (d->tmp_dir, 0755) < 0 || g_rename (d->tmp_dir, target) < 0) {
     g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_FAILED,
-                             "Could not put the image in place at %s: %s", target, g_strerror (errno));
+                             "Could not put the image in place at %s: %s", target,
+                             g_strerror (errno));
     return;
   }
   g_clear_pointer (&d->tmp_dir, g_free);
@@ -163,7 +165,8 @@ spawn_tar (ImportData *d, const guint8 *first, gsize len, GError **error)
                          "--same-owner", "--xattrs", "--xattrs-include=*", "--directory",
                          d->tmp_dir, compression, NULL };
 
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
 
   g_subprocess_launcher_set_stderr_file_path (launcher, d->log_path);
   d->tar = g_subprocess_launcher_spawnv (launcher, argv, error);

@@ -104,8 +104,9 @@ cells_host_probe (CellsHost *host, const char *cgroup_root)
   warn_missing (host->has_devices, "devices", "device policies");
   warn_missing (host->has_freezer, "freezer", "freezing");
 
-  host->apparmor = g_file_get_contents ("/sys/module/apparmor/parameters/enabled", &aa, NULL, NULL) &&
-                   aa[0] == 'Y' && g_find_program_in_path ("apparmor_parser") != NULL;
+  host->apparmor =
+      g_file_get_contents ("/sys/module/apparmor/parameters/enabled", &aa, NULL, NULL) &&
+      aa[0] == 'Y' && g_find_program_in_path ("apparmor_parser") != NULL;
 }
 
 static void
@@ -145,7 +146,8 @@ add_limits (GString *s, const CellsDefinition *def, const CellsHost *host)
 char *
 cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsHost *host)
 {
-  GString *s = g_string_new ("# Written by cellsd from cell.conf at every start; edits here are lost.\n");
+  GString *s =
+      g_string_new ("# Written by cellsd from cell.conf at every start; edits here are lost.\n");
 
   g_string_append_printf (s, "lxc.uts.name = %s\n", def->name);
   g_string_append_printf (s, "lxc.rootfs.path = overlay:%s/lower:%s/upper\n", cell_dir, cell_dir);
@@ -158,7 +160,8 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
    * (systemd, OpenRC) finds it there and keeps what follows: the seatd
    * socket's directory (a directory, so that a new cellsd's socket shows)
    * and /run/seatd.sock leading into it. */
-  g_string_append (s, "lxc.mount.entry = tmpfs run tmpfs rw,nosuid,nodev,mode=755,create=dir 0 0\n");
+  g_string_append (s,
+                   "lxc.mount.entry = tmpfs run tmpfs rw,nosuid,nodev,mode=755,create=dir 0 0\n");
   g_string_append_printf (s, "lxc.mount.entry = %s/seat run/cells-seat none bind,create=dir 0 0\n",
                           cell_dir);
   /* LXC appends the cell's name and the hook's kind: they land in $0… */
@@ -174,7 +177,8 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   g_string_append (s, "lxc.pty.max = 64\n");
   g_string_append (s, "lxc.tty.max = 0\n");
   g_string_append_printf (s, "lxc.cap.drop = %s\n", dropped_caps);
-  g_string_append_printf (s, "lxc.apparmor.profile = %s\n", host->apparmor ? "generated" : "unconfined");
+  g_string_append_printf (s, "lxc.apparmor.profile = %s\n",
+                          host->apparmor ? "generated" : "unconfined");
   g_string_append_printf (s, "lxc.signal.halt = %s\n", def->stop_signal);
   g_string_append_printf (s, "lxc.console.logfile = %s/console.log\n", cell_dir);
   g_string_append_printf (s, "lxc.log.file = %s/lxc.log\n", cell_dir);
@@ -254,7 +258,8 @@ open_userns (guint32 uid_base, guint32 gid_base, GError **error)
   }
 
   for (int i = 0; i < 2; i++) {
-    g_autofree char *map = g_strdup_printf ("0 %u %u\n", i ? gid_base : uid_base, CELLS_IDS_PER_CELL);
+    g_autofree char *map =
+        g_strdup_printf ("0 %u %u\n", i ? gid_base : uid_base, CELLS_IDS_PER_CELL);
     g_autoptr(GError) local = NULL;
 
     g_free (map_path);
@@ -316,7 +321,8 @@ cells_lxc_mount_lower (const char *image_dir, const char *target,
   if (syscall (SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
     g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
                  "The kernel refused an id-mapped mount of %s (%s); cells need Linux 5.19 or later "
-                 "and a file system that supports id-mapped mounts.", image_dir, g_strerror (errno));
+                 "and a file system that supports id-mapped mounts.",
+                 image_dir, g_strerror (errno));
     goto out;
   }
   if (syscall (SYS_move_mount, tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0) {

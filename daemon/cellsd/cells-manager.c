@@ -175,7 +175,8 @@ validate_definition (const CellsDefinition *def, gpointer data, GError **error)
 }
 
 static void
-on_incoming_call (CellsTelephony *telephony, const char *cell, const char *number, CellsManager *self)
+on_incoming_call (CellsTelephony *telephony, const char *cell, const char *number,
+                  CellsManager *self)
 {
   g_message ("Incoming call for cell “%s” (in the background) from “%s”", cell, number);
   cells_dbus_manager_emit_incoming_call (CELLS_DBUS_MANAGER (self), cell, number);
@@ -261,7 +262,8 @@ pick_ids (CellsManager *self, CellsDefinition *def, GError **error)
     g_array_append_val (uids, other->uid_base);
     g_array_append_val (gids, other->gid_base);
   }
-  return cells_idmap_pick ("/etc/subuid", (guint32 *) uids->data, uids->len, &def->uid_base, error) &&
+  return cells_idmap_pick ("/etc/subuid", (guint32 *) uids->data, uids->len, &def->uid_base,
+                           error) &&
          cells_idmap_pick ("/etc/subgid", (guint32 *) gids->data, gids->len, &def->gid_base, error);
 }
 
@@ -320,7 +322,8 @@ do_create_cell (CellsManager *self, GDBusMethodInvocation *invocation)
     return;
   }
   path = add_cell (self, cell);
-  g_message ("Cell “%s” created from image “%s”", name, cells_dbus_cell_get_image (CELLS_DBUS_CELL (cell)));
+  g_message ("Cell “%s” created from image “%s”", name,
+             cells_dbus_cell_get_image (CELLS_DBUS_CELL (cell)));
   cells_dbus_manager_complete_create_cell (CELLS_DBUS_MANAGER (self), invocation, path);
 }
 
@@ -358,7 +361,8 @@ static gboolean
 handle_list_cells (CellsDBusManager *object, GDBusMethodInvocation *invocation)
 {
   CellsManager *self = CELLS_MANAGER (object);
-  g_autofree const char **names = (const char **) g_hash_table_get_keys_as_array (self->cells, NULL);
+  g_autofree const char **names =
+      (const char **) g_hash_table_get_keys_as_array (self->cells, NULL);
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   guint n = g_hash_table_size (self->cells);
 
@@ -421,7 +425,8 @@ on_import_progress (guint64 done, guint64 total, gpointer user_data)
 {
   ImportCall *call = user_data;
 
-  cells_dbus_manager_emit_import_progress (CELLS_DBUS_MANAGER (call->self), call->name, done, total);
+  cells_dbus_manager_emit_import_progress (CELLS_DBUS_MANAGER (call->self), call->name, done,
+                                           total);
 }
 
 static void
@@ -435,7 +440,8 @@ on_import_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     cells_error_return (call->invocation, error);
   } else {
     g_message ("Image “%s” imported", call->name);
-    cells_dbus_manager_complete_import_image (CELLS_DBUS_MANAGER (call->self), call->invocation, NULL);
+    cells_dbus_manager_complete_import_image (CELLS_DBUS_MANAGER (call->self), call->invocation,
+                                              NULL);
   }
   g_object_unref (call->self);
   g_object_unref (call->invocation);
@@ -461,8 +467,9 @@ do_import_image (CellsManager *self, GDBusMethodInvocation *invocation)
   }
   if (fds == NULL || handle < 0 || handle >= g_unix_fd_list_get_length (fds) ||
       (fd = g_unix_fd_list_get (fds, handle, &error)) < 0) {
-    g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT,
-                                           "No readable file descriptor was passed for the archive.");
+    g_dbus_method_invocation_return_error (
+        invocation, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT,
+        "No readable file descriptor was passed for the archive.");
     return;
   }
   call = g_new0 (ImportCall, 1);

@@ -150,7 +150,8 @@ main (int argc, char **argv)
   take (&settings.input_dir, input_dir);
   take (&settings.vmodem_path, vmodem);
   settings.verbose = verbose;
-  if (!cells_settings_load (&settings, config ? config : CELLS_SYSCONF_DIR "/cellsd.conf", &error)) {
+  if (!cells_settings_load (&settings, config ? config : CELLS_SYSCONF_DIR "/cellsd.conf",
+                            &error)) {
     g_printerr ("cellsd: %s\n", error->message);
     cells_settings_clear (&settings);
     return EXIT_FAILURE;

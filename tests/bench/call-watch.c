@@ -50,9 +50,9 @@ main (int argc, char **argv)
     fprintf (stderr, "call-watch: %s\n", error->message);
     return 1;
   }
-  g_dbus_connection_signal_subscribe (bus, "org.freedesktop.ModemManager1",
-                                      "org.freedesktop.ModemManager1.Modem.Voice", "CallAdded",
-                                      NULL, NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_call_added, NULL, NULL);
+  g_dbus_connection_signal_subscribe (
+      bus, "org.freedesktop.ModemManager1", "org.freedesktop.ModemManager1.Modem.Voice",
+      "CallAdded", NULL, NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_call_added, NULL, NULL);
   /* Subscribed once the bus has the match: the caller may start now. */
   g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                "org.freedesktop.DBus", "GetId", NULL, NULL, 0, -1, NULL, NULL);

@@ -91,7 +91,8 @@ cells_chord_parse (const char *text, guint16 *keys, guint *n_keys, GError **erro
     }
     if (!found) {
       g_set_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a key cellsd knows; give a name such as KEY_POWER or a key code.", w);
+                   "“%s” is not a key cellsd knows; give a name such as KEY_POWER or a key code.",
+                   w);
       return FALSE;
     }
   }
@@ -226,7 +227,8 @@ cells_chord_new (const char *input_dir, const guint16 *keys, guint n_keys, Cells
   chord->n_keys = n_keys;
   chord->func = func;
   chord->data = data;
-  chord->inputs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) input_free);
+  chord->inputs =
+      g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) input_free);
   chord->monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_NONE, NULL, NULL);
   if (chord->monitor != NULL)
     g_signal_connect (chord->monitor, "changed", G_CALLBACK (on_input_dir_changed), chord);

@@ -220,7 +220,8 @@ client_disable (Client *c)
   for (guint i = 0; i < c->devices->len; i++) {
     Device *d = &g_array_index (c->devices, Device, i);
 
-    if (d->klass == CELLS_DEVICE_DISPLAY || (d->klass == CELLS_DEVICE_INPUT && c->seat->devns_fd < 0))
+    if (d->klass == CELLS_DEVICE_DISPLAY ||
+        (d->klass == CELLS_DEVICE_INPUT && c->seat->devns_fd < 0))
       device_take_away (c->seat->cell_name, d);
   }
   c->pending_disable = TRUE;

@@ -40,7 +40,8 @@ struct _CellsLine {
 static void cells_line_bridge_init (CellsDBusModemBridgeIface *iface);
 
 G_DEFINE_TYPE_WITH_CODE (CellsLine, cells_line, CELLS_DBUS_TYPE_MODEM_BRIDGE_SKELETON,
-                         G_IMPLEMENT_INTERFACE (CELLS_DBUS_TYPE_MODEM_BRIDGE, cells_line_bridge_init))
+                         G_IMPLEMENT_INTERFACE (CELLS_DBUS_TYPE_MODEM_BRIDGE,
+                                                cells_line_bridge_init))
 
 enum {
   CALLS_CHANGED,

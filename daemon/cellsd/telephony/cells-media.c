@@ -236,7 +236,8 @@ cells_media_new (const char *cell, CellsClaims *claims, const char *pipewire_dir
 {
   const Codec *codec = find_codec (payload);
   g_autoptr(GError) local = NULL;
-  g_autoptr(GInetAddress) address = remote_host ? g_inet_address_new_from_string (remote_host) : NULL;
+  g_autoptr(GInetAddress) address =
+      remote_host ? g_inet_address_new_from_string (remote_host) : NULL;
   g_autofree char *rx = NULL;
   CellsMedia *self;
 
@@ -249,17 +250,19 @@ cells_media_new (const char *cell, CellsClaims *claims, const char *pipewire_dir
   if (!gst_init_check (NULL, NULL, error))
     return NULL;
   if (codec == NULL) {
-    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "RTP payload %u is not supported", payload);
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "RTP payload %u is not supported",
+                 payload);
     return NULL;
   }
   self = g_new0 (CellsMedia, 1);
   self->cell = g_strdup (cell);
   self->claims = claims;
   self->microphones = cells_media_claim_microphones (claims, "/dev/snd", cell);
-  rx = g_strdup_printf ("udpsrc name=udp caps=\"application/x-rtp,media=audio,clock-rate=8000,"
-                        "encoding-name=%s,payload=%u\" ! rtpjitterbuffer latency=60 ! %s ! %s ! "
-                        "audioconvert ! audioresample ! pipewiresink name=speaker client-name=cells-call",
-                        codec->encoding, codec->payload, codec->depay, codec->decoder);
+  rx = g_strdup_printf (
+      "udpsrc name=udp caps=\"application/x-rtp,media=audio,clock-rate=8000,"
+      "encoding-name=%s,payload=%u\" ! rtpjitterbuffer latency=60 ! %s ! %s ! "
+      "audioconvert ! audioresample ! pipewiresink name=speaker client-name=cells-call",
+      codec->encoding, codec->payload, codec->depay, codec->decoder);
   self->rx = launch (self, rx, socket, NULL, 0, error);
   if (self->rx == NULL) {
     cells_media_free (self);
@@ -269,10 +272,11 @@ cells_media_new (const char *cell, CellsClaims *claims, const char *pipewire_dir
   gst_element_set_state (self->rx, GST_STATE_PLAYING);
   if (remote_host != NULL && remote_port != 0) {
     /* The far end's address is set as properties, never parsed as a pipeline. */
-    g_autofree char *tx = g_strdup_printf ("pipewiresrc name=mic client-name=cells-call ! audioconvert ! "
-                                           "audioresample ! audio/x-raw,rate=8000,channels=1 ! %s ! %s ! "
-                                           "udpsink name=udp sync=false async=false",
-                                           codec->encoder, codec->pay);
+    g_autofree char *tx =
+        g_strdup_printf ("pipewiresrc name=mic client-name=cells-call ! audioconvert ! "
+                         "audioresample ! audio/x-raw,rate=8000,channels=1 ! %s ! %s ! "
+                         "udpsink name=udp sync=false async=false",
+                         codec->encoder, codec->pay);
 
     self->tx = launch (self, tx, socket, remote_host, remote_port, &local);
     if (self->tx == NULL) {

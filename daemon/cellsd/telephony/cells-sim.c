@@ -14,9 +14,9 @@
  * ModemManager's only client. This follows ModemManager coming and going
  * and the modems it shows, takes the first one that can make calls,
  * enables it, and reports its line (state, own number, network). Calls
- * get ids of the one series (cells_call_id_new); each call's states are reported as "call-changed" with
- * ModemManager's values, an outgoing one only after its Dial has been
- * answered. Received messages are offered through "message-received" and
+ * get ids of the one series (cells_call_id_new); each call's states are
+ * reported as "call-changed" with ModemManager's values, an outgoing one
+ * only after its Dial has been answered. Received messages are offered through "message-received" and
  * deleted from the modem only once the cell's modem shows them
  * (take_message), so a message that arrives while no cell takes
  * it, or that a cell's modem never showed, waits on the modem.

@@ -131,9 +131,9 @@ emit_call (SipCall *call, gboolean all, MMCallStateReason reason)
 
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
   if (all) {
-    g_variant_builder_add (&b, "{sv}", "direction", g_variant_new_uint32 (call->incoming ?
-                                                                         MM_CALL_DIRECTION_INCOMING :
-                                                                         MM_CALL_DIRECTION_OUTGOING));
+    g_variant_builder_add (&b, "{sv}", "direction",
+                           g_variant_new_uint32 (call->incoming ? MM_CALL_DIRECTION_INCOMING :
+                                                                  MM_CALL_DIRECTION_OUTGOING));
     g_variant_builder_add (&b, "{sv}", "number", g_variant_new_string (call->number));
   }
   g_variant_builder_add (&b, "{sv}", "state", g_variant_new_int32 (call->state));
@@ -248,7 +248,8 @@ on_reinvite (SipCall *call, tagi_t tags[])
 static void
 on_incoming_invite (CellsSip *self, nua_handle_t *nh, sip_t const *sip, tagi_t tags[])
 {
-  const char *user = sip->sip_from && sip->sip_from->a_url->url_user ? sip->sip_from->a_url->url_user : "";
+  const char *user =
+      sip->sip_from && sip->sip_from->a_url->url_user ? sip->sip_from->a_url->url_user : "";
   SipCall *call = new_call (self, nh, TRUE, user);
   const char *remote_sdp = NULL;
 
@@ -273,7 +274,8 @@ start_media (SipCall *call)
     return;
   if (!cells_sdp_parse_audio (call->remote_sdp, cells_media_payload_supported, &host, &port,
                               &payload)) {
-    g_warning ("Cell “%s”: call %u has no audio in a codec of ours (PCMU, PCMA)", call->sip->cell, call->id);
+    g_warning ("Cell “%s”: call %u has no audio in a codec of ours (PCMU, PCMA)", call->sip->cell,
+               call->id);
     return;
   }
   socket = g_socket_new_from_fd (call->rtp_fd, &error);
@@ -282,8 +284,8 @@ start_media (SipCall *call)
     return;
   }
   call->rtp_fd = -1;
-  call->media = cells_media_new (call->sip->cell, call->sip->claims, call->sip->pipewire_dir, socket,
-                                 host, port, payload, &error);
+  call->media = cells_media_new (call->sip->cell, call->sip->claims, call->sip->pipewire_dir,
+                                 socket, host, port, payload, &error);
   if (call->media == NULL)
     g_warning ("Cell “%s”: call %u has no audio: %s", call->sip->cell, call->id, error->message);
 }
@@ -294,7 +296,8 @@ on_call_state (SipCall *call, int status, tagi_t tags[])
   const char *remote_sdp = NULL;
   int callstate = -1;
 
-  tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), SOATAG_REMOTE_SDP_STR_REF (remote_sdp), TAG_END ());
+  tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), SOATAG_REMOTE_SDP_STR_REF (remote_sdp),
+           TAG_END());
   if (remote_sdp != NULL) {
     g_free (call->remote_sdp);
     call->remote_sdp = g_strdup (remote_sdp);
@@ -350,7 +353,8 @@ retry_later (CellsSip *self, CellsSipState state)
 static gboolean
 authenticate (CellsSip *self, nua_handle_t *nh, sip_t const *sip)
 {
-  msg_auth_t const *au = sip->sip_www_authenticate ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
+  msg_auth_t const *au =
+      sip->sip_www_authenticate ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
   const char *realm = au ? msg_params_find (au->au_params, "realm=") : NULL;
   g_autofree char *auth = NULL;
 
@@ -398,7 +402,8 @@ do_register (CellsSip *self)
 static void
 on_message (CellsSip *self, nua_handle_t *nh, sip_t const *sip)
 {
-  const char *user = sip->sip_from && sip->sip_from->a_url->url_user ? sip->sip_from->a_url->url_user : "";
+  const char *user =
+      sip->sip_from && sip->sip_from->a_url->url_user ? sip->sip_from->a_url->url_user : "";
   g_autofree char *text = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *timestamp = g_date_time_format_iso8601 (now);
@@ -591,7 +596,8 @@ accept_call (CellsSip *self, guint id, GError **error)
 
   if (call == NULL)
     return FALSE;
-  if (!call->incoming || (call->state != MM_CALL_STATE_RINGING_IN && call->state != MM_CALL_STATE_WAITING)) {
+  if (!call->incoming ||
+      (call->state != MM_CALL_STATE_RINGING_IN && call->state != MM_CALL_STATE_WAITING)) {
     g_set_error (error, CELLS_ERROR, CELLS_ERROR_BUSY, "Call %u is not ringing.", id);
     return FALSE;
   }
@@ -607,7 +613,8 @@ hangup_call (CellsSip *self, guint id, GError **error)
 
   if (call == NULL)
     return FALSE;
-  if (call->incoming && (call->state == MM_CALL_STATE_RINGING_IN || call->state == MM_CALL_STATE_WAITING))
+  if (call->incoming &&
+      (call->state == MM_CALL_STATE_RINGING_IN || call->state == MM_CALL_STATE_WAITING))
     nua_respond (call->nh, SIP_486_BUSY_HERE, TAG_END ());
   else if (call->state == MM_CALL_STATE_ACTIVE)
     nua_bye (call->nh, TAG_END ());
@@ -656,7 +663,8 @@ send_message_async (CellsLineBackend *backend, const char *number, const char *t
 /* Accepting, hanging up and sending tones are done when asked: their
  * answers come as the call's states. */
 static void
-return_now (CellsSip *self, gboolean ok, GError *error, GAsyncReadyCallback callback, gpointer user_data)
+return_now (CellsSip *self, gboolean ok, GError *error, GAsyncReadyCallback callback,
+            gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
 
@@ -685,8 +693,8 @@ hangup_async (CellsLineBackend *backend, guint id, GAsyncReadyCallback callback,
 }
 
 static void
-send_dtmf_async (CellsLineBackend *backend, guint id, const char *tones, GAsyncReadyCallback callback,
-                 gpointer user_data)
+send_dtmf_async (CellsLineBackend *backend, guint id, const char *tones,
+                 GAsyncReadyCallback callback, gpointer user_data)
 {
   GError *error = NULL;
   gboolean ok = send_dtmf (CELLS_SIP (backend), id, tones, &error);

@@ -162,7 +162,8 @@ sync_cell (CellsTelephony *self, CellsCell *cell)
   if (backend != NULL)
     cells_line_backend_get_info (backend, &info);
   if (wants_modem (cell))
-    state = cells_cell_get_state (cell) != CELLS_STATE_RUNNING || line == NULL ? "stopped" : info.state;
+    state =
+        cells_cell_get_state (cell) != CELLS_STATE_RUNNING || line == NULL ? "stopped" : info.state;
   /* A SIP account's user is its number, also while it is not registered. */
   cells_cell_set_line_status (cell, backend ? info.own_number : def->sip_user, state,
                               cells_calls_count (self->calls, def->name));
@@ -254,7 +255,8 @@ follow_answer (CellsTelephony *self, guint id, GVariant *props)
   guint direction = 0;
   gint state = -1;
 
-  if (g_variant_lookup (props, "direction", "u", &direction) && direction == MM_CALL_DIRECTION_INCOMING)
+  if (g_variant_lookup (props, "direction", "u", &direction) &&
+      direction == MM_CALL_DIRECTION_INCOMING)
     g_hash_table_add (self->unanswered, key);
   g_variant_lookup (props, "state", "i", &state);
   if (state == MM_CALL_STATE_ACTIVE)
@@ -497,9 +499,9 @@ cells_telephony_class_init (CellsTelephonyClass *klass)
    *
    * A call rings in a cell that is not in the foreground.
    */
-  signals[INCOMING_CALL] = g_signal_new ("incoming-call", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                         0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                                         G_TYPE_STRING, G_TYPE_STRING);
+  signals[INCOMING_CALL] =
+      g_signal_new ("incoming-call", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -520,7 +522,8 @@ cells_telephony_init (CellsTelephony *self)
  *   call); it outlives the router
  */
 CellsTelephony *
-cells_telephony_new (GDBusConnection *system_bus, const CellsSettings *settings, CellsClaims *claims)
+cells_telephony_new (GDBusConnection *system_bus, const CellsSettings *settings,
+                     CellsClaims *claims)
 {
   CellsTelephony *self = g_object_new (CELLS_TYPE_TELEPHONY, NULL);
 
