@@ -28,12 +28,20 @@
 
 #define CELL_INIT "/bin/sh -c 'trap \"exit 0\" TERM; sleep 100000 & wait'"
 
+/* One session per process: a private bus, cellsd and the busybox image,
+ * made when the first test needs them. Each test makes the cells it uses,
+ * under names of its own, and the fixture removes every cell after it. */
 static struct {
-  char  *dir;
-  char  *state_dir;
-  char  *cellsctl;
-  GPid   polkit_pid;
+  char    *dir;
+  char    *state_dir;
+  char    *cellsctl;    /* the built one, for root */
+  char    *bin_dir;     /* copies that any uid may run, wherever the build is */
+  gboolean session_up;
 } env;
+
+typedef struct {
+  GPid polkit;          /* the polkit mock this test started, or 0 */
+} Fixture;
 
 /* Running commands */
 
@@ -179,69 +187,61 @@ kill_cellsd (int sig)
   g_assert_true (wait_for (process_gone, GINT_TO_POINTER (pid)));
 }
 
-static void
-setup_environment (void)
+static gboolean
+cellsd_answers (void)
 {
-  g_autofree char *address = g_strdup_printf ("unix:path=%s/bus", env.dir);
+  return run (NULL, NULL, "busctl get-property org.cells.Cells1 /org/cells/Cells1 "
+                          "org.cells.Cells1.Manager Version") == 0;
+}
 
+/* The programs that a cell's uids or nobody run, copied out of the build
+ * tree: a checkout may sit where they cannot reach it (/root is 0700). */
+static void
+copy_programs (void)
+{
+  g_autofree char *client = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
+
+  env.bin_dir = g_build_filename (env.dir, "bin", NULL);
+  g_assert_cmpint (g_mkdir (env.bin_dir, 0755), ==, 0);
+  assert_ok ("cp %s %s/cellsctl", env.cellsctl, env.bin_dir);
+  if (g_file_test (client, G_FILE_TEST_IS_EXECUTABLE))
+    assert_ok ("cp %s %s/seat-client", client, env.bin_dir);
+}
+
+/* The bus, cellsd and the image tarball, once per process. */
+static void
+session_up (void)
+{
+  g_autofree char *address = NULL;
+
+  if (env.session_up)
+    return;
+  address = g_strdup_printf ("unix:path=%s/bus", env.dir);
   g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
+  copy_programs ();
   assert_ok ("%s image %s %s", session_script (), env.dir, g_getenv ("CELLS_BUILD_DIR"));
   assert_ok ("%s bus %s", session_script (), env.dir);
   start_cellsd ("");
+  env.session_up = TRUE;
 }
 
-/* Runs in the parent process after the tests, whatever became of them. */
-static void
-teardown_environment (void)
+static gboolean
+image_listed (const char *name)
 {
-  run (NULL, NULL, "pkill -f -- 'dbusmock.*polkitd'");
-  if (g_getenv ("CELLS_TEST_KEEP") == NULL)
-    run (NULL, NULL, "%s stop %s", session_script (), env.dir);
-  else
-    g_printerr ("Kept %s\n", env.dir);
-}
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
 
-/* Tests */
-
-static void
-create_cell (const char *name)
-{
-  assert_ok ("cellsctl create %s --image busybox --init %s", name, g_shell_quote (CELL_INIT));
-}
-
-static void
-test_image_import (void)
-{
-  g_autofree char *out = NULL, *err = NULL;
-  g_autofree char *junk = g_build_filename (env.dir, "junk.tar", NULL);
-  g_autofree char *images = g_build_filename (env.state_dir, "images", NULL);
-  g_autoptr(GDir) dir = NULL;
-  const char *entry;
-
-  g_assert_cmpint (run (&out, &err, "cellsctl image import busybox %s/busybox.tar.gz", env.dir), ==, 0);
-  g_assert_nonnull (strstr (err, "Importing busybox: 100%"));
-  g_clear_pointer (&out, g_free);
   g_assert_cmpint (run (&out, NULL, "cellsctl image list"), ==, 0);
-  g_assert_cmpstr (out, ==, "busybox\n");
+  lines = g_strsplit (out, "\n", -1);
+  return g_strv_contains ((const char *const *) lines, name);
+}
 
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run (NULL, &err, "cellsctl image import busybox %s/busybox.tar.gz", env.dir), ==, 1);
-  g_assert_nonnull (strstr (err, "exists already"));
-
-  g_assert_true (g_file_set_contents (junk, "this is not a tar archive\n", -1, NULL));
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run (NULL, &err, "cellsctl image import junk %s", junk), ==, 1);
-  g_assert_nonnull (strstr (err, "could not be unpacked"));
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run (NULL, &err, "cellsctl image import ../x %s", junk), ==, 1);
-  g_assert_nonnull (strstr (err, "image name"));
-
-  g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run (&out, NULL, "cellsctl image list"), ==, 0);
-  g_assert_cmpstr (out, ==, "busybox\n");
-  dir = g_dir_open (images, 0, NULL);
-  while ((entry = g_dir_read_name (dir)))
-    g_assert_cmpstr (entry, ==, "busybox");
+/* The busybox image the tests' cells are made of; imported once. */
+static void
+ensure_image (void)
+{
+  if (!image_listed ("busybox"))
+    assert_ok ("cellsctl image import busybox %s/busybox.tar.gz", env.dir);
 }
 
 static CellsDBusManager *
@@ -253,6 +253,159 @@ manager_proxy (void)
                                                                    "/org/cells/Cells1", NULL, &error);
   g_assert_no_error (error);
   return m;
+}
+
+static char **
+list_cells (void)
+{
+  g_autoptr(CellsDBusManager) m = manager_proxy ();
+  g_autoptr(GError) error = NULL;
+  char **paths = NULL;
+
+  g_assert_true (cells_dbus_manager_call_list_cells_sync (m, &paths, NULL, &error));
+  g_assert_no_error (error);
+  return paths;
+}
+
+/* Stops and destroys a cell, whatever state a test left it in. */
+static void
+remove_cell (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CellsDBusCell) cell = cells_dbus_cell_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, 0,
+                                                                          "org.cells.Cells1", path,
+                                                                          NULL, &error);
+  const char *name;
+
+  g_assert_no_error (error);
+  name = cells_dbus_cell_get_name (cell);
+  if (cells_dbus_cell_get_frozen (cell))
+    assert_ok ("cellsctl thaw %s", name);
+  if (!g_str_equal (cells_dbus_cell_get_state (cell), "stopped") &&
+      !g_str_equal (cells_dbus_cell_get_state (cell), "failed"))
+    assert_ok ("cellsctl stop %s", name);
+  assert_ok ("cellsctl destroy %s", name);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  session_up ();
+  if (!cellsd_answers ())
+    g_error ("cellsd is not running (see %s/cellsd.log)", env.dir);
+  ensure_image ();
+}
+
+/* Kills the polkit mock the test started: by its pid, never by name. */
+static void
+stop_polkit_mock (Fixture *f)
+{
+  g_autofree char *pid_file = g_build_filename (env.dir, "polkit.pid", NULL);
+
+  if (f->polkit == 0)
+    return;
+  kill (f->polkit, SIGTERM);
+  waitpid (f->polkit, NULL, 0);
+  f->polkit = 0;
+  g_unlink (pid_file);
+}
+
+/* The next test starts with no cells, none in the foreground, no mock. */
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_auto(GStrv) paths = list_cells ();
+  g_auto(GStrv) left = NULL;
+
+  stop_polkit_mock (f);
+  for (guint i = 0; paths[i] != NULL; i++)
+    remove_cell (paths[i]);
+  left = list_cells ();
+  g_assert_cmpuint (g_strv_length (left), ==, 0);
+}
+
+/* Runs in the parent process after the tests, whatever became of them:
+ * a polkit mock whose test aborted is killed by the pid it left. */
+static void
+teardown_environment (void)
+{
+  g_autofree char *pid_file = g_build_filename (env.dir, "polkit.pid", NULL);
+  g_autofree char *pid_text = NULL;
+
+  if (g_file_get_contents (pid_file, &pid_text, NULL, NULL)) {
+    int pid = atoi (pid_text);
+    g_autofree char *cmdline_path = g_strdup_printf ("/proc/%d/cmdline", pid);
+    g_autofree char *cmdline = NULL;
+    gsize len = 0;
+
+    /* Still that mock, not a process that took its number since. */
+    if (pid > 1 && g_file_get_contents (cmdline_path, &cmdline, &len, NULL)) {
+      for (gsize i = 0; i + 1 < len; i++)
+        cmdline[i] = cmdline[i] == '\0' ? ' ' : cmdline[i];
+      if (strstr (cmdline, "dbusmock") != NULL)
+        kill (pid, SIGTERM);
+    }
+  }
+  if (g_getenv ("CELLS_TEST_KEEP") == NULL)
+    run (NULL, NULL, "%s stop %s", session_script (), env.dir);
+  else
+    g_printerr ("Kept %s\n", env.dir);
+}
+
+/* Tests */
+
+static void
+create_cell (const char *name)
+{
+  g_autofree char *init = g_shell_quote (CELL_INIT);
+
+  assert_ok ("cellsctl create %s --image busybox --init %s", name, init);
+}
+
+static void
+create_running_cell (const char *name)
+{
+  create_cell (name);
+  assert_ok ("cellsctl start %s", name);
+}
+
+static void
+test_image_import (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *junk = g_build_filename (env.dir, "junk.tar", NULL);
+  g_autofree char *images = g_build_filename (env.state_dir, "images", NULL);
+  g_autofree char *imported = g_build_filename (images, "imported", NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *entry;
+
+  g_assert_false (image_listed ("imported"));
+  g_assert_cmpint (run (&out, &err, "cellsctl image import imported %s/busybox.tar.gz", env.dir), ==, 0);
+  g_assert_nonnull (strstr (err, "Importing imported: 100%"));
+  g_assert_true (image_listed ("imported"));
+  g_assert_true (g_file_test (imported, G_FILE_TEST_IS_DIR));
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "cellsctl image import imported %s/busybox.tar.gz", env.dir), ==, 1);
+  g_assert_nonnull (strstr (err, "exists already"));
+
+  g_assert_true (g_file_set_contents (junk, "this is not a tar archive\n", -1, NULL));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "cellsctl image import junk %s", junk), ==, 1);
+  g_assert_nonnull (strstr (err, "could not be unpacked"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "cellsctl image import ../x %s", junk), ==, 1);
+  g_assert_nonnull (strstr (err, "image name"));
+
+  /* A broken archive leaves nothing behind, not even a hidden directory. */
+  g_assert_false (image_listed ("junk"));
+  dir = g_dir_open (images, 0, NULL);
+  while ((entry = g_dir_read_name (dir)))
+    g_assert_true (g_str_equal (entry, "busybox") || g_str_equal (entry, "imported"));
+
+  /* There is no way to remove an image but by hand. */
+  assert_ok ("rm -rf --one-file-system %s", imported);
+  g_assert_false (image_listed ("imported"));
 }
 
 static void
@@ -282,7 +435,7 @@ image_option (const char *image)
 }
 
 static void
-test_bad_input (void)
+test_bad_input (Fixture *f, gconstpointer data)
 {
   g_autoptr(CellsDBusManager) m = manager_proxy ();
   g_autofree char *huge = g_strnfill (10240, 'a');
@@ -308,49 +461,60 @@ test_bad_input (void)
   g_assert_false (cells_dbus_manager_call_get_cell_sync (m, "ghost", &path, NULL, &error));
   g_assert_cmpstr (g_dbus_error_get_remote_error (error), ==, "org.cells.Cells1.Error.NotFound");
 
-  create_cell ("one");
-  assert_create_fails (m, "one", image_option ("busybox"), "org.cells.Cells1.Error.Exists");
+  create_cell ("bad-input");
+  assert_create_fails (m, "bad-input", image_option ("busybox"), "org.cells.Cells1.Error.Exists");
 
   /* Nothing but the one good cell came of it. */
   g_assert_cmpint (run (&out, NULL, "busctl call org.cells.Cells1 /org/cells/Cells1 "
                                     "org.cells.Cells1.Manager ListCells"), ==, 0);
-  g_assert_cmpstr (g_strstrip (out), ==, "ao 1 \"/org/cells/Cells1/cell/one\"");
+  g_assert_cmpstr (g_strstrip (out), ==, "ao 1 \"/org/cells/Cells1/cell/bad_input\"");
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run (&out, NULL, "ls -A %s", cells), ==, 0);
-  g_assert_cmpstr (out, ==, "one\n");
+  g_assert_cmpstr (out, ==, "bad-input\n");
 }
 
 static void
-test_start (void)
+test_start (Fixture *f, gconstpointer data)
 {
   g_autofree char *state = NULL;
   g_autofree char *proc = NULL;
+  guint leader;
 
-  create_cell ("two");
-  assert_ok ("cellsctl start one");
-  assert_ok ("cellsctl start two");
+  create_cell ("start-a");
+  create_cell ("start-b");
+  state = cell_property ("start-a", "State");
+  g_assert_cmpstr (state, ==, "s \"stopped\"");
+  g_assert_cmpuint (cell_leader ("start-a"), ==, 0);
+  assert_ok ("cellsctl start start-a");
+  assert_ok ("cellsctl start start-b");
   /* Starting a running cell does nothing. */
-  assert_ok ("cellsctl start two");
+  leader = cell_leader ("start-b");
+  assert_ok ("cellsctl start start-b");
+  g_assert_cmpuint (cell_leader ("start-b"), ==, leader);
 
-  state = cell_property ("one", "State");
+  g_clear_pointer (&state, g_free);
+  state = cell_property ("start-a", "State");
   g_assert_cmpstr (state, ==, "s \"running\"");
-  proc = g_strdup_printf ("/proc/%u", cell_leader ("one"));
+  proc = g_strdup_printf ("/proc/%u", cell_leader ("start-a"));
   g_assert_true (g_file_test (proc, G_FILE_TEST_IS_DIR));
-  g_assert_cmpuint (cell_leader ("one"), !=, cell_leader ("two"));
+  g_assert_cmpuint (cell_leader ("start-a"), !=, cell_leader ("start-b"));
 }
 
 static void
-test_isolation (void)
+test_isolation (Fixture *f, gconstpointer data)
 {
   g_autofree char *out = NULL;
   g_autofree char *image_file = g_build_filename (env.state_dir, "images", "busybox", "root", "secret", NULL);
-  g_autofree char *layer_file = g_build_filename (env.state_dir, "cells", "one", "upper", "root", "secret", NULL);
+  g_autofree char *layer_file = g_build_filename (env.state_dir, "cells", "iso-a", "upper", "root", "secret", NULL);
   g_auto(GStrv) lines = NULL;
   guint n_procs = 0;
   struct stat st;
 
+  create_running_cell ("iso-a");
+  create_running_cell ("iso-b");
+
   /* Only the cell's own processes, numbered from 1. */
-  g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- ps -o pid"), ==, 0);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec iso-a -- ps -o pid"), ==, 0);
   lines = g_strsplit (g_strstrip (out), "\n", -1);
   for (guint i = 1; lines[i]; i++) {
     g_assert_cmpint (atoi (lines[i]), <, 100);
@@ -360,31 +524,31 @@ test_isolation (void)
   g_assert_cmpuint (n_procs, <=, 6);
 
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- hostname"), ==, 0);
-  g_assert_cmpstr (out, ==, "one\n");
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec iso-a -- hostname"), ==, 0);
+  g_assert_cmpstr (out, ==, "iso-a\n");
 
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- cat /proc/self/uid_map"), ==, 0);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec iso-a -- cat /proc/self/uid_map"), ==, 0);
   g_assert_cmpuint (g_ascii_strtoull (strchr (g_strstrip (out), ' '), NULL, 10), >=, 65536);
 
   /* /dev holds the harmless nodes only. */
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- ls -A /dev"), ==, 0);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec iso-a -- ls -A /dev"), ==, 0);
   g_assert_cmpstr (out, ==, ".lxc-boot-id\nconsole\nfd\nfull\nnull\nptmx\npts\nrandom\nstderr\n"
                             "stdin\nstdout\ntty\nurandom\nzero\n");
   /* No CAP_MKNOD (bit 27) even in the cell's bounding set. */
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- grep CapBnd /proc/1/status"), ==, 0);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec iso-a -- grep CapBnd /proc/1/status"), ==, 0);
   g_assert_cmpuint (g_ascii_strtoull (strchr (out, ':') + 1, NULL, 16) & (1ull << 27), ==, 0);
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- mknod /tmp/sda b 8 0"), !=, 0);
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -e /tmp/sda"), ==, 1);
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -e /run/dbus/system_bus_socket"), ==, 1);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec iso-a -- mknod /tmp/sda b 8 0"), !=, 0);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec iso-a -- test -e /tmp/sda"), ==, 1);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec iso-a -- test -e /run/dbus/system_bus_socket"), ==, 1);
   /* The exit status of the command comes back. */
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- sh -c 'exit 7'"), ==, 7);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec iso-a -- sh -c 'exit 7'"), ==, 7);
 
-  assert_ok ("cellsctl exec one -- sh -c 'echo hello > /root/secret'");
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -e /root/secret"), ==, 0);
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec two -- test -e /root/secret"), ==, 1);
+  assert_ok ("cellsctl exec iso-a -- sh -c 'echo hello > /root/secret'");
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec iso-a -- test -e /root/secret"), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec iso-b -- test -e /root/secret"), ==, 1);
   g_assert_false (g_file_test (image_file, G_FILE_TEST_EXISTS));
   /* The layer holds the file under the cell's own ids. */
   g_assert_cmpint (stat (layer_file, &st), ==, 0);
@@ -411,16 +575,18 @@ on_properties_changed (GDBusConnection *c, const char *sender, const char *path,
 }
 
 static void
-test_signals_and_persistence (void)
+test_signals_and_persistence (Fixture *f, gconstpointer data)
 {
   g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, NULL);
   StateLog log = { g_ptr_array_new_with_free_func (g_free), FALSE };
   guint id;
 
+  create_running_cell ("persist");
+  assert_ok ("cellsctl exec persist -- sh -c 'echo hello > /root/secret'");
   id = g_dbus_connection_signal_subscribe (bus, "org.cells.Cells1", "org.freedesktop.DBus.Properties",
-                                           "PropertiesChanged", "/org/cells/Cells1/cell/one", NULL,
+                                           "PropertiesChanged", "/org/cells/Cells1/cell/persist", NULL,
                                            G_DBUS_SIGNAL_FLAGS_NONE, on_properties_changed, &log, NULL);
-  assert_ok ("cellsctl stop one");
+  assert_ok ("cellsctl stop persist");
   for (int i = 0; i < 500 && !log.stopped; i++)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
   g_dbus_connection_signal_unsubscribe (bus, id);
@@ -428,11 +594,12 @@ test_signals_and_persistence (void)
   g_assert_cmpuint (log.states->len, ==, 2);
   g_assert_cmpstr (log.states->pdata[0], ==, "stopping");
   g_assert_cmpstr (log.states->pdata[1], ==, "stopped");
-  g_assert_cmpuint (cell_leader ("one"), ==, 0);
+  g_assert_cmpuint (cell_leader ("persist"), ==, 0);
   g_ptr_array_unref (log.states);
 
-  assert_ok ("cellsctl start one");
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- grep -q hello /root/secret"), ==, 0);
+  /* The cell's files outlive its processes. */
+  assert_ok ("cellsctl start persist");
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec persist -- grep -q hello /root/secret"), ==, 0);
 }
 
 static void
@@ -445,20 +612,22 @@ assert_foreground (const char *expected)
 }
 
 static void
-test_foreground (void)
+test_foreground (Fixture *f, gconstpointer data)
 {
   g_autofree char *err = NULL;
-  g_autofree char *fg_one = NULL, *fg_two = NULL;
+  g_autofree char *fg_a = NULL, *fg_b = NULL;
 
+  create_running_cell ("fg-a");
+  create_running_cell ("fg-b");
   assert_foreground ("");
-  assert_ok ("cellsctl switch one");
-  assert_foreground ("one");
-  assert_ok ("cellsctl switch two");
-  assert_foreground ("two");
-  fg_one = cell_property ("one", "Foreground");
-  fg_two = cell_property ("two", "Foreground");
-  g_assert_cmpstr (fg_one, ==, "b false");
-  g_assert_cmpstr (fg_two, ==, "b true");
+  assert_ok ("cellsctl switch fg-a");
+  assert_foreground ("fg-a");
+  assert_ok ("cellsctl switch fg-b");
+  assert_foreground ("fg-b");
+  fg_a = cell_property ("fg-a", "Foreground");
+  fg_b = cell_property ("fg-b", "Foreground");
+  g_assert_cmpstr (fg_a, ==, "b false");
+  g_assert_cmpstr (fg_b, ==, "b true");
 
   assert_ok ("cellsctl switch --none");
   assert_foreground ("");
@@ -466,22 +635,24 @@ test_foreground (void)
   g_assert_nonnull (strstr (err, "no cell named"));
 
   /* A stopped foreground cell gives the foreground back to none. */
-  assert_ok ("cellsctl switch two");
-  assert_ok ("cellsctl stop two");
+  assert_ok ("cellsctl switch fg-b");
+  assert_ok ("cellsctl stop fg-b");
   assert_foreground ("");
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run (NULL, &err, "cellsctl switch two"), ==, 1);
+  g_assert_cmpint (run (NULL, &err, "cellsctl switch fg-b"), ==, 1);
   g_assert_nonnull (strstr (err, "not running"));
 }
 
 static void
-test_caller_in_cell (void)
+test_caller_in_cell (Fixture *f, gconstpointer data)
 {
   g_autofree char *err = NULL;
-  guint leader = cell_leader ("one");
+  guint leader;
 
+  create_running_cell ("caller");
+  leader = cell_leader ("caller");
   /* The same call from the host works. */
-  assert_ok ("cellsctl switch one");
+  assert_ok ("cellsctl switch caller");
 
   /* Host root moved into the cell's pid, uts, ipc, net and cgroup
    * namespaces, with the bus socket in reach on purpose (the host's mount
@@ -498,44 +669,49 @@ test_caller_in_cell (void)
 
   /* The cell's own root (host uid = the cell's base) is not let on the bus
    * at all: dbus-daemon refuses uids it cannot resolve. */
-  g_assert_cmpint (run (NULL, NULL, "timeout 20 nsenter -t %u -U -p -- %s switch --none",
-                        leader, env.cellsctl), !=, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "timeout 20 nsenter -t %u -U -p -- %s/cellsctl switch --none",
+                        leader, env.bin_dir), ==, 1);
+  g_assert_nonnull (strstr (err, "The connection is closed"));
 
-  assert_foreground ("one");
+  assert_foreground ("caller");
   g_assert_cmpint (run (NULL, NULL, "cellsctl show sneaky"), ==, 1);
 }
 
 static void
-test_devices (void)
+test_devices (Fixture *f, gconstpointer data)
 {
   g_autofree char *out = NULL, *err = NULL;
 
-  assert_ok ("cellsctl set one device.camera=none device.modem=exclusive");
-  g_assert_cmpint (run (&out, NULL, "cellsctl show one"), ==, 0);
+  create_running_cell ("devs");
+
+  assert_ok ("cellsctl set devs device.camera=none device.modem=exclusive");
+  g_assert_cmpint (run (&out, NULL, "cellsctl show devs"), ==, 0);
   g_assert_nonnull (strstr (out, "camera=none"));
   g_assert_nonnull (strstr (out, "modem=exclusive"));
   g_assert_nonnull (strstr (out, "display=exclusive"));
 
-  g_assert_cmpint (run (NULL, &err, "busctl call org.cells.Cells1 /org/cells/Cells1/cell/one "
+  g_assert_cmpint (run (NULL, &err, "busctl call org.cells.Cells1 /org/cells/Cells1/cell/devs "
                                     "org.cells.Cells1.Cell SetDeviceAccess ss display shared"), !=, 0);
   g_assert_nonnull (strstr (err, "The display cannot be shared"));
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run (NULL, &err, "cellsctl set one device.camera=never"), ==, 1);
+  g_assert_cmpint (run (NULL, &err, "cellsctl set devs device.camera=never"), ==, 1);
   g_assert_nonnull (strstr (err, "give none, shared or exclusive"));
 
-  assert_ok ("busctl call org.cells.Cells1 /org/cells/Cells1/cell/one org.cells.Cells1.Cell "
+  assert_ok ("busctl call org.cells.Cells1 /org/cells/Cells1/cell/devs org.cells.Cells1.Cell "
              "SetDeviceAccess ss microphone none");
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run (&out, NULL, "busctl get-property org.cells.Cells1 /org/cells/Cells1/cell/one "
+  g_assert_cmpint (run (&out, NULL, "busctl get-property org.cells.Cells1 /org/cells/Cells1/cell/devs "
                                     "org.cells.Cells1.Cell Devices"), ==, 0);
   g_assert_nonnull (strstr (out, "\"microphone\" \"none\""));
   g_assert_nonnull (strstr (out, "\"camera\" \"none\""));
 }
 
+/* A libseat client outside the cells, at @sock, as @uid. */
 static SeatDriver *
 seat_client_start_at (const char *sock, guint uid)
 {
-  g_autofree char *client = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
+  g_autofree char *client = g_build_filename (env.bin_dir, "seat-client", NULL);
   g_autofree char *uid_arg = g_strdup_printf ("--reuid=%u", uid);
   g_autofree char *gid_arg = g_strdup_printf ("--regid=%u", uid);
   g_autofree char *sock_env = g_strdup_printf ("SEATD_SOCK=%s", sock);
@@ -546,14 +722,19 @@ seat_client_start_at (const char *sock, guint uid)
 }
 
 /* The client inside the cell, as the cell's root, finding /run/seatd.sock
- * by itself. */
+ * by itself; its pid in the cell in *@pid, if asked for. */
 static SeatDriver *
-seat_client_start (const char *cell)
+seat_client_start (const char *cell, guint *pid)
 {
-  const char *argv[] = { env.cellsctl, "exec", cell, "--", "env", "LIBSEAT_BACKEND=seatd",
-                         "/usr/local/bin/seat-client", NULL };
+  const char *argv[] = { env.cellsctl, "exec", cell, "--", "sh", "-c",
+                         "echo $$; exec env LIBSEAT_BACKEND=seatd /usr/local/bin/seat-client", NULL };
+  SeatDriver *c = seat_driver_spawn (argv);
+  g_autofree char *line = seat_driver_line (c);
 
-  return seat_driver_spawn (argv);
+  g_assert_nonnull (line);
+  if (pid != NULL)
+    *pid = atoi (line);
+  return c;
 }
 
 static void
@@ -573,51 +754,55 @@ seat_clients_are (const char *cell, const char *expected)
 }
 
 static gboolean
-one_has_no_clients (gpointer data)
+has_no_clients (gpointer cell)
 {
-  return seat_clients_are ("one", "u 0");
+  return seat_clients_are (cell, "u 0");
 }
 
+/* FALSE, with the test skipped (failed in CI), when there is no client. */
 static gboolean
-two_has_no_clients (gpointer data)
+have_seat_client (void)
 {
-  return seat_clients_are ("two", "u 0");
+  g_autofree char *client = g_build_filename (env.bin_dir, "seat-client", NULL);
+
+  if (g_file_test (client, G_FILE_TEST_IS_EXECUTABLE))
+    return TRUE;
+  if (g_getenv ("CI") != NULL)
+    g_test_fail_printf ("tests/seat-client was not built (libseat-dev missing)");
+  else
+    g_test_skip ("tests/seat-client was not built (libseat-dev missing)");
+  return FALSE;
 }
 
 static void
-test_seat (void)
+test_seat (Fixture *f, gconstpointer data)
 {
-  g_autofree char *client = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
   g_autofree char *out = NULL, *duration = NULL, *line = NULL, *clients = NULL;
   g_autofree char *switcher_sock = g_build_filename (env.dir, "switcher", "seatd.sock", NULL);
-  g_autofree char *one_sock = g_build_filename (env.state_dir, "cells", "one", "seat", "seatd.sock", NULL);
+  g_autofree char *sock = g_build_filename (env.state_dir, "cells", "seat-a", "seat", "seatd.sock", NULL);
   SeatDriver *c, *stranger, *switcher;
 
-  if (!g_file_test (client, G_FILE_TEST_IS_EXECUTABLE)) {
-    if (g_getenv ("CI") != NULL)
-      g_test_fail_printf ("tests/seat-client was not built (libseat-dev missing)");
-    else
-      g_test_skip ("tests/seat-client was not built (libseat-dev missing)");
+  if (!have_seat_client ())
     return;
-  }
+  create_running_cell ("seat-a");
 
   /* Inside the cell, /run/seatd.sock leads to the cell's own socket, on a
    * /run that is a tmpfs already (an init mounting one would hide it). */
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -S /run/seatd.sock"), ==, 0);
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- grep -q ' /run tmpfs ' /proc/mounts"), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec seat-a -- test -S /run/seatd.sock"), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec seat-a -- grep -q ' /run tmpfs ' /proc/mounts"), ==, 0);
 
   assert_ok ("cellsctl switch --none");
 
-  /* Cell one's root opens the seat; one is in the background: not enabled. */
-  c = seat_client_start ("one");
+  /* The cell's root opens the seat; the cell is in the background: not enabled. */
+  c = seat_client_start ("seat-a", NULL);
   seat_client_expect (c, "seat seat0");
-  g_assert_true (seat_clients_are ("one", "u 1"));
+  g_assert_true (seat_clients_are ("seat-a", "u 1"));
   /* Only device nodes of the classes cells get are served. */
   seat_driver_say (c, "open /dev/null");
   seat_client_expect (c, "error ENOENT");
 
   /* Foreground: enabled; only DRM and evdev nodes are served. */
-  assert_ok ("cellsctl switch one");
+  assert_ok ("cellsctl switch seat-a");
   seat_client_expect (c, "enabled");
   seat_driver_say (c, "open /dev/null");
   seat_client_expect (c, "error ENOENT");
@@ -627,7 +812,7 @@ test_seat (void)
   /* A cell cannot switch by itself (libseat 0.7 expects no answer). */
   seat_driver_say (c, "switch 2");
   seat_client_expect (c, "switch ok");
-  assert_foreground ("one");
+  assert_foreground ("seat-a");
 
   /* Background again: disabled, and the switch was timed. */
   assert_ok ("cellsctl switch --none");
@@ -637,13 +822,13 @@ test_seat (void)
   g_assert_cmpuint (g_ascii_strtoull (duration + 2, NULL, 10), >, 0);
 
   /* A process that is not one of the cell's is turned away. */
-  stranger = seat_client_start_at (one_sock, 65534);
+  stranger = seat_client_start_at (sock, 65534);
   line = seat_driver_line (stranger);
   g_assert_true (g_str_has_prefix (line, "open-seat "));
   seat_driver_free (stranger);
 
   seat_driver_say (c, "quit");
-  g_assert_true (wait_for (one_has_no_clients, NULL));
+  g_assert_true (wait_for (has_no_clients, "seat-a"));
   seat_driver_free (c);
 
   /* The switcher's seat, in the root namespace: enabled while no cell is
@@ -653,7 +838,7 @@ test_seat (void)
   seat_client_expect (switcher, "enabled");
   clients = get_property ("/org/cells/Cells1", "Manager", "SwitcherSeatClients");
   g_assert_cmpstr (clients, ==, "u 1");
-  assert_ok ("cellsctl switch one");
+  assert_ok ("cellsctl switch seat-a");
   seat_client_expect (switcher, "disabled");
   assert_ok ("cellsctl switch --none");
   seat_client_expect (switcher, "enabled");
@@ -708,20 +893,29 @@ raw_next (int fd, gint32 *value)
 }
 
 static void
-test_seat_dialects (void)
+test_seat_dialects (Fixture *f, gconstpointer data)
 {
-  g_autofree char *two_sock = g_build_filename (env.state_dir, "cells", "two", "seat", "seatd.sock", NULL);
-  g_autofree char *one_sock = g_build_filename (env.state_dir, "cells", "one", "seat", "seatd.sock", NULL);
+  g_autofree char *new_sock = g_build_filename (env.state_dir, "cells", "dialect-new", "seat", "seatd.sock", NULL);
+  g_autofree char *old_sock = g_build_filename (env.state_dir, "cells", "dialect-old", "seat", "seatd.sock", NULL);
+  g_autofree char *dialect = NULL;
   gint32 value = 0, session = 2;
   int fd;
 
+  create_cell ("dialect-new");
+  create_running_cell ("dialect-old");
+  dialect = cell_property ("dialect-old", "SeatDialect");
+  g_assert_cmpstr (dialect, ==, "s \"0.7\"");
+
   /* libseat 0.9 and later: disable-seat and switch-session are answered. */
-  assert_ok ("cellsctl set two seat-dialect=0.9");
-  assert_ok ("cellsctl start two");
-  fd = raw_connect (two_sock);
+  assert_ok ("cellsctl set dialect-new seat-dialect=0.9");
+  g_clear_pointer (&dialect, g_free);
+  dialect = cell_property ("dialect-new", "SeatDialect");
+  g_assert_cmpstr (dialect, ==, "s \"0.9\"");
+  assert_ok ("cellsctl start dialect-new");
+  fd = raw_connect (new_sock);
   raw_send (fd, 1, NULL, 0);                       /* open seat */
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8001); /* seat opened */
-  assert_ok ("cellsctl switch two");
+  assert_ok ("cellsctl switch dialect-new");
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8006); /* enable seat */
   assert_ok ("cellsctl switch --none");
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8005); /* disable seat */
@@ -735,14 +929,12 @@ test_seat_dialects (void)
   raw_send (fd, 2, NULL, 0);
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8002); /* seat closed */
   close (fd);
-  assert_ok ("cellsctl stop two");
-  assert_ok ("cellsctl set two seat-dialect=0.7");
 
   /* libseat 0.7 and 0.8: no answers to those two, or the client jams. */
-  fd = raw_connect (one_sock);
+  fd = raw_connect (old_sock);
   raw_send (fd, 1, NULL, 0);
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8001);
-  assert_ok ("cellsctl switch one");
+  assert_ok ("cellsctl switch dialect-old");
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8006);
   assert_ok ("cellsctl switch --none");
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8005);
@@ -822,7 +1014,7 @@ say_expect (SeatDriver *c, const char *command, const char *expected)
 }
 
 static void
-test_device_handover (void)
+test_device_handover (Fixture *f, gconstpointer data)
 {
   g_autofree char *keyboard = NULL, *open_key = NULL, *duration = NULL;
   g_autofree char *power_node = NULL, *volume_node = NULL, *held = NULL;
@@ -831,22 +1023,30 @@ test_device_handover (void)
   gboolean kernel_devns = g_str_equal (devns, "b true");
   SeatDriver *a, *b, *switcher;
   int kbd, power, volume;
+  guint b_pid;
+
+  if (!have_seat_client ())
+    return;
 
   g_test_message ("kernel device namespaces: %s", kernel_devns ? "used" : "no");
   g_assert_cmpstr (devns, ==,
                    g_file_test ("/sys/kernel/dev_ns", G_FILE_TEST_EXISTS) ? "b true" : "b false");
   keyboard = create_input (&kbd, KEY_A);
   open_key = g_strdup_printf ("open %s", keyboard);
-  assert_ok ("cellsctl start two");
-  assert_ok ("cellsctl switch one");
+  /* hand-a may not use the microphone, to begin with. */
+  create_cell ("hand-a");
+  assert_ok ("cellsctl set hand-a device.microphone=none");
+  assert_ok ("cellsctl start hand-a");
+  create_running_cell ("hand-b");
+  assert_ok ("cellsctl switch hand-a");
 
-  a = seat_client_start ("one");
-  b = seat_client_start ("two");
+  a = seat_client_start ("hand-a", NULL);
+  b = seat_client_start ("hand-b", &b_pid);
   seat_client_expect (a, "seat seat0");
   seat_client_expect (a, "enabled");
   seat_client_expect (b, "seat seat0");
 
-  /* One is in the foreground: it gets the card as master, and the keys. */
+  /* hand-a is in the foreground: it gets the card as master, and the keys. */
   say_expect (a, "open /dev/dri/card0", "opened 1");
   say_expect (a, "modeset 1", "modeset ok");
   say_expect (b, "open /dev/dri/card0", "error EPERM");
@@ -854,8 +1054,8 @@ test_device_handover (void)
   press_key (kbd);
   say_expect (a, "read 2", "read ok");
 
-  /* Switch: one loses master and its keys, two gets them. */
-  assert_ok ("cellsctl switch two");
+  /* Switch: hand-a loses master and its keys, hand-b gets them. */
+  assert_ok ("cellsctl switch hand-b");
   seat_client_expect (a, "disabled");
   seat_client_expect (b, "enabled");
   duration = get_property ("/org/cells/Cells1", "Manager", "LastSwitchDuration");
@@ -866,13 +1066,13 @@ test_device_handover (void)
   say_expect (b, open_key, "opened 2");
   press_key (kbd);
   say_expect (b, "read 2", "read ok");
-  /* With device namespaces one's keyboard stays open but silent; without,
+  /* With device namespaces hand-a's keyboard stays open but silent; without,
    * it is revoked. */
   say_expect (a, "read 2", kernel_devns ? "read none" : "read ENODEV");
 
   /* A cell without the display right never gets the card. */
-  assert_ok ("cellsctl set one device.display=none");
-  assert_ok ("cellsctl switch one");
+  assert_ok ("cellsctl set hand-a device.display=none");
+  assert_ok ("cellsctl switch hand-a");
   seat_client_expect (b, "disabled");
   seat_client_expect (a, "enabled");
   say_expect (a, "open /dev/dri/card0", "error EACCES");
@@ -883,14 +1083,14 @@ test_device_handover (void)
     say_expect (b, "read 2", "read none");
   }
   say_expect (a, open_key, "opened 3");
-  assert_ok ("cellsctl set one device.display=exclusive");
+  assert_ok ("cellsctl set hand-a device.display=exclusive");
 
   /* The chord, power on one device and volume-up on another as on a
    * PinePhone, brings up the switcher whichever cell is in front. */
   power_node = create_input (&power, KEY_POWER);
   volume_node = create_input (&volume, KEY_VOLUMEUP);
   g_usleep (300 * 1000);
-  assert_foreground ("one");
+  assert_foreground ("hand-a");
   switcher = seat_client_start_at (switcher_sock, 0);
   seat_client_expect (switcher, "seat seat0");
   key_event (power, KEY_POWER, 1);
@@ -901,12 +1101,12 @@ test_device_handover (void)
   seat_client_expect (switcher, "enabled");
   assert_foreground ("");
   /* One key alone does nothing. */
-  assert_ok ("cellsctl switch two");
+  assert_ok ("cellsctl switch hand-b");
   seat_client_expect (switcher, "disabled");
   seat_client_expect (b, "enabled");
   key_event (power, KEY_POWER, 1);
   key_event (power, KEY_POWER, 0);
-  assert_foreground ("two");
+  assert_foreground ("hand-b");
   /* And from this cell too. */
   key_event (volume, KEY_VOLUMEUP, 1);
   key_event (power, KEY_POWER, 1);
@@ -915,7 +1115,7 @@ test_device_handover (void)
   seat_client_expect (b, "disabled");
   assert_foreground ("");
   seat_client_expect (switcher, "enabled");
-  assert_ok ("cellsctl switch two");
+  assert_ok ("cellsctl switch hand-b");
   seat_client_expect (b, "enabled");
   seat_driver_free (switcher);
   close (power);
@@ -923,29 +1123,28 @@ test_device_handover (void)
 
   /* Other classes do not follow the foreground: the microphone is
    * exclusive (one cell at a time), audio output shared. */
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec one -- test -e /dev/snd"), ==, 1);
-  say_expect (a, "open /dev/snd/pcmC0D0c", "error EACCES");   /* devices test: none */
-  assert_ok ("cellsctl set one device.microphone=exclusive");
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec hand-a -- test -e /dev/snd"), ==, 1);
+  say_expect (a, "open /dev/snd/pcmC0D0c", "error EACCES");   /* none, as set above */
+  assert_ok ("cellsctl set hand-a device.microphone=exclusive");
   say_expect (a, "open /dev/snd/pcmC0D0c", "opened 4");
   say_expect (b, "open /dev/snd/pcmC0D0c", "error EBUSY");
   say_expect (a, "open /dev/snd/pcmC0D0p", "opened 5");
   say_expect (b, "open /dev/snd/pcmC0D0p", "opened 3");
-  assert_ok ("cellsctl set two device.camera=none");
+  assert_ok ("cellsctl set hand-b device.camera=none");
   say_expect (b, "open /dev/video0", "error EACCES");
-  held = cell_property ("one", "HeldDevices");
+  held = cell_property ("hand-a", "HeldDevices");
   g_assert_nonnull (strstr (held, "\"/dev/snd/pcmC0D0c\""));
   say_expect (a, "close 4", "closed");
   say_expect (b, "open /dev/snd/pcmC0D0c", "opened 4");
   say_expect (a, "open /dev/snd/pcmC0D0c", "error EBUSY");
 
   /* A client that dies frees what it held. */
-  assert_ok ("cellsctl exec two -- killall -9 seat-client");
-  g_assert_true (wait_for (two_has_no_clients, NULL));
+  assert_ok ("cellsctl exec hand-b -- kill -9 %u", b_pid);
+  g_assert_true (wait_for (has_no_clients, "hand-b"));
   say_expect (a, "open /dev/snd/pcmC0D0c", "opened 6");
   seat_driver_free (b);
   seat_driver_free (a);
-  g_assert_true (wait_for (one_has_no_clients, NULL));
-  assert_ok ("cellsctl stop two");
+  g_assert_true (wait_for (has_no_clients, "hand-a"));
   close (kbd);
 }
 
@@ -958,45 +1157,50 @@ cell_is_stopped (gpointer name)
 }
 
 static void
-test_init_exits (void)
+test_init_exits (Fixture *f, gconstpointer data)
 {
   /* The cell ends on its own: seen at once, foreground handed back. */
-  assert_ok ("cellsctl start two");
-  assert_ok ("cellsctl switch two");
-  run (NULL, NULL, "cellsctl exec two -- kill -TERM 1");
-  g_assert_true (wait_for (cell_is_stopped, "two"));
+  create_running_cell ("ends");
+  assert_ok ("cellsctl switch ends");
+  run (NULL, NULL, "cellsctl exec ends -- kill -TERM 1");
+  g_assert_true (wait_for (cell_is_stopped, "ends"));
   assert_foreground ("");
-  g_assert_cmpuint (cell_leader ("two"), ==, 0);
+  g_assert_cmpuint (cell_leader ("ends"), ==, 0);
 }
 
 static void
-test_crash_and_adopt (void)
+test_crash_and_adopt (Fixture *f, gconstpointer data)
 {
   g_autofree char *out = NULL;
   g_autofree char *state = NULL;
-  guint leader = cell_leader ("one");
+  guint leader;
+
+  create_running_cell ("adopt");
+  assert_ok ("cellsctl set adopt device.camera=none");
+  assert_ok ("cellsctl exec adopt -- sh -c 'echo hello > /root/secret'");
+  leader = cell_leader ("adopt");
 
   /* SIGTERM ends cellsd, not the cells. */
   kill_cellsd (SIGTERM);
   g_assert_cmpint (kill (leader, 0), ==, 0);
   start_cellsd ("");
-  g_assert_cmpuint (cell_leader ("one"), ==, leader);
+  g_assert_cmpuint (cell_leader ("adopt"), ==, leader);
 
   /* Nor does a crash. */
   kill_cellsd (SIGKILL);
   start_cellsd ("");
-  state = cell_property ("one", "State");
+  state = cell_property ("adopt", "State");
   g_assert_cmpstr (state, ==, "s \"running\"");
-  g_assert_cmpuint (cell_leader ("one"), ==, leader);
-  g_assert_cmpint (run (&out, NULL, "cellsctl exec one -- cat /root/secret"), ==, 0);
+  g_assert_cmpuint (cell_leader ("adopt"), ==, leader);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec adopt -- cat /root/secret"), ==, 0);
   g_assert_cmpstr (out, ==, "hello\n");
   /* Settings made before are still there. */
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run (&out, NULL, "cellsctl show one"), ==, 0);
+  g_assert_cmpint (run (&out, NULL, "cellsctl show adopt"), ==, 0);
   g_assert_nonnull (strstr (out, "camera=none"));
   /* Not started twice: still one init with the cell's command. */
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run (&out, NULL, "pgrep -c -f '%s/cells one$'", env.state_dir), ==, 0);
+  g_assert_cmpint (run (&out, NULL, "pgrep -c -f '%s/cells adopt$'", env.state_dir), ==, 0);
   g_assert_cmpstr (out, ==, "1\n");
 }
 
@@ -1028,41 +1232,44 @@ cgroup_read (guint leader, const char *controller, const char *v1_file, const ch
 }
 
 static void
-test_limits (void)
+test_limits (Fixture *f, gconstpointer data)
 {
   g_autofree char *memory = NULL, *pids = NULL, *frozen = NULL, *thawed = NULL, *prop = NULL;
   gboolean v2 = g_file_test ("/sys/fs/cgroup/cgroup.controllers", G_FILE_TEST_EXISTS);
   guint leader;
 
-  create_cell ("small");
-  assert_ok ("cellsctl set small memory-max=67108864 pids-max=50");
-  assert_ok ("cellsctl start small");
-  leader = cell_leader ("small");
+  create_cell ("limits");
+  assert_ok ("cellsctl set limits memory-max=67108864 pids-max=50");
+  assert_ok ("cellsctl start limits");
+  leader = cell_leader ("limits");
   memory = cgroup_read (leader, "memory", "memory.limit_in_bytes", "memory.max");
   pids = cgroup_read (leader, "pids", "pids.max", "pids.max");
   g_assert_cmpstr (memory, ==, "67108864");
   g_assert_cmpstr (pids, ==, "50");
   /* The cell feels its task limit. */
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec small -- sh -c "
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec limits -- sh -c "
                                     "'for i in $(seq 60); do sleep 1 & done 2>/dev/null; wait'"), !=, 0);
 
-  assert_ok ("cellsctl freeze small");
-  prop = cell_property ("small", "Frozen");
+  assert_ok ("cellsctl freeze limits");
+  prop = cell_property ("limits", "Frozen");
   g_assert_cmpstr (prop, ==, "b true");
   frozen = cgroup_read (leader, "freezer", "freezer.state", "cgroup.freeze");
   g_assert_cmpstr (frozen, ==, v2 ? "1" : "FROZEN");
-  assert_ok ("cellsctl thaw small");
+  assert_ok ("cellsctl thaw limits");
   thawed = cgroup_read (leader, "freezer", "freezer.state", "cgroup.freeze");
   g_assert_cmpstr (thawed, ==, v2 ? "0" : "THAWED");
-  assert_ok ("cellsctl stop small");
-  assert_ok ("cellsctl destroy small");
+  assert_ok ("cellsctl stop limits");
+  assert_ok ("cellsctl destroy limits");
 }
 
 static void
-test_replace (void)
+test_replace (Fixture *f, gconstpointer data)
 {
   int old = cellsd_pid ();
-  guint leader = cell_leader ("one");
+  guint leader;
+
+  create_running_cell ("replace");
+  leader = cell_leader ("replace");
 
   /* A second cellsd without --replace leaves the first alone. */
   g_assert_cmpint (run (NULL, NULL, "timeout 10 %s/daemon/cellsd/cellsd --state-dir %s",
@@ -1072,7 +1279,7 @@ test_replace (void)
   start_cellsd ("--replace");
   g_assert_true (wait_for (process_gone, GINT_TO_POINTER (old)));
   g_assert_cmpint (cellsd_pid (), !=, old);
-  g_assert_cmpuint (cell_leader ("one"), ==, leader);
+  g_assert_cmpuint (cell_leader ("replace"), ==, leader);
 }
 
 static gboolean
@@ -1084,14 +1291,13 @@ cell_is_running (gpointer name)
 }
 
 static void
-test_autostart (void)
+test_autostart (Fixture *f, gconstpointer data)
 {
   const char *names[] = { "auto-a", "auto-b", "auto-c" };
+  g_autofree char *init = g_shell_quote (CELL_INIT);
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
-    assert_ok ("cellsctl create %s --image busybox --autostart --init %s", names[i],
-               g_shell_quote (CELL_INIT));
-  }
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    assert_ok ("cellsctl create %s --image busybox --autostart --init %s", names[i], init);
   /* The next cellsd starts all three at once. */
   kill_cellsd (SIGTERM);
   start_cellsd ("");
@@ -1104,7 +1310,7 @@ test_autostart (void)
 }
 
 static void
-test_stop_timeout (void)
+test_stop_timeout (Fixture *f, gconstpointer data)
 {
   g_autoptr(GTimer) timer = g_timer_new ();
   g_autofree char *out = NULL;
@@ -1125,7 +1331,7 @@ test_stop_timeout (void)
 }
 
 static void
-test_real_init (void)
+test_real_init (Fixture *f, gconstpointer data)
 {
   g_autoptr(GTimer) timer = g_timer_new ();
   g_autofree char *out = NULL;
@@ -1146,32 +1352,43 @@ test_real_init (void)
 }
 
 static void
-test_destroy (void)
+test_destroy (Fixture *f, gconstpointer data)
 {
   g_autofree char *err = NULL;
   g_autofree char *out = NULL;
-  g_autofree char *dir = g_build_filename (env.state_dir, "cells", "one", NULL);
+  g_autofree char *dir = g_build_filename (env.state_dir, "cells", "doomed", NULL);
   g_autofree char *image_init = g_build_filename (env.state_dir, "images", "busybox", "bin", "busybox", NULL);
 
-  g_assert_cmpint (run (NULL, &err, "cellsctl destroy one"), ==, 1);
+  create_running_cell ("doomed");
+  create_cell ("kept");
+  g_assert_cmpint (run (NULL, &err, "cellsctl destroy doomed"), ==, 1);
   g_assert_nonnull (strstr (err, "stop it before destroying it"));
-  assert_ok ("cellsctl stop one");
-  assert_ok ("cellsctl destroy one");
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+  assert_ok ("cellsctl stop doomed");
+  assert_ok ("cellsctl destroy doomed");
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (image_init, G_FILE_TEST_EXISTS));
-  g_assert_cmpint (run (NULL, NULL, "cellsctl show one"), ==, 1);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl show doomed"), ==, 1);
   g_assert_cmpint (run (&out, NULL, "cellsctl --json list"), ==, 0);
-  g_assert_null (strstr (out, "\"one\""));
-  g_assert_nonnull (strstr (out, "\"Name\": \"two\""));
+  g_assert_null (strstr (out, "\"doomed\""));
+  g_assert_nonnull (strstr (out, "\"Name\": \"kept\""));
+}
+
+static gboolean
+polkit_on_bus (gpointer data)
+{
+  return run (NULL, NULL, "busctl status org.freedesktop.PolicyKit1") == 0;
 }
 
 static void
-test_polkit (void)
+test_polkit (Fixture *f, gconstpointer data)
 {
   g_autofree char *err = NULL;
   const char *argv[] = { "/usr/bin/python3", "-m", "dbusmock", "--system", "--template", "polkitd", NULL };
-  g_autofree char *nobody = g_strdup_printf ("setpriv --reuid=65534 --regid=65534 --clear-groups %s",
-                                             env.cellsctl);
+  g_autofree char *nobody = g_strdup_printf ("setpriv --reuid=65534 --regid=65534 --clear-groups %s/cellsctl",
+                                             env.bin_dir);
+  g_autofree char *pid_file = g_build_filename (env.dir, "polkit.pid", NULL);
+  g_autofree char *pid_text = NULL;
 
   if (run (NULL, NULL, "/usr/bin/python3 -c 'import dbusmock'") != 0) {
     /* CI installs everything: there a missing tool is a failure. */
@@ -1181,24 +1398,28 @@ test_polkit (void)
       g_test_skip ("python3-dbusmock is not installed");
     return;
   }
+  create_cell ("pk");
+  /* The mock's pid, for the fixture and, should this process die, main. */
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
-                                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-                                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &env.polkit_pid, NULL));
-  for (int i = 0; i < 250 && run (NULL, NULL, "busctl status org.freedesktop.PolicyKit1") != 0; i++)
-    g_usleep (20000);
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+                                G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                NULL, NULL, &f->polkit, NULL));
+  pid_text = g_strdup_printf ("%d\n", f->polkit);
+  g_assert_true (g_file_set_contents (pid_file, pid_text, -1, NULL));
+  g_assert_true (wait_for (polkit_on_bus, NULL));
 
-  assert_ok ("cellsctl start two");
-  g_assert_cmpint (run (NULL, &err, "%s switch two", nobody), ==, 1);
+  assert_ok ("cellsctl start pk");
+  g_assert_cmpint (run (NULL, &err, "%s switch pk", nobody), ==, 1);
   g_assert_nonnull (strstr (err, "not allowed"));
   assert_foreground ("");
 
   assert_ok ("busctl call org.freedesktop.PolicyKit1 /org/freedesktop/PolicyKit1/Authority "
              "org.freedesktop.DBus.Mock SetAllowed as 1 org.cells.Cells1.switch");
-  assert_ok ("%s switch two", nobody);
-  assert_foreground ("two");
+  assert_ok ("%s switch pk", nobody);
+  assert_foreground ("pk");
   /* Switching is not managing. */
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run (NULL, &err, "%s stop two", nobody), ==, 1);
+  g_assert_cmpint (run (NULL, &err, "%s stop pk", nobody), ==, 1);
   g_assert_nonnull (strstr (err, "not allowed"));
 }
 
@@ -1209,7 +1430,7 @@ missing_requirement (void)
   g_autofree char *subuid = NULL;
 
   if (geteuid () != 0)
-    return "it runs containers and needs root";
+    return "root (they run containers)";
   for (guint i = 0; i < G_N_ELEMENTS (tools); i++) {
     g_autofree char *path = g_find_program_in_path (tools[i]);
 
@@ -1223,6 +1444,9 @@ missing_requirement (void)
   return NULL;
 }
 
+#define add_test(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
 int
 main (int argc, char **argv)
 {
@@ -1231,6 +1455,11 @@ main (int argc, char **argv)
   pid_t child;
 
   if (missing != NULL) {
+    /* Under TAP a skip is a plan of none; else exit status 77. */
+    if (g_strv_contains ((const char *const *) argv, "--tap")) {
+      printf ("1..0 # SKIP integration tests need %s\n", missing);
+      return 0;
+    }
     g_printerr ("SKIP: integration tests need %s\n", missing);
     return 77;
   }
@@ -1242,35 +1471,41 @@ main (int argc, char **argv)
   env.cellsctl = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "daemon", "cellsctl", "cellsctl", NULL);
 
   /* The tests run in a child, so that cells, cellsd and the bus are
-   * cleaned up here even when an assertion aborts them. */
+   * cleaned up here even when an assertion aborts them. Only the child
+   * writes to stdout: the TAP stream. */
+  fflush (stdout);
   child = fork ();
   if (child == 0) {
+    /* A seat client that was turned away may be gone before it is told
+     * to quit: EPIPE, not the end of the tests. */
+    signal (SIGPIPE, SIG_IGN);
     g_test_init (&argc, &argv, NULL);
-    setup_environment ();
-    g_test_add_func ("/integration/image-import", test_image_import);
-    g_test_add_func ("/integration/bad-input", test_bad_input);
-    g_test_add_func ("/integration/start", test_start);
-    g_test_add_func ("/integration/isolation", test_isolation);
-    g_test_add_func ("/integration/signals-and-persistence", test_signals_and_persistence);
-    g_test_add_func ("/integration/foreground", test_foreground);
-    g_test_add_func ("/integration/caller-in-cell", test_caller_in_cell);
-    g_test_add_func ("/integration/devices", test_devices);
-    g_test_add_func ("/integration/seat", test_seat);
-    g_test_add_func ("/integration/seat-dialects", test_seat_dialects);
+    add_test ("/integration/image-import", test_image_import);
+    add_test ("/integration/bad-input", test_bad_input);
+    add_test ("/integration/start", test_start);
+    add_test ("/integration/isolation", test_isolation);
+    add_test ("/integration/signals-and-persistence", test_signals_and_persistence);
+    add_test ("/integration/foreground", test_foreground);
+    add_test ("/integration/caller-in-cell", test_caller_in_cell);
+    add_test ("/integration/devices", test_devices);
+    add_test ("/integration/seat", test_seat);
+    add_test ("/integration/seat-dialects", test_seat_dialects);
     /* Only where there is a KMS card and uinput: the device tier in qemu. */
     if (g_file_test ("/dev/dri/card0", G_FILE_TEST_EXISTS) &&
         g_file_test ("/dev/uinput", G_FILE_TEST_EXISTS))
-      g_test_add_func ("/integration/device-handover", test_device_handover);
-    g_test_add_func ("/integration/init-exits", test_init_exits);
-    g_test_add_func ("/integration/crash-and-adopt", test_crash_and_adopt);
-    g_test_add_func ("/integration/limits", test_limits);
-    g_test_add_func ("/integration/replace", test_replace);
-    g_test_add_func ("/integration/autostart", test_autostart);
-    g_test_add_func ("/integration/stop-timeout", test_stop_timeout);
-    g_test_add_func ("/integration/real-init", test_real_init);
-    g_test_add_func ("/integration/destroy", test_destroy);
-    g_test_add_func ("/integration/polkit", test_polkit);
-    _exit (g_test_run ());
+      add_test ("/integration/device-handover", test_device_handover);
+    add_test ("/integration/init-exits", test_init_exits);
+    add_test ("/integration/crash-and-adopt", test_crash_and_adopt);
+    add_test ("/integration/limits", test_limits);
+    add_test ("/integration/replace", test_replace);
+    add_test ("/integration/autostart", test_autostart);
+    add_test ("/integration/stop-timeout", test_stop_timeout);
+    add_test ("/integration/real-init", test_real_init);
+    add_test ("/integration/destroy", test_destroy);
+    add_test ("/integration/polkit", test_polkit);
+    status = g_test_run ();
+    fflush (stdout);
+    _exit (status);
   }
   waitpid (child, &status, 0);
   teardown_environment ();

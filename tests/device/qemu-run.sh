@@ -16,7 +16,9 @@
 #
 # The guest's /var/tmp is a fresh ext4 disk: the overlay root cannot be the
 # upper layer of another overlay, and Debian 12's tmpfs has no id-mapped
-# mounts (Linux 6.3 added them), so cells keep their state there.
+# mounts (Linux 6.3 added them), so cells keep their state there. The
+# host's /var/tmp is at /run/host-var-tmp, and what SCRIPT and its
+# arguments need of it is bound back in place.
 set -eu
 
 [ $# -ge 1 ] || { echo "usage: qemu-run.sh SCRIPT [ARG…]" >&2; exit 2; }
@@ -59,11 +61,31 @@ for m in $modules; do
 	done
 done
 
+quote() {
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
+
 # The guest runs SCRIPT with the arguments, then reports its exit status.
 args=
 for a in "$@"; do
-	args="$args '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
+	args="$args $(quote "$a")"
 done
+
+# The guest's /var/tmp is a disk of its own: each directory of the host's
+# /var/tmp that SCRIPT or an argument lies in (a checkout, a build
+# directory) is bound back into it, at the same place.
+hidden=$(for p in "$script" "$@"; do
+	case $p in /*) [ -e "$p" ] && readlink -f "$p" ;; esac
+done | sed -n 's|^\(/var/tmp/[^/]*\).*|\1|p; s|^/var/tmp$|&|p' | sort -u)
+if printf '%s\n' "$hidden" | grep -qx /var/tmp; then
+	echo "qemu-run: /var/tmp itself cannot be reached in the guest; use a directory in it" >&2
+	exit 2
+fi
+rebind=$(printf '%s\n' "$hidden" | while read -r top; do
+	[ -n "$top" ] || continue
+	printf 'mkdir -p %s && mount --bind %s %s\n' "$(quote "$top")" \
+		"$(quote "/run/host-var-tmp/${top#/var/tmp/}")" "$(quote "$top")"
+done)
 cat >"$work/guest-main" <<GUEST
 #!/bin/sh
 mount -t proc proc /proc
@@ -73,7 +95,10 @@ mkdir -p /dev/pts /dev/shm /run /tmp
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /run
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
+mkdir -p /run/host-var-tmp
+mount --bind /var/tmp /run/host-var-tmp
 mount -t ext4 /dev/vda /var/tmp
+$rebind
 echo "guest: running $script"
 cd /tmp
 status=0

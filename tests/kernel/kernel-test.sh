@@ -14,6 +14,12 @@ set -eu
 mode=$1
 top=$(cd "$2" && pwd)
 build=${3:-}
+case $mode in
+on | off | cells)
+	[ -n "$build" ] || { echo "kernel-test: $mode needs BUILD_DIR" >&2; exit 2; }
+	build=$(cd "$build" && pwd)
+	;;
+esac
 here="$top/tests/kernel"
 work=${CELLS_KERNEL_WORK:-/var/tmp/cells-kernel}
 
