@@ -1421,6 +1421,18 @@ test_polkit (Fixture *f, gconstpointer data)
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (NULL, &err, "%s stop pk", nobody), ==, 1);
   g_assert_nonnull (strstr (err, "not allowed"));
+
+  /* Each refusal is in cellsd's log: who, what, and why. */
+  {
+    g_autofree char *log_path = g_build_filename (env.dir, "cellsd.log", NULL);
+    g_autofree char *log = NULL;
+
+    g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+    g_assert_nonnull (strstr (log, "Refused org.cells.Cells1.Manager.SwitchTo on /org/cells/Cells1 "));
+    g_assert_nonnull (strstr (log, "Refused org.cells.Cells1.Cell.Stop on /org/cells/Cells1/cell/pk "));
+    g_assert_nonnull (strstr (log, "(uid 65534, pid "));
+    g_assert_nonnull (strstr (log, "action org.cells.Cells1.manage): You are not allowed"));
+  }
 }
 
 static const char *
