@@ -101,8 +101,10 @@ get_property (const char *path, const char *iface, const char *prop)
 {
   g_autofree char *out = NULL;
 
-  g_assert_cmpint (run (&out, NULL, "busctl get-property org.cells.Cells1 %s org.cells.Cells1.%s %s",
-                        path, iface, prop), ==, 0);
+  g_assert_cmpint (run (&out, NULL,
+                        "busctl get-property org.cells.Cells1 %s org.cells.Cells1.%s %s", path,
+                        iface, prop),
+                   ==, 0);
   return g_strdup (g_strstrip (out));
 }
 
@@ -199,7 +201,8 @@ cellsd_answers (void)
 static void
 copy_programs (void)
 {
-  g_autofree char *client = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
+  g_autofree char *client =
+      g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
 
   env.bin_dir = g_build_filename (env.dir, "bin", NULL);
   g_assert_cmpint (g_mkdir (env.bin_dir, 0755), ==, 0);
@@ -248,9 +251,8 @@ static CellsDBusManager *
 manager_proxy (void)
 {
   g_autoptr(GError) error = NULL;
-  CellsDBusManager *m = cells_dbus_manager_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, 0,
-                                                                   "org.cells.Cells1",
-                                                                   "/org/cells/Cells1", NULL, &error);
+  CellsDBusManager *m = cells_dbus_manager_proxy_new_for_bus_sync (
+      G_BUS_TYPE_SYSTEM, 0, "org.cells.Cells1", "/org/cells/Cells1", NULL, &error);
   g_assert_no_error (error);
   return m;
 }
@@ -380,13 +382,15 @@ test_image_import (Fixture *f, gconstpointer data)
   const char *entry;
 
   g_assert_false (image_listed ("imported"));
-  g_assert_cmpint (run (&out, &err, "cellsctl image import imported %s/busybox.tar.gz", env.dir), ==, 0);
+  g_assert_cmpint (run (&out, &err, "cellsctl image import imported %s/busybox.tar.gz", env.dir),
+                   ==, 0);
   g_assert_nonnull (strstr (err, "Importing imported: 100%"));
   g_assert_true (image_listed ("imported"));
   g_assert_true (g_file_test (imported, G_FILE_TEST_IS_DIR));
 
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run (NULL, &err, "cellsctl image import imported %s/busybox.tar.gz", env.dir), ==, 1);
+  g_assert_cmpint (run (NULL, &err, "cellsctl image import imported %s/busybox.tar.gz", env.dir),
+                   ==, 1);
   g_assert_nonnull (strstr (err, "exists already"));
 
   g_assert_true (g_file_set_contents (junk, "this is not a tar archive\n", -1, NULL));
@@ -409,7 +413,8 @@ test_image_import (Fixture *f, gconstpointer data)
 }
 
 static void
-assert_create_fails (CellsDBusManager *m, const char *name, GVariant *options, const char *error_name)
+assert_create_fails (CellsDBusManager *m, const char *name, GVariant *options,
+                     const char *error_name)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *remote = NULL;
@@ -446,13 +451,17 @@ test_bad_input (Fixture *f, gconstpointer data)
   g_autofree char *path = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    assert_create_fails (m, bad[i], image_option ("busybox"), "org.cells.Cells1.Error.InvalidArgument");
-  assert_create_fails (m, "ok", image_option ("../busybox"), "org.cells.Cells1.Error.InvalidArgument");
+    assert_create_fails (m, bad[i], image_option ("busybox"),
+                         "org.cells.Cells1.Error.InvalidArgument");
+  assert_create_fails (m, "ok", image_option ("../busybox"),
+                       "org.cells.Cells1.Error.InvalidArgument");
   assert_create_fails (m, "ok", image_option ("nope"), "org.cells.Cells1.Error.NotFound");
-  assert_create_fails (m, "ok", g_variant_new_parsed ("@a{sv} {}"), "org.cells.Cells1.Error.InvalidArgument");
+  assert_create_fails (m, "ok", g_variant_new_parsed ("@a{sv} {}"),
+                       "org.cells.Cells1.Error.InvalidArgument");
   assert_create_fails (m, "ok", g_variant_new_parsed ("{'image': <'busybox'>, 'color': <'red'>}"),
                        "org.cells.Cells1.Error.InvalidArgument");
-  assert_create_fails (m, "ok", g_variant_new_parsed ("{'image': <'busybox'>, 'init': <'/sbin/init'>}"),
+  assert_create_fails (m, "ok",
+                       g_variant_new_parsed ("{'image': <'busybox'>, 'init': <'/sbin/init'>}"),
                        "org.cells.Cells1.Error.InvalidArgument");
 
   g_assert_false (cells_dbus_manager_call_get_cell_sync (m, "../x", &path, NULL, &error));
@@ -504,8 +513,10 @@ static void
 test_isolation (Fixture *f, gconstpointer data)
 {
   g_autofree char *out = NULL;
-  g_autofree char *image_file = g_build_filename (env.state_dir, "images", "busybox", "root", "secret", NULL);
-  g_autofree char *layer_file = g_build_filename (env.state_dir, "cells", "iso-a", "upper", "root", "secret", NULL);
+  g_autofree char *image_file =
+      g_build_filename (env.state_dir, "images", "busybox", "root", "secret", NULL);
+  g_autofree char *layer_file =
+      g_build_filename (env.state_dir, "cells", "iso-a", "upper", "root", "secret", NULL);
   g_auto(GStrv) lines = NULL;
   guint n_procs = 0;
   struct stat st;
@@ -542,7 +553,8 @@ test_isolation (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_ascii_strtoull (strchr (out, ':') + 1, NULL, 16) & (1ull << 27), ==, 0);
   g_assert_cmpint (run (NULL, NULL, "cellsctl exec iso-a -- mknod /tmp/sda b 8 0"), !=, 0);
   g_assert_cmpint (run (NULL, NULL, "cellsctl exec iso-a -- test -e /tmp/sda"), ==, 1);
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec iso-a -- test -e /run/dbus/system_bus_socket"), ==, 1);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec iso-a -- test -e /run/dbus/system_bus_socket"),
+                   ==, 1);
   /* The exit status of the command comes back. */
   g_assert_cmpint (run (NULL, NULL, "cellsctl exec iso-a -- sh -c 'exit 7'"), ==, 7);
 
@@ -583,9 +595,10 @@ test_signals_and_persistence (Fixture *f, gconstpointer data)
 
   create_running_cell ("persist");
   assert_ok ("cellsctl exec persist -- sh -c 'echo hello > /root/secret'");
-  id = g_dbus_connection_signal_subscribe (bus, "org.cells.Cells1", "org.freedesktop.DBus.Properties",
-                                           "PropertiesChanged", "/org/cells/Cells1/cell/persist", NULL,
-                                           G_DBUS_SIGNAL_FLAGS_NONE, on_properties_changed, &log, NULL);
+  id = g_dbus_connection_signal_subscribe (
+      bus, "org.cells.Cells1", "org.freedesktop.DBus.Properties", "PropertiesChanged",
+      "/org/cells/Cells1/cell/persist", NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_properties_changed, &log,
+      NULL);
   assert_ok ("cellsctl stop persist");
   for (int i = 0; i < 500 && !log.stopped; i++)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
@@ -663,8 +676,10 @@ test_caller_in_cell (Fixture *f, gconstpointer data)
 
   /* A process in another user namespace, even one whose root is host root. */
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run (NULL, &err, "timeout 20 unshare -U --map-root-user %s create sneaky --image busybox",
-                        env.cellsctl), ==, 1);
+  g_assert_cmpint (run (NULL, &err,
+                        "timeout 20 unshare -U --map-root-user %s create sneaky --image busybox",
+                        env.cellsctl),
+                   ==, 1);
   g_assert_nonnull (strstr (err, "Requests from inside a cell are refused."));
 
   /* The cell's own root (host uid = the cell's base) is not let on the bus
@@ -691,8 +706,10 @@ test_devices (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (out, "modem=exclusive"));
   g_assert_nonnull (strstr (out, "display=exclusive"));
 
-  g_assert_cmpint (run (NULL, &err, "busctl call org.cells.Cells1 /org/cells/Cells1/cell/devs "
-                                    "org.cells.Cells1.Cell SetDeviceAccess ss display shared"), !=, 0);
+  g_assert_cmpint (run (NULL, &err,
+                        "busctl call org.cells.Cells1 /org/cells/Cells1/cell/devs "
+                        "org.cells.Cells1.Cell SetDeviceAccess ss display shared"),
+                   !=, 0);
   g_assert_nonnull (strstr (err, "The display cannot be shared"));
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (NULL, &err, "cellsctl set devs device.camera=never"), ==, 1);
@@ -701,8 +718,10 @@ test_devices (Fixture *f, gconstpointer data)
   assert_ok ("busctl call org.cells.Cells1 /org/cells/Cells1/cell/devs org.cells.Cells1.Cell "
              "SetDeviceAccess ss microphone none");
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run (&out, NULL, "busctl get-property org.cells.Cells1 /org/cells/Cells1/cell/devs "
-                                    "org.cells.Cells1.Cell Devices"), ==, 0);
+  g_assert_cmpint (run (&out, NULL,
+                        "busctl get-property org.cells.Cells1 /org/cells/Cells1/cell/devs "
+                        "org.cells.Cells1.Cell Devices"),
+                   ==, 0);
   g_assert_nonnull (strstr (out, "\"microphone\" \"none\""));
   g_assert_nonnull (strstr (out, "\"camera\" \"none\""));
 }
@@ -726,8 +745,14 @@ seat_client_start_at (const char *sock, guint uid)
 static SeatDriver *
 seat_client_start (const char *cell, guint *pid)
 {
-  const char *argv[] = { env.cellsctl, "exec", cell, "--", "sh", "-c",
-                         "echo $$; exec env LIBSEAT_BACKEND=seatd /usr/local/bin/seat-client", NULL };
+  const char *argv[] = { env.cellsctl,
+                         "exec",
+                         cell,
+                         "--",
+                         "sh",
+                         "-c",
+                         "echo $$; exec env LIBSEAT_BACKEND=seatd /usr/local/bin/seat-client",
+                         NULL };
   SeatDriver *c = seat_driver_spawn (argv);
   g_autofree char *line = seat_driver_line (c);
 
@@ -779,7 +804,8 @@ test_seat (Fixture *f, gconstpointer data)
 {
   g_autofree char *out = NULL, *duration = NULL, *line = NULL, *clients = NULL;
   g_autofree char *switcher_sock = g_build_filename (env.dir, "switcher", "seatd.sock", NULL);
-  g_autofree char *sock = g_build_filename (env.state_dir, "cells", "seat-a", "seat", "seatd.sock", NULL);
+  g_autofree char *sock =
+      g_build_filename (env.state_dir, "cells", "seat-a", "seat", "seatd.sock", NULL);
   SeatDriver *c, *stranger, *switcher;
 
   if (!have_seat_client ())
@@ -789,7 +815,8 @@ test_seat (Fixture *f, gconstpointer data)
   /* Inside the cell, /run/seatd.sock leads to the cell's own socket, on a
    * /run that is a tmpfs already (an init mounting one would hide it). */
   g_assert_cmpint (run (NULL, NULL, "cellsctl exec seat-a -- test -S /run/seatd.sock"), ==, 0);
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec seat-a -- grep -q ' /run tmpfs ' /proc/mounts"), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec seat-a -- grep -q ' /run tmpfs ' /proc/mounts"),
+                   ==, 0);
 
   assert_ok ("cellsctl switch --none");
 
@@ -895,8 +922,10 @@ raw_next (int fd, gint32 *value)
 static void
 test_seat_dialects (Fixture *f, gconstpointer data)
 {
-  g_autofree char *new_sock = g_build_filename (env.state_dir, "cells", "dialect-new", "seat", "seatd.sock", NULL);
-  g_autofree char *old_sock = g_build_filename (env.state_dir, "cells", "dialect-old", "seat", "seatd.sock", NULL);
+  g_autofree char *new_sock =
+      g_build_filename (env.state_dir, "cells", "dialect-new", "seat", "seatd.sock", NULL);
+  g_autofree char *old_sock =
+      g_build_filename (env.state_dir, "cells", "dialect-old", "seat", "seatd.sock", NULL);
   g_autofree char *dialect = NULL;
   gint32 value = 0, session = 2;
   int fd;
@@ -1221,7 +1250,8 @@ cgroup_read (guint leader, const char *controller, const char *v1_file, const ch
     g_autofree char *file = NULL;
     char *value = NULL;
 
-    if (path == NULL || !(v2 ? g_str_has_prefix (lines[i], "0::") : strstr (lines[i], v1_tag) != NULL))
+    if (path == NULL ||
+        !(v2 ? g_str_has_prefix (lines[i], "0::") : strstr (lines[i], v1_tag) != NULL))
       continue;
     file = v2 ? g_strdup_printf ("/sys/fs/cgroup%s/%s", path + 1, v2_file)
               : g_strdup_printf ("/sys/fs/cgroup/%s%s/%s", controller, path + 1, v1_file);
@@ -1247,8 +1277,10 @@ test_limits (Fixture *f, gconstpointer data)
   g_assert_cmpstr (memory, ==, "67108864");
   g_assert_cmpstr (pids, ==, "50");
   /* The cell feels its task limit. */
-  g_assert_cmpint (run (NULL, NULL, "cellsctl exec limits -- sh -c "
-                                    "'for i in $(seq 60); do sleep 1 & done 2>/dev/null; wait'"), !=, 0);
+  g_assert_cmpint (run (NULL, NULL,
+                        "cellsctl exec limits -- sh -c "
+                        "'for i in $(seq 60); do sleep 1 & done 2>/dev/null; wait'"),
+                   !=, 0);
 
   assert_ok ("cellsctl freeze limits");
   prop = cell_property ("limits", "Frozen");
@@ -1316,7 +1348,8 @@ test_stop_timeout (Fixture *f, gconstpointer data)
   g_autofree char *out = NULL;
 
   /* pid 1 without a handler ignores SIGTERM: killed after the timeout. */
-  g_assert_cmpint (run (NULL, NULL, "cellsctl create stubborn --image busybox --init 'sleep 1'"), ==, 1);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl create stubborn --image busybox --init 'sleep 1'"),
+                   ==, 1);
   create_cell ("stubborn");
   assert_ok ("cellsctl set stubborn init='/bin/sleep 100000' display-name='Stubborn one'");
   g_assert_cmpint (run (&out, NULL, "cellsctl show stubborn"), ==, 0);
@@ -1357,7 +1390,8 @@ test_destroy (Fixture *f, gconstpointer data)
   g_autofree char *err = NULL;
   g_autofree char *out = NULL;
   g_autofree char *dir = g_build_filename (env.state_dir, "cells", "doomed", NULL);
-  g_autofree char *image_init = g_build_filename (env.state_dir, "images", "busybox", "bin", "busybox", NULL);
+  g_autofree char *image_init =
+      g_build_filename (env.state_dir, "images", "busybox", "bin", "busybox", NULL);
 
   create_running_cell ("doomed");
   create_cell ("kept");
@@ -1384,9 +1418,10 @@ static void
 test_polkit (Fixture *f, gconstpointer data)
 {
   g_autofree char *err = NULL;
-  const char *argv[] = { "/usr/bin/python3", "-m", "dbusmock", "--system", "--template", "polkitd", NULL };
-  g_autofree char *nobody = g_strdup_printf ("setpriv --reuid=65534 --regid=65534 --clear-groups %s/cellsctl",
-                                             env.bin_dir);
+  const char *argv[] = { "/usr/bin/python3", "-m",      "dbusmock", "--system",
+                         "--template",       "polkitd", NULL };
+  g_autofree char *nobody = g_strdup_printf (
+      "setpriv --reuid=65534 --regid=65534 --clear-groups %s/cellsctl", env.bin_dir);
   g_autofree char *pid_file = g_build_filename (env.dir, "polkit.pid", NULL);
   g_autofree char *pid_text = NULL;
 
@@ -1428,8 +1463,10 @@ test_polkit (Fixture *f, gconstpointer data)
     g_autofree char *log = NULL;
 
     g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
-    g_assert_nonnull (strstr (log, "Refused org.cells.Cells1.Manager.SwitchTo on /org/cells/Cells1 "));
-    g_assert_nonnull (strstr (log, "Refused org.cells.Cells1.Cell.Stop on /org/cells/Cells1/cell/pk "));
+    g_assert_nonnull (
+        strstr (log, "Refused org.cells.Cells1.Manager.SwitchTo on /org/cells/Cells1 "));
+    g_assert_nonnull (
+        strstr (log, "Refused org.cells.Cells1.Cell.Stop on /org/cells/Cells1/cell/pk "));
     g_assert_nonnull (strstr (log, "(uid 65534, pid "));
     g_assert_nonnull (strstr (log, "action org.cells.Cells1.manage): You are not allowed"));
   }
@@ -1438,7 +1475,8 @@ test_polkit (Fixture *f, gconstpointer data)
 static const char *
 missing_requirement (void)
 {
-  static const char *tools[] = { "dbus-daemon", "busctl", "tar", "nsenter", "unshare", "setpriv", "pgrep", "timeout" };
+  static const char *tools[] = { "dbus-daemon", "busctl",  "tar",   "nsenter",
+                                 "unshare",     "setpriv", "pgrep", "timeout" };
   g_autofree char *subuid = NULL;
 
   if (geteuid () != 0)
@@ -1480,7 +1518,8 @@ main (int argc, char **argv)
   /* Cells reach their layers through here with their own uids. */
   g_chmod (env.dir, 0711);
   env.state_dir = g_build_filename (env.dir, "state", NULL);
-  env.cellsctl = g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "daemon", "cellsctl", "cellsctl", NULL);
+  env.cellsctl =
+      g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "daemon", "cellsctl", "cellsctl", NULL);
 
   /* The tests run in a child, so that cells, cellsd and the bus are
    * cleaned up here even when an assertion aborts them. Only the child

@@ -16,9 +16,9 @@
  * enables it, and reports its line (state, own number, network). Calls
  * get ids of the one series (cells_call_id_new); each call's states are
  * reported as "call-changed" with ModemManager's values, an outgoing one
- * only after its Dial has been answered. Received messages are offered through "message-received" and
- * deleted from the modem only once the cell's modem shows them
- * (take_message), so a message that arrives while no cell takes
+ * only after its Dial has been answered. Received messages are offered
+ * through "message-received" and deleted from the modem only once the
+ * cell's modem shows them (take_message), so a message that arrives while no cell takes
  * it, or that a cell's modem never showed, waits on the modem.
  *
  * When ModemManager or the modem goes away, every call is reported
@@ -77,10 +77,13 @@ call_properties (MMCall *call, gboolean all)
 
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
   if (all)
-    g_variant_builder_add (&b, "{sv}", "direction", g_variant_new_uint32 (mm_call_get_direction (call)));
-  g_variant_builder_add (&b, "{sv}", "number", g_variant_new_string (mm_call_get_number (call) ?: ""));
+    g_variant_builder_add (&b, "{sv}", "direction",
+                           g_variant_new_uint32 (mm_call_get_direction (call)));
+  g_variant_builder_add (&b, "{sv}", "number",
+                         g_variant_new_string (mm_call_get_number (call) ?: ""));
   g_variant_builder_add (&b, "{sv}", "state", g_variant_new_int32 (mm_call_get_state (call)));
-  g_variant_builder_add (&b, "{sv}", "state-reason", g_variant_new_uint32 (mm_call_get_state_reason (call)));
+  g_variant_builder_add (&b, "{sv}", "state-reason",
+                         g_variant_new_uint32 (mm_call_get_state_reason (call)));
   return g_variant_builder_end (&b);
 }
 
@@ -132,7 +135,8 @@ on_call_number (MMCall *call, GParamSpec *pspec, SimCall *c)
   GVariantBuilder b;
 
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&b, "{sv}", "number", g_variant_new_string (mm_call_get_number (call) ?: ""));
+  g_variant_builder_add (&b, "{sv}", "number",
+                         g_variant_new_string (mm_call_get_number (call) ?: ""));
   emit_call (c, g_variant_builder_end (&b));
 }
 
@@ -191,7 +195,8 @@ on_list_calls_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     SimCall *c;
 
     /* Outgoing calls are the ones cellsd placed; they are tracked already. */
-    if (source != (GObject *) self->voice || find_call_by_path (self, mm_call_get_path (call)) != NULL ||
+    if (source != (GObject *) self->voice ||
+        find_call_by_path (self, mm_call_get_path (call)) != NULL ||
         mm_call_get_direction (call) != MM_CALL_DIRECTION_INCOMING ||
         mm_call_get_state (call) == MM_CALL_STATE_TERMINATED)
       continue;
@@ -217,7 +222,8 @@ on_sms_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   if (!mm_modem_messaging_delete_finish (MM_MODEM_MESSAGING (source), result, &error))
-    g_warning ("A message handed to a cell could not be deleted from the modem: %s", error->message);
+    g_warning ("A message handed to a cell could not be deleted from the modem: %s",
+               error->message);
 }
 
 static void
@@ -230,9 +236,9 @@ offer_sms (CellsSim *self, MMSms *sms)
       mm_sms_get_state (sms) != MM_SMS_STATE_RECEIVED ||
       g_hash_table_contains (self->taken_sms, path))
     return;
-  taken = cells_line_backend_emit_message (CELLS_LINE_BACKEND (self), path,
-                                           mm_sms_get_number (sms) ?: "", mm_sms_get_text (sms) ?: "",
-                                           mm_sms_get_timestamp (sms) ?: "");
+  taken = cells_line_backend_emit_message (
+      CELLS_LINE_BACKEND (self), path, mm_sms_get_number (sms) ?: "", mm_sms_get_text (sms) ?: "",
+      mm_sms_get_timestamp (sms) ?: "");
   if (!taken) {
     g_message ("A message from “%s” waits on the modem: no cell takes the SIM's messages now",
                mm_sms_get_number (sms));
@@ -277,7 +283,8 @@ deliver_messages (CellsSim *self, gboolean again)
   if (again)
     g_hash_table_remove_all (self->taken_sms);
   if (self->messaging != NULL)
-    mm_modem_messaging_list (self->messaging, self->cancellable, on_list_sms_ready, g_object_ref (self));
+    mm_modem_messaging_list (self->messaging, self->cancellable, on_list_sms_ready,
+                             g_object_ref (self));
 }
 
 static void
@@ -362,7 +369,8 @@ end_all_calls (CellsSim *self)
 
     g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
     g_variant_builder_add (&b, "{sv}", "state", g_variant_new_int32 (MM_CALL_STATE_TERMINATED));
-    g_variant_builder_add (&b, "{sv}", "state-reason", g_variant_new_uint32 (MM_CALL_STATE_REASON_ERROR));
+    g_variant_builder_add (&b, "{sv}", "state-reason",
+                           g_variant_new_uint32 (MM_CALL_STATE_REASON_ERROR));
     emit_call (c, g_variant_builder_end (&b));
     g_hash_table_iter_remove (&iter);
   }
@@ -405,10 +413,13 @@ take_modem (CellsSim *self, MMObject *object)
   g_signal_connect (self->modem, "notify::state", G_CALLBACK (on_modem_state), self);
   g_signal_connect (self->modem, "notify::own-numbers", G_CALLBACK (on_modem_changed), self);
   g_signal_connect (self->modem, "notify::signal-quality", G_CALLBACK (on_modem_changed), self);
-  g_signal_connect (self->modem, "notify::equipment-identifier", G_CALLBACK (on_modem_changed), self);
+  g_signal_connect (self->modem, "notify::equipment-identifier", G_CALLBACK (on_modem_changed),
+                    self);
   if (self->modem3gpp != NULL) {
-    g_signal_connect (self->modem3gpp, "notify::operator-name", G_CALLBACK (on_modem_changed), self);
-    g_signal_connect (self->modem3gpp, "notify::operator-code", G_CALLBACK (on_modem_changed), self);
+    g_signal_connect (self->modem3gpp, "notify::operator-name", G_CALLBACK (on_modem_changed),
+                      self);
+    g_signal_connect (self->modem3gpp, "notify::operator-code", G_CALLBACK (on_modem_changed),
+                      self);
   }
   g_signal_connect (self->voice, "call-added", G_CALLBACK (on_call_added), self);
   if (self->messaging != NULL) {
@@ -465,7 +476,8 @@ on_interface_added (GDBusObjectManager *manager, GDBusObject *object, GDBusInter
 static void
 on_name_owner (GObject *manager, GParamSpec *pspec, CellsSim *self)
 {
-  g_autofree char *owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (manager));
+  g_autofree char *owner =
+      g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (manager));
 
   if (owner == NULL) {
     g_message ("ModemManager is not running");
@@ -556,7 +568,8 @@ on_create_call_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GTask) task = user_data;
   CellsSim *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(MMCall) call = mm_modem_voice_create_call_finish (MM_MODEM_VOICE (source), result, &error);
+  g_autoptr(MMCall) call =
+      mm_modem_voice_create_call_finish (MM_MODEM_VOICE (source), result, &error);
 
   if (call == NULL) {
     return_modem_error (task, error);
@@ -582,7 +595,8 @@ dial_async (CellsLineBackend *backend, const char *number, GAsyncReadyCallback c
     return;
   mm_call_properties_set_number (props, number);
   g_message ("Calling “%s” on the SIM", number);
-  mm_modem_voice_create_call (self->voice, props, NULL, on_create_call_ready, g_steal_pointer (&task));
+  mm_modem_voice_create_call (self->voice, props, NULL, on_create_call_ready,
+                              g_steal_pointer (&task));
 }
 
 static guint
@@ -640,8 +654,8 @@ hangup_async (CellsLineBackend *backend, guint id, GAsyncReadyCallback callback,
 }
 
 static void
-send_dtmf_async (CellsLineBackend *backend, guint id, const char *tones, GAsyncReadyCallback callback,
-                 gpointer user_data)
+send_dtmf_async (CellsLineBackend *backend, guint id, const char *tones,
+                 GAsyncReadyCallback callback, gpointer user_data)
 {
   CellsSim *self = CELLS_SIM (backend);
   g_autoptr(GTask) task = call_op_task (self, mm_call_send_dtmf_finish, callback, user_data);
@@ -688,7 +702,8 @@ on_sms_created (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MMSms) sms = mm_modem_messaging_create_finish (MM_MODEM_MESSAGING (source), result, &error);
+  g_autoptr(MMSms) sms =
+      mm_modem_messaging_create_finish (MM_MODEM_MESSAGING (source), result, &error);
 
   if (sms == NULL) {
     return_modem_error (task, error);

@@ -99,7 +99,8 @@ on_process_exit (GObject *source, GAsyncResult *result, gpointer user_data)
   signaled = g_subprocess_get_if_signaled (process);
   g_message ("The virtual modem of cell “%s” ended (%s %d); it is started again", self->name,
              signaled ? "signal" : "status",
-             signaled ? g_subprocess_get_term_sig (process) : g_subprocess_get_exit_status (process));
+             signaled ? g_subprocess_get_term_sig (process) :
+                        g_subprocess_get_exit_status (process));
   g_clear_object (&self->process);
   drop_peer (self);
   g_signal_emit (self, signals[ENDED], 0);
@@ -225,7 +226,8 @@ launch (CellsVmodemLauncher *self, pid_t leader, int pidfd, int peer_fd, GError 
 
   /* Nothing of cellsd's environment (the bus address above all) goes in. */
   g_subprocess_launcher_set_environ (launcher, (char **) env);
-  g_subprocess_launcher_set_child_setup (launcher, join_cgroups, procs, (GDestroyNotify) g_strfreev);
+  g_subprocess_launcher_set_child_setup (launcher, join_cgroups, procs,
+                                         (GDestroyNotify) g_strfreev);
   g_subprocess_launcher_take_fd (launcher, pidfd, 3);
   g_subprocess_launcher_take_fd (launcher, peer_fd, 4);
   return g_subprocess_launcher_spawn (launcher, error, self->program, "--cell", self->name,
