@@ -9,13 +9,11 @@ G_BEGIN_DECLS
 
 #define CELLS_VMODEM_BUS_ADDRESS "unix:path=/run/dbus/system_bus_socket"
 
-typedef struct _CellsVmodem CellsVmodem;
+#define CELLS_TYPE_VMODEM (cells_vmodem_get_type ())
+G_DECLARE_FINAL_TYPE (CellsVmodem, cells_vmodem, CELLS, VMODEM, GObject)
 
-CellsVmodem *cells_vmodem_new        (const char           *cell_name,
-                                      CellsDBusModemBridge *bridge,
-                                      const char           *bus_address);
-void         cells_vmodem_free       (CellsVmodem          *self);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CellsVmodem, cells_vmodem_free)
+CellsVmodem *cells_vmodem_new (const char           *cell_name,
+                               CellsDBusModemBridge *bridge,
+                               const char           *bus_address);
 
 G_END_DECLS

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cells-vmodem-modem-3gpp"
+
+#include "cells-vmodem-modem-3gpp.h"
+
+/**
+ * CellsVmodemModem3gpp:
+ *
+ * The modem's `org.freedesktop.ModemManager1.Modem.Modem3gpp`
+ *
+ * The line's identity (IMEI), registration and network as cellsd's
+ * bridge tells them. It has no methods of its own: registering and
+ * scanning are cellsd's to do, so no one handles them.
+ */
+
+enum {
+  PROP_0,
+  PROP_BRIDGE,
+  LAST_PROP
+};
+static GParamSpec *props[LAST_PROP];
+
+struct _CellsVmodemModem3gpp {
+  MmGdbusModem3gppSkeleton  parent;
+
+  CellsDBusModemBridge     *bridge;
+};
+
+G_DEFINE_TYPE (CellsVmodemModem3gpp, cells_vmodem_modem_3gpp, MM_GDBUS_TYPE_MODEM3GPP_SKELETON)
+
+static void
+sync_line (CellsVmodemModem3gpp *self)
+{
+  MmGdbusModem3gpp *modem3gpp = MM_GDBUS_MODEM3GPP (self);
+  CellsDBusModemBridge *b = self->bridge;
+  gboolean registered = cells_dbus_modem_bridge_get_registered (b);
+
+  mm_gdbus_modem3gpp_set_imei (modem3gpp, cells_dbus_modem_bridge_get_imei (b));
+  mm_gdbus_modem3gpp_set_registration_state (modem3gpp, registered ?
+                                             MM_MODEM_3GPP_REGISTRATION_STATE_HOME :
+                                             MM_MODEM_3GPP_REGISTRATION_STATE_SEARCHING);
+  mm_gdbus_modem3gpp_set_operator_name (modem3gpp, cells_dbus_modem_bridge_get_operator_name (b));
+  mm_gdbus_modem3gpp_set_operator_code (modem3gpp, cells_dbus_modem_bridge_get_operator_code (b));
+}
+
+static void
+on_bridge_notify (CellsDBusModemBridge *bridge, GParamSpec *pspec, CellsVmodemModem3gpp *self)
+{
+  sync_line (self);
+}
+
+static void
+cells_vmodem_modem_3gpp_set_property (GObject      *object,
+                                      guint         property_id,
+                                      const GValue *value,
+                                      GParamSpec   *pspec)
+{
+  CellsVmodemModem3gpp *self = CELLS_VMODEM_MODEM_3GPP (object);
+
+  switch (property_id) {
+  case PROP_BRIDGE:
+    self->bridge = g_value_dup_object (value);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+    break;
+  }
+}
+
+static void
+cells_vmodem_modem_3gpp_constructed (GObject *object)
+{
+  CellsVmodemModem3gpp *self = CELLS_VMODEM_MODEM_3GPP (object);
+
+  G_OBJECT_CLASS (cells_vmodem_modem_3gpp_parent_class)->constructed (object);
+
+  sync_line (self);
+  g_signal_connect (self->bridge, "notify", G_CALLBACK (on_bridge_notify), self);
+}
+
+static void
+cells_vmodem_modem_3gpp_dispose (GObject *object)
+{
+  CellsVmodemModem3gpp *self = CELLS_VMODEM_MODEM_3GPP (object);
+
+  if (self->bridge != NULL)
+    g_signal_handlers_disconnect_by_data (self->bridge, self);
+  g_clear_object (&self->bridge);
+
+  G_OBJECT_CLASS (cells_vmodem_modem_3gpp_parent_class)->dispose (object);
+}
+
+static void
+cells_vmodem_modem_3gpp_class_init (CellsVmodemModem3gppClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->set_property = cells_vmodem_modem_3gpp_set_property;
+  object_class->constructed = cells_vmodem_modem_3gpp_constructed;
+  object_class->dispose = cells_vmodem_modem_3gpp_dispose;
+
+  /**
+   * CellsVmodemModem3gpp:bridge:
+   *
+   * cellsd's bridge, whose line this shows.
+   */
+  props[PROP_BRIDGE] =
+    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, LAST_PROP, props);
+}
+
+static void
+cells_vmodem_modem_3gpp_init (CellsVmodemModem3gpp *self)
+{
+  MmGdbusModem3gpp *modem3gpp = MM_GDBUS_MODEM3GPP (self);
+
+  mm_gdbus_modem3gpp_set_enabled_facility_locks (modem3gpp, MM_MODEM_3GPP_FACILITY_NONE);
+  mm_gdbus_modem3gpp_set_pco (modem3gpp, g_variant_new_parsed ("@a(ubay) []"));
+  mm_gdbus_modem3gpp_set_initial_eps_bearer (modem3gpp, "/");
+  mm_gdbus_modem3gpp_set_initial_eps_bearer_settings (modem3gpp,
+                                                      g_variant_new_parsed ("@a{sv} {}"));
+}
+
+/**
+ * cells_vmodem_modem_3gpp_new:
+ * @bridge: cellsd's bridge
+ *
+ * Returns: (transfer full): the 3GPP interface of the cell's modem,
+ *   showing the bridge's line
+ */
+CellsVmodemModem3gpp *
+cells_vmodem_modem_3gpp_new (CellsDBusModemBridge *bridge)
+{
+  return g_object_new (CELLS_TYPE_VMODEM_MODEM_3GPP, "bridge", bridge, NULL);
+}

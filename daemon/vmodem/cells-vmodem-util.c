@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cells-vmodem-util"
+
+#include "cells-vmodem-util.h"
+
+#include <libmm-glib.h>
+
+#include <string.h>
+
+/*
+ * What the objects of the virtual modem share: ModemManager's errors, the
+ * numbers it dials and the order in which it lists its objects.
+ */
+
+/**
+ * cells_vmodem_util_return_unsupported:
+ * @invocation: a call of a method the cell's modem does not have
+ *
+ * Answers it with ModemManager's Unsupported error.
+ *
+ * Returns: %TRUE, for a method handler to return
+ */
+gboolean
+cells_vmodem_util_return_unsupported (GDBusMethodInvocation *invocation)
+{
+  g_dbus_method_invocation_return_error (invocation, MM_CORE_ERROR, MM_CORE_ERROR_UNSUPPORTED,
+                                         "%s is not supported by this cell's modem.",
+                                         g_dbus_method_invocation_get_method_name (invocation));
+  return TRUE;
+}
+
+/**
+ * cells_vmodem_util_return_error:
+ * @invocation: a call that cellsd refused
+ * @error: cellsd's error
+ *
+ * Answers it with ModemManager's Failed error and cellsd's sentence:
+ * phone apps know ModemManager's error names, not cellsd's.
+ */
+void
+cells_vmodem_util_return_error (GDBusMethodInvocation *invocation, GError *error)
+{
+  g_dbus_error_strip_remote_error (error);
+  g_dbus_method_invocation_return_error_literal (invocation, MM_CORE_ERROR, MM_CORE_ERROR_FAILED,
+                                                 error->message);
+}
+
+/**
+ * cells_vmodem_util_number_is_dialable:
+ * @number: (nullable): a number a cell's app gave
+ *
+ * Returns: whether it is a number to call or write to: digits, `+`, `*`,
+ *   `#` and the pause characters, at most 40
+ */
+gboolean
+cells_vmodem_util_number_is_dialable (const char *number)
+{
+  if (number == NULL || *number == '\0' || strlen (number) > 40)
+    return FALSE;
+  for (const char *p = number; *p; p++) {
+    if (!g_ascii_isdigit (*p) && !strchr ("+*#,pPwW", *p))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/**
+ * cells_vmodem_util_device_id:
+ * @cell: the cell's name
+ *
+ * Returns: (transfer full): the identifier of the cell's modem and SIM,
+ *   the same on every start
+ */
+char *
+cells_vmodem_util_device_id (const char *cell)
+{
+  g_autofree char *device = g_strdup_printf ("cells:%s", cell);
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA1, device, -1);
+}
+
+static int
+compare_paths (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const char *pa = *(const char *const *) a, *pb = *(const char *const *) b;
+
+  /* By number: Call/10 comes after Call/9. */
+  if (strlen (pa) != strlen (pb))
+    return strlen (pa) < strlen (pb) ? -1 : 1;
+  return strcmp (pa, pb);
+}
+
+/**
+ * cells_vmodem_util_sorted_paths:
+ * @table: a table whose keys are object paths
+ *
+ * Returns: (transfer full): its paths, oldest first, as ModemManager lists them
+ */
+GStrv
+cells_vmodem_util_sorted_paths (GHashTable *table)
+{
+  g_autofree const char **keys = (const char **) g_hash_table_get_keys_as_array (table, NULL);
+  GStrv paths = g_strdupv ((char **) keys);
+
+  g_qsort_with_data (paths, g_strv_length (paths), sizeof (char *), compare_paths, NULL);
+  return paths;
+}
+
+/**
+ * cells_vmodem_util_unexport_and_unref:
+ * @skeleton: (transfer full): a #GDBusInterfaceSkeleton
+ *
+ * Takes it off the bus and drops the reference: for tables of exported
+ * objects.
+ */
+void
+cells_vmodem_util_unexport_and_unref (gpointer skeleton)
+{
+  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (skeleton));
+  g_object_unref (skeleton);
+}
