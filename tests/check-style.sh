@@ -3,7 +3,8 @@
 #
 # The project's own files follow .editorconfig and carry an SPDX line:
 # no trailing white space, a final newline, spaces (not tabs) in C, XML and
-# meson files, and SPDX-License-Identifier near the top of every source.
+# meson files, C lines of at most 100 characters, and
+# SPDX-License-Identifier near the top of every source.
 set -u
 
 top=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -43,6 +44,17 @@ for f in $files; do
 		if grep -n "$(printf '\t')" "$f" | head -3 | grep -q .; then
 			complain "$f" "tab characters (indent with spaces)"
 		fi
+		;;
+	esac
+	case "$f" in
+	*.c | *.h)
+		# .editorconfig: max_line_length = 100 (characters, not bytes).
+		long=$(python3 -c 'import sys
+long = [n for n, l in enumerate(open(sys.argv[1], encoding="utf-8"), 1) if len(l.rstrip("\n")) > 100]
+print(" ".join(map(str, long[:3])))' "$f")
+		for line in $long; do
+			complain "$f:$line" "longer than 100 characters"
+		done
 		;;
 	esac
 	case "$f" in
