@@ -32,15 +32,24 @@ ok=$(echo "$summary" | awk '/^Ok:/ {print $2}')
 failed=$(echo "$summary" | awk '/^Fail:/ {print $2}')
 # meson counts a TAP test with some subtests skipped as passed: the JUnit
 # log names every skipped test and subtest.
+# Tests' output lands in it as it is: control characters (a guest's
+# console) are not XML, and are taken out before it is read.
 skips=$(python3 - "$build/meson-logs/testlog.junit.xml" <<'PY'
+import re
 import sys
 import xml.etree.ElementTree as et
 
-for case in et.parse(sys.argv[1]).iter("testcase"):
+data = open(sys.argv[1], "rb").read()
+data = re.sub(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", b"", data)
+for case in et.fromstring(data).iter("testcase"):
     if case.find("skipped") is not None:
         print(case.get("classname"), case.get("name"))
 PY
-)
+) || {
+	echo "run-all: could not read $build/meson-logs/testlog.junit.xml for skipped tests" >&2
+	skips="(unknown)"
+	status=1
+}
 skipped=$(printf '%s' "$skips" | grep -c . || true)
 echo "$ok passed, $failed failed, $skipped skipped"
 if [ "$skipped" != 0 ]; then
