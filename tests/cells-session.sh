@@ -175,7 +175,8 @@ start_cellsd() {
 	# cellsd runs in a session of its own; cells outlive it.
 	DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus" setsid "$build/daemon/cellsd/cellsd" \
 		--state-dir "$dir/state" --switcher-seat "$dir/switcher" \
-		--vmodem "$build/daemon/vmodem/cells-vmodem" --verbose "$@" \
+		--vmodem "$build/daemon/vmodem/cells-vmodem" \
+		--lxc-start "$build/daemon/lxc-start/cells-lxc-start" --verbose "$@" \
 		>>"$dir/cellsd.log" 2>&1 &
 	echo $! >"$dir/cellsd.pid"
 	wait_until cellsd_answers "$dir" || die "cellsd did not come up; see $dir/cellsd.log"

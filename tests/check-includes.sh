@@ -17,6 +17,7 @@ allowed() {
 	cellsd/telephony) echo "common cellsd" ;;
 	cellsd) echo "common cellsd/seat cellsd/telephony" ;;
 	vmodem | cellsctl) echo "common" ;;
+	lxc-start) echo "" ;;
 	*) echo "" ;;
 	esac
 }

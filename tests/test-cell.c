@@ -14,11 +14,12 @@ make_cell (CellsClaims *claims, const char *options)
 {
   CellsDefinition *def = cells_definition_new ("work");
   g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new_parsed (options));
+  static CellsSettings settings;
   CellsHost host = { 0 };
 
   g_assert_true (cells_definition_apply (def, v, TRUE, NULL));
   def->uid_base = 65536 * 7;
-  return cells_cell_new (def, "/nonexistent", &host, claims);
+  return cells_cell_new (def, "/nonexistent", &host, &settings, claims);
 }
 
 static void

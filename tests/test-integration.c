@@ -1294,6 +1294,69 @@ test_limits (Fixture *f, gconstpointer data)
   assert_ok ("cellsctl destroy limits");
 }
 
+/* Every cgroup of a hierarchy root that holds @needle in its name. */
+static guint
+count_cgroups (const char *needle)
+{
+  g_autoptr(GDir) root = g_dir_open ("/sys/fs/cgroup", 0, NULL);
+  const char *hierarchy;
+  guint n = 0;
+
+  while (root != NULL && (hierarchy = g_dir_read_name (root)) != NULL) {
+    g_autofree char *dir = g_build_filename ("/sys/fs/cgroup", hierarchy, NULL);
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *entry;
+
+    /* On a pure cgroup v2 host the entries are the cgroups themselves. */
+    if (strstr (hierarchy, needle) != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR))
+      n++;
+    while (d != NULL && (entry = g_dir_read_name (d)) != NULL) {
+      g_autofree char *path = g_build_filename (dir, entry, NULL);
+
+      if (strstr (entry, needle) != NULL && g_file_test (path, G_FILE_TEST_IS_DIR))
+        n++;
+    }
+  }
+  return n;
+}
+
+static gboolean
+no_cgroups_of (gpointer name)
+{
+  return count_cgroups (name) == 0;
+}
+
+static char *
+cellsd_cgroups (void)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/cgroup", cellsd_pid ());
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* cellsd stays in its own cgroup whatever it starts, and a cell that
+ * stopped leaves no cgroup behind. */
+static void
+test_cgroups (Fixture *f, gconstpointer data)
+{
+  g_autofree char *before = cellsd_cgroups ();
+
+  create_cell ("cg-cycle");
+  for (guint i = 0; i < 20; i++) {
+    g_autofree char *during = NULL;
+
+    assert_ok ("cellsctl start cg-cycle");
+    during = cellsd_cgroups ();
+    g_assert_cmpstr (during, ==, before);
+    g_assert_cmpuint (count_cgroups ("cg-cycle"), >, 0);
+    assert_ok ("cellsctl stop cg-cycle");
+  }
+  g_assert_true (wait_for (no_cgroups_of, "cg-cycle"));
+  assert_ok ("cellsctl destroy cg-cycle");
+}
+
 static void
 test_replace (Fixture *f, gconstpointer data)
 {
@@ -1548,6 +1611,7 @@ main (int argc, char **argv)
     add_test ("/integration/init-exits", test_init_exits);
     add_test ("/integration/crash-and-adopt", test_crash_and_adopt);
     add_test ("/integration/limits", test_limits);
+    add_test ("/integration/cgroups", test_cgroups);
     add_test ("/integration/replace", test_replace);
     add_test ("/integration/autostart", test_autostart);
     add_test ("/integration/stop-timeout", test_stop_timeout);

@@ -43,6 +43,7 @@ struct _CellsCell {
   int                   devns_fd;   /* the init's pid namespace, with device namespaces */
   CellsSeat            *seat;
   CellsClaims          *claims;     /* the manager's */
+  const CellsSettings  *settings;   /* cellsd's */
   char                 *line_number; /* the own number of the cell's phone line */
   CellsCellValidator    validator;
   gpointer              validator_data;
@@ -70,6 +71,7 @@ typedef struct {
   char      *image_dir;
   char      *config;
   char     **argv;
+  char      *lxc_start;
   guint32    uid_base;
   guint32    gid_base;
   gboolean   freeze;
@@ -85,6 +87,7 @@ cells_job_free (CellsJob *job)
   g_free (job->image_dir);
   g_free (job->config);
   g_strfreev (job->argv);
+  g_free (job->lxc_start);
   g_free (job);
 }
 
@@ -98,6 +101,7 @@ cells_job_new (CellsCell *self)
   job->dir = g_strdup (self->dir);
   job->image_dir = g_build_filename (self->state_dir, "images", self->def->image, NULL);
   job->argv = g_strdupv (self->def->init);
+  job->lxc_start = g_strdup (self->settings->lxc_start_path);
   job->uid_base = self->def->uid_base;
   job->gid_base = self->def->gid_base;
   job->modem = self->def->devices[CELLS_DEVICE_MODEM] != CELLS_ACCESS_NONE;
@@ -302,12 +306,16 @@ prepare_root (CellsJob *job, GError **error)
 {
   g_autofree char *config_path = g_build_filename (job->dir, "config", NULL);
   g_autofree char *lower = g_build_filename (job->dir, "lower", NULL);
+  g_autofree char *log_path = g_build_filename (job->dir, "lxc.log", NULL);
 
   if (!g_file_test (job->image_dir, G_FILE_TEST_IS_DIR)) {
     g_set_error (error, CELLS_ERROR, CELLS_ERROR_NOT_FOUND,
                  "The image %s of cell “%s” is missing.", job->image_dir, job->name);
     return FALSE;
   }
+  /* This start's log only: its first error is the reason it failed. */
+  if (truncate (log_path, 0) < 0 && errno != ENOENT)
+    g_debug ("Cell “%s”: could not empty %s: %s", job->name, log_path, g_strerror (errno));
   /* Written anew at every start: atomic, but not worth an fsync. */
   if (!g_file_set_contents_full (config_path, job->config, -1, G_FILE_SET_CONTENTS_CONSISTENT,
                                  0600, error))
@@ -332,7 +340,7 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
 
   if (!prepare_root (job, &error) ||
       (t1 = g_get_monotonic_time (),
-       !cells_lxc_start (job->lxcpath, job->name, job->argv, &leader, &error))) {
+       !cells_lxc_start (job->lxcpath, job->name, job->argv, job->lxc_start, &leader, &error))) {
     g_autofree char *lower = g_build_filename (job->dir, "lower", NULL);
 
     cells_lxc_unmount_lower (lower);
@@ -789,14 +797,16 @@ cells_cell_init (CellsCell *self)
  * @def: (transfer full): the cell's definition
  * @state_dir: cellsd's state directory
  * @host: what the host offers cells
+ * @settings: how cellsd runs; it outlives the cell
  * @claims: the manager's table of device claims, which outlives the cell
  */
 CellsCell *
 cells_cell_new (CellsDefinition *def, const char *state_dir, const CellsHost *host,
-                CellsClaims *claims)
+                const CellsSettings *settings, CellsClaims *claims)
 {
   CellsCell *self = g_object_new (CELLS_TYPE_CELL, NULL);
 
+  self->settings = settings;
   self->claims = claims;
 
   self->def = def;

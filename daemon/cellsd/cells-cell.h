@@ -5,6 +5,7 @@
 #include "cells-dbus.h"
 #include "cells-definition.h"
 #include "cells-lxc.h"
+#include "cells-settings.h"
 #include "cells-state.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,7 @@ typedef gboolean (*CellsCellValidator) (const CellsDefinition *def, gpointer dat
 CellsCell       *cells_cell_new             (CellsDefinition     *def,
                                              const char          *state_dir,
                                              const CellsHost     *host,
+                                             const CellsSettings *settings,
                                              CellsClaims         *claims);
 const char      *cells_cell_get_name        (CellsCell           *self);
 const CellsDefinition *cells_cell_get_definition (CellsCell      *self);

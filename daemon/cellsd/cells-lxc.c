@@ -378,43 +378,48 @@ last_lxc_error (const char *lxcpath, const char *name)
 
 /**
  * cells_lxc_start:
+ * @helper: the cells-lxc-start program
  *
- * Starts the container and waits until its init runs. Blocking.
+ * Starts the cell's container through @helper, so that liblxc's move of
+ * the starting process into the cell's monitor cgroup happens to that
+ * short-lived process and never to cellsd. Blocks: for a worker thread.
+ * The reason of a failure is the first error of this start's LXC log.
  */
 gboolean
-cells_lxc_start (const char *lxcpath, const char *name, char *const *argv,
+cells_lxc_start (const char *lxcpath, const char *name, char *const *argv, const char *helper,
                  pid_t *out_leader, GError **error)
 {
-  struct lxc_container *c = open_container (lxcpath, name, error);
-  gboolean ok = FALSE;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *why = NULL;
+  guint64 leader = 0;
 
-  if (c == NULL)
+  g_ptr_array_add (args, (char *) helper);
+  g_ptr_array_add (args, (char *) lxcpath);
+  g_ptr_array_add (args, (char *) name);
+  g_ptr_array_add (args, "--");
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, argv[i]);
+  g_ptr_array_add (args, NULL);
+  process = g_subprocess_newv ((const char *const *) args->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_INHERIT | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
+  if (process == NULL || !g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, error))
     return FALSE;
-
-  /* A cell whose init just ended may still be cleaned up by its monitor. */
-  if (!c->is_running (c) || c->init_pid (c) <= 0)
-    c->wait (c, "STOPPED", 5);
-
-  c->want_daemonize (c, true);
-  c->want_close_all_fds (c, true);
-  if (!c->start (c, 0, argv)) {
-    g_autofree char *why = last_lxc_error (lxcpath, name);
-
-    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
-                 "Cell “%s” did not start: %s (see %s/%s/lxc.log).", name,
-                 why ? why : "LXC gave no reason", lxcpath, name);
-    goto out;
+  if (g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0 &&
+      g_ascii_string_to_unsigned (g_strstrip (out), 10, 1, G_MAXINT32, &leader, NULL)) {
+    *out_leader = leader;
+    return TRUE;
   }
-  *out_leader = c->init_pid (c);
-  ok = *out_leader > 0;
-  if (!ok)
-    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
-                 "Cell “%s” stopped right after it started; see %s/%s/console.log.",
-                 name, lxcpath, name);
-
-out:
-  lxc_container_put (c);
-  return ok;
+  why = last_lxc_error (lxcpath, name);
+  if (why == NULL && err != NULL && *g_strstrip (err) != '\0')
+    why = g_strdup (err);
+  g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+               "Cell “%s” did not start: %s (see %s/%s/lxc.log).", name,
+               why ? why : "LXC gave no reason", lxcpath, name);
+  return FALSE;
 }
 
 /**

@@ -46,6 +46,7 @@ void      cells_lxc_unmount_lower   (const char             *target);
 gboolean  cells_lxc_start           (const char             *lxcpath,
                                      const char             *name,
                                      char *const            *argv,
+                                     const char             *helper,
                                      pid_t                  *out_leader,
                                      GError                **error);
 gboolean  cells_lxc_stop            (const char             *lxcpath,

@@ -302,7 +302,8 @@ create_cell (CellsManager *self, const char *name, GVariant *options, GError **e
       cells_remove_tree (dir, NULL);
     return NULL;
   }
-  return cells_cell_new (g_steal_pointer (&def), self->state_dir, &self->host, self->claims);
+  return cells_cell_new (g_steal_pointer (&def), self->state_dir, &self->host, self->settings,
+                         self->claims);
 }
 
 static void
@@ -572,7 +573,7 @@ load_cells (CellsManager *self)
       g_warning ("Skipping cell “%s”: %s: %s", entry, conf, error->message);
       continue;
     }
-    cell = cells_cell_new (def, self->state_dir, &self->host, self->claims);
+    cell = cells_cell_new (def, self->state_dir, &self->host, self->settings, self->claims);
     g_free (add_cell (self, cell));
     cells_cell_adopt (cell);
   }

@@ -25,6 +25,7 @@ cells_settings_init (CellsSettings *settings)
     .switcher_seat_dir = g_strdup ("/run/cells/switcher"),
     .input_dir = g_strdup ("/dev/input"),
     .vmodem_path = g_build_filename (CELLS_LIBEXEC_DIR, "cells-vmodem", NULL),
+    .lxc_start_path = g_build_filename (CELLS_LIBEXEC_DIR, "cells-lxc-start", NULL),
     .device_namespaces = TRUE,
   };
   cells_chord_parse (CELLS_CHORD_DEFAULT, settings->chord, &settings->n_chord, NULL);
@@ -75,5 +76,6 @@ cells_settings_clear (CellsSettings *settings)
   g_clear_pointer (&settings->switcher_seat_dir, g_free);
   g_clear_pointer (&settings->input_dir, g_free);
   g_clear_pointer (&settings->vmodem_path, g_free);
+  g_clear_pointer (&settings->lxc_start_path, g_free);
   g_clear_pointer (&settings->pipewire_dir, g_free);
 }

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
  * @switcher_seat_dir: where the switcher's seatd socket goes
  * @input_dir: where the input devices are (the chord's keys)
  * @vmodem_path: the virtual modem program started in cells
+ * @lxc_start_path: the helper that starts containers (cells-lxc-start)
  * @pipewire_dir: (nullable): the directory of the phone user's PipeWire
  *   socket, for the audio of SIP calls
  * @chord: the keys of the secure switch chord
@@ -30,6 +31,7 @@ typedef struct {
   char     *switcher_seat_dir;
   char     *input_dir;
   char     *vmodem_path;
+  char     *lxc_start_path;
   char     *pipewire_dir;
   guint16   chord[CELLS_CHORD_MAX_KEYS];
   guint     n_chord;

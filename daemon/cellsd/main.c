@@ -100,6 +100,7 @@ int
 main (int argc, char **argv)
 {
   char *state_dir = NULL, *input_dir = NULL, *switcher_seat = NULL, *vmodem = NULL;
+  char *lxc_start = NULL;
   g_autofree char *config = NULL;
   gboolean verbose = FALSE, replace = FALSE, version = FALSE;
   GOptionEntry entries[] = {
@@ -113,6 +114,8 @@ main (int argc, char **argv)
       "Directory of the switcher's seatd socket (default /run/cells/switcher)", "DIR" },
     { "vmodem", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &vmodem,
       "The virtual modem program (default " CELLS_LIBEXEC_DIR "/cells-vmodem)", "FILE" },
+    { "lxc-start", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &lxc_start,
+      "The helper that starts containers (default " CELLS_LIBEXEC_DIR "/cells-lxc-start)", "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running cellsd", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
@@ -149,6 +152,7 @@ main (int argc, char **argv)
   take (&settings.switcher_seat_dir, switcher_seat);
   take (&settings.input_dir, input_dir);
   take (&settings.vmodem_path, vmodem);
+  take (&settings.lxc_start_path, lxc_start);
   settings.verbose = verbose;
   if (!cells_settings_load (&settings, config ? config : CELLS_SYSCONF_DIR "/cellsd.conf",
                             &error)) {

@@ -44,6 +44,10 @@ cp -a "$dir/state/images/busybox" "$base/lower"
 chown -hR "$uid:$uid" "$base/lower"
 mkdir -p "$base/upper" "$base/work"
 chown "$uid:$uid" "$base/upper" "$base/work"
+# What the configuration mounts from the cell's directory, the baseline has too.
+for f in modem-bus.conf; do
+	[ ! -f "$dir/state/cells/bench/$f" ] || cp "$dir/state/cells/bench/$f" "$base/plain/"
+done
 sed -e "s|^lxc.rootfs.path = .*|lxc.rootfs.path = overlay:$base/lower:$base/upper|" \
 	-e "s|$dir/state/cells/bench|$base/plain|g" \
 	"$dir/state/cells/bench/config" >"$base/plain/config"
