@@ -507,6 +507,8 @@ test_start (Fixture *f, gconstpointer data)
   proc = g_strdup_printf ("/proc/%u", cell_leader ("start-a"));
   g_assert_true (g_file_test (proc, G_FILE_TEST_IS_DIR));
   g_assert_cmpuint (cell_leader ("start-a"), !=, cell_leader ("start-b"));
+  /* The cell's loopback is up from the start. */
+  assert_ok ("cellsctl exec start-a -- ping -c 1 -W 2 127.0.0.1");
 }
 
 static void

@@ -105,7 +105,7 @@ test_lxc_config (void)
                                 "/var/lib/cells/cells/work/upper\n"));
   g_assert_nonnull (strstr (c1, "lxc.idmap = u 0 1065536 65536\n"));
   g_assert_nonnull (strstr (c1, "lxc.idmap = g 0 2065536 65536\n"));
-  g_assert_nonnull (strstr (c1, "lxc.net.0.type = empty\n"));
+  g_assert_nonnull (strstr (c1, "lxc.net.0.type = empty\nlxc.net.0.flags = up\n"));
   g_assert_nonnull (strstr (c1, "lxc.mount.entry = tmpfs run tmpfs "));
   g_assert_nonnull (
       strstr (c1, "lxc.mount.entry = /var/lib/cells/cells/work/seat run/cells-seat none bind"));

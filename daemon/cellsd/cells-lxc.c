@@ -153,7 +153,8 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   g_string_append_printf (s, "lxc.rootfs.path = overlay:%s/lower:%s/upper\n", cell_dir, cell_dir);
   g_string_append_printf (s, "lxc.idmap = u 0 %u %u\n", def->uid_base, CELLS_IDS_PER_CELL);
   g_string_append_printf (s, "lxc.idmap = g 0 %u %u\n", def->gid_base, CELLS_IDS_PER_CELL);
-  g_string_append (s, "lxc.net.0.type = empty\n");
+  /* Loopback only, and up: what runs in a cell may talk to itself. */
+  g_string_append (s, "lxc.net.0.type = empty\nlxc.net.0.flags = up\n");
   g_string_append (s, "lxc.mount.auto = proc:mixed sys:ro\n");
   g_string_append (s, "lxc.autodev = 1\n");
   /* /run is a tmpfs from the start, so that an init that would mount one
