@@ -5,7 +5,8 @@
 # the demo, the benchmarks and the integration tests.
 #
 #   cells-session.sh image DIR [BUILD]  make DIR/busybox.tar.gz (busybox-static), with
-#                                       BUILD/tests/seat-client and its libraries if built
+#                                       BUILD/tests/seat-client and its libraries and
+#                                       BUILD/tests/ambush if built
 #   cells-session.sh phone-image DIR [PROGRAM…]
 #                                       make DIR/phone.tar.gz: busybox, dbus-daemon (the cell's
 #                                       own system bus, started by /sbin/phone-init), mmcli,
@@ -74,6 +75,10 @@ make_image() {
 	busybox_root "$root"
 	if [ -n "$build" ] && [ -x "$build/tests/seat-client" ]; then
 		add_program "$root" "$build/tests/seat-client" /usr/local/bin/seat-client
+	fi
+	if [ -n "$build" ] && [ -x "$build/tests/ambush" ]; then
+		mkdir -p "$root/usr/local/bin"
+		cp "$build/tests/ambush" "$root/usr/local/bin/ambush"
 	fi
 	tar -C "$root" -czf "$dir/busybox.tar.gz" .
 	rm -rf "$root"

@@ -1359,6 +1359,62 @@ test_cgroups (Fixture *f, gconstpointer data)
   assert_ok ("cellsctl destroy cg-cycle");
 }
 
+/* What `cellsctl exec` runs in a cell gets nothing of the host's: no
+ * descriptor the caller left open, no controlling terminal of the host's
+ * (so no TIOCSTI into the caller's shell); on a terminal, a terminal of
+ * the cell's. */
+static void
+test_exec_safety (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fds = NULL, *tty = NULL, *pty = NULL;
+  g_autofree char *cmd = NULL;
+
+  create_running_cell ("exec-a");
+  g_assert_cmpint (run (&fds, NULL, "sh -c 'exec 9</etc 8>/dev/null; %s exec exec-a -- sh -c "
+                                    "\"ls /proc/\\$\\$/fd | tr \\\"\\\\n\\\" \\\" \\\"; "
+                                    "cut -d\\\" \\\" -f7 /proc/\\$\\$/stat\"'",
+                       env.cellsctl), ==, 0);
+  /* Only 0, 1 and 2; and tty_nr 0: no controlling terminal at all. */
+  g_assert_cmpstr (fds, ==, "0 1 2 0\n");
+
+  if (g_find_program_in_path ("script") == NULL) {
+    g_test_skip ("script (util-linux) is not installed");
+    return;
+  }
+  cmd = g_strdup_printf ("%s exec exec-a -- sh -c 'readlink /proc/$$/fd/0; ls /dev/pts'",
+                         env.cellsctl);
+  g_assert_cmpint (run (&tty, NULL, "script -qec %s /dev/null", g_shell_quote (cmd)), ==, 0);
+  /* A terminal of the cell's own devpts. */
+  g_assert_true (g_str_has_prefix (tty, "/dev/pts/"));
+  pty = g_strndup (tty + strlen ("/dev/pts/"), strcspn (tty + strlen ("/dev/pts/"), "\r\n"));
+  g_assert_nonnull (strstr (tty, "ptmx"));
+  g_assert_cmpuint (strlen (pty), >, 0);
+}
+
+/* The cell's root watches for every new process in the cell and tries to
+ * trace it and take its descriptors (the ambush of `cellsctl exec`): it
+ * gets none of cellsctl's, not its bus connection, not a host file. */
+static void
+test_exec_ambush (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = NULL;
+
+  create_running_cell ("exec-b");
+  assert_ok ("cellsctl exec exec-b -- sh -c '/usr/local/bin/ambush 8 >/tmp/ambush.out 2>&1 &'");
+  for (guint i = 0; i < 30; i++)
+    assert_ok ("cellsctl exec exec-b -- /bin/true");
+  for (guint i = 0; i < 100; i++) {
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run (&out, NULL, "cellsctl exec exec-b -- cat /tmp/ambush.out"), ==, 0);
+    if (strstr (out, "seized") != NULL)
+      break;
+    g_usleep (100 * 1000);
+  }
+  g_assert_nonnull (strstr (out, "seized"));
+  if (strstr (out, "took 0\n") == NULL)
+    g_error ("a cell took descriptors of cellsctl exec:\n%s", out);
+}
+
 static void
 test_replace (Fixture *f, gconstpointer data)
 {
@@ -1614,6 +1670,8 @@ main (int argc, char **argv)
     add_test ("/integration/crash-and-adopt", test_crash_and_adopt);
     add_test ("/integration/limits", test_limits);
     add_test ("/integration/cgroups", test_cgroups);
+    add_test ("/integration/exec-safety", test_exec_safety);
+    add_test ("/integration/exec-ambush", test_exec_ambush);
     add_test ("/integration/replace", test_replace);
     add_test ("/integration/autostart", test_autostart);
     add_test ("/integration/stop-timeout", test_stop_timeout);

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -549,18 +551,81 @@ cmd_switch (int argc, char **argv)
   return 0;
 }
 
+/* In the cell, as the attached process, before the command: a session of
+ * its own (no controlling terminal of the host's, so no TIOCSTI into the
+ * caller's shell) and no descriptor but 0, 1 and 2. */
+static int
+exec_in_cell (void *payload)
+{
+  char **argv = payload;
+
+  if (setsid () < 0 && getpgrp () != getpid ())
+    _exit (126);
+  if (syscall (SYS_close_range, 3U, ~0U, 0U) < 0) {
+    for (int fd = 3; fd < 65536; fd++)
+      close (fd);
+  }
+  execvp (argv[0], argv);
+  fprintf (stderr, "cellsctl: cannot run %s in the cell: %s\n", argv[0], strerror (errno));
+  _exit (127);
+}
+
+/* Everything cellsctl holds but 0, 1 and 2 (the bus connection, what the
+ * caller left open) is closed on exec: nothing of it reaches the cell. */
+static void
+close_on_exec_all (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *entry;
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL) {
+    int fd = atoi (entry);
+
+    if (fd > 2)
+      fcntl (fd, F_SETFD, FD_CLOEXEC);
+  }
+}
+
+static int
+attach (const char *lxcpath, const char *name, char **command)
+{
+  lxc_attach_options_t options = LXC_ATTACH_OPTIONS_DEFAULT;
+  char *env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                  "HOME=/root", "TERM=linux", NULL };
+  struct lxc_container *c = lxc_container_new (name, lxcpath);
+  pid_t pid = -1;
+  int status = -1;
+
+  if (c == NULL) {
+    g_printerr ("cellsctl: cannot reach cell “%s” through LXC at %s.\n", name, lxcpath);
+    return 1;
+  }
+  options.env_policy = LXC_ATTACH_CLEAR_ENV;
+  options.extra_env_vars = env;
+  /* On a terminal the command gets a terminal of the cell's, never the
+   * caller's: LXC passes the bytes between the two. */
+  if (isatty (STDIN_FILENO) || isatty (STDOUT_FILENO) || isatty (STDERR_FILENO))
+    options.attach_flags |= LXC_ATTACH_TERMINAL;
+  if (c->attach (c, exec_in_cell, command, &options, &pid) < 0 ||
+      waitpid (pid, &status, 0) != pid) {
+    lxc_container_put (c);
+    g_printerr ("cellsctl: could not run %s in cell “%s”.\n", command[0], name);
+    return 1;
+  }
+  lxc_container_put (c);
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return WEXITSTATUS (status);
+}
+
 static int
 cmd_exec (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CellsDBusCell) cell = NULL;
   g_autoptr(CellsDBusManager) manager = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
   g_autofree char *lxcpath = NULL;
-  lxc_attach_options_t options = LXC_ATTACH_OPTIONS_DEFAULT;
-  char *env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                  "HOME=/root", "TERM=linux", NULL };
-  struct lxc_container *c;
-  int status;
 
   if (argc < 4 || !g_str_equal (argv[2], "--"))
     return usage ();
@@ -577,22 +642,18 @@ cmd_exec (int argc, char **argv)
     return 1;
   }
   lxcpath = g_build_filename (cells_dbus_manager_get_state_directory (manager), "cells", NULL);
-  c = lxc_container_new (argv[1], lxcpath);
-  if (c == NULL) {
-    g_printerr ("cellsctl: cannot reach cell “%s” through LXC at %s.\n", argv[1], lxcpath);
+  /* The bus connection ends here; what joins the cell cannot be traced
+   * (not dumpable) and takes no descriptor of cellsctl's along. */
+  bus = g_object_ref (g_dbus_proxy_get_connection (G_DBUS_PROXY (manager)));
+  g_clear_object (&cell);
+  g_clear_object (&manager);
+  g_dbus_connection_close_sync (bus, NULL, NULL);
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+    g_printerr ("cellsctl: cannot make itself undumpable: %s\n", g_strerror (errno));
     return 1;
   }
-  options.env_policy = LXC_ATTACH_CLEAR_ENV;
-  options.extra_env_vars = env;
-  status = c->attach_run_wait (c, &options, argv[3], (const char *const *) &argv[3]);
-  lxc_container_put (c);
-  if (status < 0) {
-    g_printerr ("cellsctl: could not run %s in cell “%s”.\n", argv[3], argv[1]);
-    return 1;
-  }
-  if (WIFSIGNALED (status))
-    return 128 + WTERMSIG (status);
-  return WEXITSTATUS (status);
+  close_on_exec_all ();
+  return attach (lxcpath, argv[1], &argv[3]);
 }
 
 /* image import */
