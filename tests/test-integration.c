@@ -1235,6 +1235,51 @@ test_crash_and_adopt (Fixture *f, gconstpointer data)
   g_assert_cmpstr (out, ==, "1\n");
 }
 
+static gboolean
+is_mountpoint (const char *path)
+{
+  return run (NULL, NULL, "mountpoint -q %s", path) == 0;
+}
+
+/* What a cellsd killed at the wrong moment leaves is cleared at its next
+ * start: a half-created cell (no definition yet, an empty layer) frees
+ * its name, a stopped cell's image mount goes, temporary files go; a cell
+ * with data but no definition is kept for its owner. */
+static void
+test_crash_leftovers (Fixture *f, gconstpointer data)
+{
+  g_autofree char *half = g_build_filename (env.state_dir, "cells", "half", NULL);
+  g_autofree char *kept = g_build_filename (env.state_dir, "cells", "kept", NULL);
+  g_autofree char *lower = g_build_filename (env.state_dir, "cells", "mounted", "lower", NULL);
+  g_autofree char *temp = g_build_filename (env.state_dir, "cells", "mounted", "cell.conf.Ab12Cd",
+                                            NULL);
+  g_autofree char *image = g_build_filename (env.state_dir, "images", "busybox", NULL);
+  g_autofree char *state = NULL;
+
+  create_cell ("mounted");
+  kill_cellsd (SIGKILL);
+  /* Killed 15 ms into CreateCell: the directories, a temporary definition. */
+  assert_ok ("mkdir -p %s/upper %s/work %s/lower", half, half, half);
+  assert_ok ("touch %s/cell.conf.Xy12Zq", half);
+  /* A cell's directory with data in its layer but no definition. */
+  assert_ok ("mkdir -p %s/upper/root %s/work %s/lower", kept, kept, kept);
+  /* Killed during a start: the image mounted on a stopped cell. */
+  assert_ok ("mount --bind %s %s", image, lower);
+  assert_ok ("touch %s", temp);
+  start_cellsd ("");
+
+  g_assert_false (g_file_test (half, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_DIR));
+  g_assert_false (is_mountpoint (lower));
+  g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
+  state = cell_property ("mounted", "State");
+  g_assert_cmpstr (state, ==, "s \"stopped\"");
+  create_cell ("half");
+  assert_ok ("cellsctl start mounted");
+  assert_ok ("cellsctl stop mounted");
+  assert_ok ("rm -rf %s", kept);
+}
+
 /* A cgroup file of a cell's init, on a cgroup v1 or v2 host. */
 static char *
 cgroup_read (guint leader, const char *controller, const char *v1_file, const char *v2_file)
@@ -1672,6 +1717,7 @@ main (int argc, char **argv)
     add_test ("/integration/cgroups", test_cgroups);
     add_test ("/integration/exec-safety", test_exec_safety);
     add_test ("/integration/exec-ambush", test_exec_ambush);
+    add_test ("/integration/crash-leftovers", test_crash_leftovers);
     add_test ("/integration/replace", test_replace);
     add_test ("/integration/autostart", test_autostart);
     add_test ("/integration/stop-timeout", test_stop_timeout);

@@ -856,7 +856,8 @@ cells_cell_get_state (CellsCell *self)
 /**
  * cells_cell_adopt:
  *
- * Takes over a cell whose container runs already (cellsd restarted).
+ * Takes over a cell whose container runs already (cellsd restarted), or
+ * clears what a cellsd that ended mid-start left of a stopped one.
  */
 void
 cells_cell_adopt (CellsCell *self)
@@ -873,6 +874,12 @@ cells_cell_adopt (CellsCell *self)
     if (!open_seat (self, &error))
       g_warning ("Cell “%s” has no seat: %s", self->def->name, error->message);
     set_running (self, leader);
+  } else {
+    g_autofree char *lower = g_build_filename (self->dir, "lower", NULL);
+
+    if (cells_lxc_unmount_lower (lower) > 0)
+      g_message ("Cell “%s” is stopped but its image was still mounted (cellsd ended during "
+                 "a start or a stop); unmounted", self->def->name);
   }
 }
 

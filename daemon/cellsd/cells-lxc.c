@@ -340,11 +340,14 @@ out:
   return ok;
 }
 
-void
+guint
 cells_lxc_unmount_lower (const char *target)
 {
+  guint n = 0;
+
   while (umount2 (target, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
-    ;
+    n++;
+  return n;
 }
 
 static struct lxc_container *

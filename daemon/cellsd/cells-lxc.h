@@ -41,7 +41,7 @@ gboolean  cells_lxc_mount_lower     (const char             *image_dir,
                                      guint32                 uid_base,
                                      guint32                 gid_base,
                                      GError                **error);
-void      cells_lxc_unmount_lower   (const char             *target);
+guint     cells_lxc_unmount_lower   (const char             *target);
 
 gboolean  cells_lxc_start           (const char             *lxcpath,
                                      const char             *name,

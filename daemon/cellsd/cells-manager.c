@@ -554,6 +554,45 @@ remove_leftovers (const char *dir)
   }
 }
 
+/* Temporary files of atomic writes that a crash cut short (NAME.XXXXXX). */
+static void
+remove_temporaries (const char *cell_dir)
+{
+  static const char *const written[] = { "cell.conf", "sip.secret", "config", "modem-bus.conf" };
+  g_autoptr(GDir) d = g_dir_open (cell_dir, 0, NULL);
+  const char *entry;
+
+  while (d != NULL && (entry = g_dir_read_name (d)) != NULL) {
+    for (guint i = 0; i < G_N_ELEMENTS (written); i++) {
+      gsize n = strlen (written[i]);
+
+      if (strncmp (entry, written[i], n) == 0 && entry[n] == '.' && strlen (entry + n + 1) == 6) {
+        g_autofree char *path = g_build_filename (cell_dir, entry, NULL);
+
+        g_message ("Removing %s, left by an interrupted write", path);
+        g_unlink (path);
+      }
+    }
+  }
+}
+
+/* A cell whose creation a crash cut short: no definition yet (it is
+ * written last) and nothing in its layer. Its name is free again. */
+static gboolean
+remove_half_created (const char *cell_dir)
+{
+  g_autofree char *conf = g_build_filename (cell_dir, "cell.conf", NULL);
+  g_autofree char *upper = g_build_filename (cell_dir, "upper", NULL);
+  g_autofree char *lower = g_build_filename (cell_dir, "lower", NULL);
+  g_autoptr(GDir) layer = g_dir_open (upper, 0, NULL);
+
+  if (g_file_test (conf, G_FILE_TEST_EXISTS) || (layer != NULL && g_dir_read_name (layer) != NULL))
+    return FALSE;
+  g_message ("Removing %s, a cell whose creation was interrupted", cell_dir);
+  cells_lxc_unmount_lower (lower);
+  return cells_remove_tree (cell_dir, NULL);
+}
+
 static void
 load_cells (CellsManager *self)
 {
@@ -561,16 +600,21 @@ load_cells (CellsManager *self)
   const char *entry;
 
   while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL) {
-    g_autofree char *conf = g_build_filename (self->cells_dir, entry, "cell.conf", NULL);
+    g_autofree char *cell_dir = g_build_filename (self->cells_dir, entry, NULL);
+    g_autofree char *conf = g_build_filename (cell_dir, "cell.conf", NULL);
     g_autoptr(GError) error = NULL;
     CellsDefinition *def;
     CellsCell *cell;
 
-    if (!cells_name_validate (entry, "cell", NULL))
+    if (!cells_name_validate (entry, "cell", NULL) || !g_file_test (cell_dir, G_FILE_TEST_IS_DIR))
+      continue;
+    remove_temporaries (cell_dir);
+    if (remove_half_created (cell_dir))
       continue;
     def = cells_definition_load (entry, conf, &error);
     if (def == NULL) {
-      g_warning ("Skipping cell “%s”: %s: %s", entry, conf, error->message);
+      g_message ("Skipping cell “%s” (its directory is kept as it is): %s: %s", entry, conf,
+                 error->message);
       continue;
     }
     cell = cells_cell_new (def, self->state_dir, &self->host, self->settings, self->claims);
