@@ -1280,6 +1280,48 @@ test_crash_leftovers (Fixture *f, gconstpointer data)
   assert_ok ("rm -rf %s", kept);
 }
 
+/* What cellsd mounts into a cell's own tree follows no symlink the cell
+ * made: with its /etc/dbus-1/system.d (or /etc/dbus-1) a link to a host
+ * directory its root may write, the next start makes nothing there and
+ * the cell still starts; in a cell that left the path alone, the bus
+ * policy is mounted read-only. */
+static void
+test_mount_no_symlink (Fixture *f, gconstpointer data)
+{
+  g_autofree char *host_dir = g_build_filename (env.dir, "host-writable", NULL);
+  g_autofree char *uid = NULL, *out = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *link_dir = NULL, *link_parent = NULL;
+
+  create_running_cell ("links");
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec links -- grep -c ModemManager1 "
+                                    "/etc/dbus-1/system.d/org.cells.VirtualModem.conf"), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec links -- sh -c "
+                                    "'echo x >/etc/dbus-1/system.d/org.cells.VirtualModem.conf'"),
+                   !=, 0);
+  uid = cell_property ("links", "UidBase");
+  g_assert_cmpint (g_mkdir (host_dir, 0755), ==, 0);
+  assert_ok ("chown %s:%s %s", uid + 2, uid + 2, host_dir);
+  link_dir = g_strdup_printf ("umount /etc/dbus-1/system.d/org.cells.VirtualModem.conf; "
+                              "rm -rf /etc/dbus-1/system.d; ln -s %s /etc/dbus-1/system.d",
+                              host_dir);
+  link_parent = g_strdup_printf ("rm -rf /etc/dbus-1; ln -s %s /etc/dbus-1", host_dir);
+  for (guint i = 0; i < 2; i++) {
+    g_autofree char *cmd = g_strdup_printf ("cellsctl exec links -- sh -c %s",
+                                            g_shell_quote (i == 0 ? link_dir : link_parent));
+
+    assert_ok ("%s", cmd);
+    assert_ok ("cellsctl stop links");
+    assert_ok ("cellsctl start links");
+    dir = g_dir_open (host_dir, 0, NULL);
+    g_assert_nonnull (dir);
+    g_assert_null (g_dir_read_name (dir));
+    g_clear_pointer (&dir, g_dir_close);
+  }
+  assert_ok ("cellsctl stop links");
+  assert_ok ("rm -rf %s", host_dir);
+}
+
 /* A cgroup file of a cell's init, on a cgroup v1 or v2 host. */
 static char *
 cgroup_read (guint leader, const char *controller, const char *v1_file, const char *v2_file)
@@ -1718,6 +1760,7 @@ main (int argc, char **argv)
     add_test ("/integration/exec-safety", test_exec_safety);
     add_test ("/integration/exec-ambush", test_exec_ambush);
     add_test ("/integration/crash-leftovers", test_crash_leftovers);
+    add_test ("/integration/mount-no-symlink", test_mount_no_symlink);
     add_test ("/integration/replace", test_replace);
     add_test ("/integration/autostart", test_autostart);
     add_test ("/integration/stop-timeout", test_stop_timeout);

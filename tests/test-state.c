@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#define HELPER "/usr/libexec/cells-lxc-start"
+
 static void
 check (CellsState state, CellsOp op, CellsVerdict expected, int code)
 {
@@ -92,13 +94,13 @@ test_lxc_config (void)
   CellsHost v2 = { .cgroup2 = TRUE, .has_memory = TRUE, .has_pids = TRUE, .has_cpu = TRUE,
                    .has_devices = TRUE, .apparmor = TRUE };
   CellsHost none = { 0 };
-  g_autofree char *c1 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &v1);
-  g_autofree char *c2 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &v2);
-  g_autofree char *c0 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &none);
-  g_autofree char *cp = cells_lxc_config (&phone, "/var/lib/cells/cells/home", &none);
+  g_autofree char *c1 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &v1, HELPER);
+  g_autofree char *c2 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &v2, HELPER);
+  g_autofree char *c0 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &none, HELPER);
+  g_autofree char *cp = cells_lxc_config (&phone, "/var/lib/cells/cells/home", &none, HELPER);
   const char *policy_mount =
-      "lxc.mount.entry = /var/lib/cells/cells/home/modem-bus.conf "
-      "etc/dbus-1/system.d/org.cells.VirtualModem.conf none bind,ro,create=file 0 0\n";
+      "lxc.hook.mount = " HELPER " --mount-hook /var/lib/cells/cells/home/modem-bus.conf "
+      "etc/dbus-1/system.d/org.cells.VirtualModem.conf\n";
 
   g_assert_nonnull (strstr (c1, "lxc.uts.name = work\n"));
   g_assert_nonnull (strstr (c1, "lxc.rootfs.path = overlay:/var/lib/cells/cells/work/lower:"
@@ -125,12 +127,14 @@ test_lxc_config (void)
 
   g_assert_null (strstr (c0, "cgroup"));
 
-  /* A cell with a phone line: its bus lets the virtual modem in. */
+  /* A cell with a phone line: its bus lets the virtual modem in, through
+   * the hook that follows no link, never a mount entry that creates. */
+  g_assert_null (strstr (cp, "create=file"));
   g_assert_nonnull (strstr (cp, policy_mount));
   g_assert_null (strstr (c1, "modem-bus.conf"));   /* no modem right */
   phone.devices[CELLS_DEVICE_MODEM] = CELLS_ACCESS_NONE;
   g_clear_pointer (&cp, g_free);
-  cp = cells_lxc_config (&phone, "/var/lib/cells/cells/home", &none);
+  cp = cells_lxc_config (&phone, "/var/lib/cells/cells/home", &none, HELPER);
   g_assert_null (strstr (cp, "modem-bus.conf"));
 }
 

@@ -406,7 +406,8 @@ cells_cell_start_async (CellsCell *self, GAsyncReadyCallback callback, gpointer 
   }
   set_state (self, CELLS_STATE_STARTING);
   job = cells_job_new (self);
-  job->config = cells_lxc_config (self->def, self->dir, &self->host);
+  job->config = cells_lxc_config (self->def, self->dir, &self->host,
+                                  self->settings->lxc_start_path);
   thread = cells_job_task (self, job, on_start_thread_done, g_steal_pointer (&task));
   g_task_run_in_thread (thread, start_thread);
 }

@@ -144,7 +144,8 @@ add_limits (GString *s, const CellsDefinition *def, const CellsHost *host)
  * command is not in it: cellsd passes it to liblxc at start.
  */
 char *
-cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsHost *host)
+cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsHost *host,
+                  const char *helper)
 {
   GString *s =
       g_string_new ("# Written by cellsd from cell.conf at every start; edits here are lost.\n");
@@ -171,10 +172,12 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   /* A cell with the modem right: its bus lets the virtual modem own
    * ModemManager's name (the cell's dbus-daemon reads it at its start),
    * so that a phone line given to the running cell works at once. */
+  /* The path is in the cell's own tree: not a mount entry (LXC would
+   * follow a symlink the cell made there), but the helper's hook, which
+   * follows none. */
   if (def->devices[CELLS_DEVICE_MODEM] != CELLS_ACCESS_NONE)
-    g_string_append_printf (s, "lxc.mount.entry = %s/" CELLS_LXC_MODEM_POLICY " "
-                            "etc/dbus-1/system.d/org.cells.VirtualModem.conf none "
-                            "bind,ro,create=file 0 0\n", cell_dir);
+    g_string_append_printf (s, "lxc.hook.mount = %s --mount-hook %s/" CELLS_LXC_MODEM_POLICY " "
+                            "etc/dbus-1/system.d/org.cells.VirtualModem.conf\n", helper, cell_dir);
   g_string_append (s, "lxc.pty.max = 64\n");
   g_string_append (s, "lxc.tty.max = 0\n");
   g_string_append_printf (s, "lxc.cap.drop = %s\n", dropped_caps);

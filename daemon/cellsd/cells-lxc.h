@@ -34,7 +34,8 @@ void      cells_host_probe          (CellsHost              *host,
                                      const char             *cgroup_root);
 char     *cells_lxc_config          (const CellsDefinition  *def,
                                      const char             *cell_dir,
-                                     const CellsHost        *host);
+                                     const CellsHost        *host,
+                                     const char             *helper);
 
 gboolean  cells_lxc_mount_lower     (const char             *image_dir,
                                      const char             *target,

@@ -3,6 +3,7 @@
  * cells-lxc-start: starts one cell's container for cellsd and ends.
  *
  *   cells-lxc-start LXCPATH NAME -- INIT [ARG…]
+ *   cells-lxc-start --mount-hook SOURCE TARGET [LXC's arguments]
  *
  * prints the host pid of the cell's init on success, or the reason on
  * stderr and exits 1. liblxc moves the process that starts a container
@@ -10,8 +11,11 @@
  * short-lived process takes that move, so that cellsd stays in its own
  * cgroup and the monitor can remove its cgroup when the cell stops (as
  * lxc-start's front end and LXD's forkstart do). cellsd runs it with
- * nothing of its own but stdout and stderr.
+ * nothing of its own but stdout and stderr. With --mount-hook it is the
+ * cell's lxc.hook.mount instead (mount-hook.c).
  */
+#include "mount-hook.h"
+
 #include <lxc/lxccontainer.h>
 
 #include <stdio.h>
@@ -24,6 +28,8 @@ main (int argc, char **argv)
   struct lxc_container *c;
   pid_t leader;
 
+  if (argc >= 4 && strcmp (argv[1], "--mount-hook") == 0)
+    return cells_mount_hook (argv[2], argv[3]);
   if (argc < 5 || strcmp (argv[3], "--") != 0) {
     fprintf (stderr, "Usage: cells-lxc-start LXCPATH NAME -- INIT [ARG…]\n");
     return 2;
