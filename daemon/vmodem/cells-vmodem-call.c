@@ -20,7 +20,6 @@
 
 enum {
   PROP_0,
-  PROP_CELL,
   PROP_BRIDGE,
   PROP_ID,
   LAST_PROP
@@ -30,7 +29,6 @@ static GParamSpec *props[LAST_PROP];
 struct _CellsVmodemCall {
   MmGdbusCallSkeleton    parent;
 
-  char                  *cell;
   CellsDBusModemBridge  *bridge;
   char                  *path;
   guint                  id;      /* the bridge's, 0 before Start */
@@ -63,7 +61,7 @@ set_state (CellsVmodemCall *self, MMCallState state, MMCallStateReason reason)
   mm_gdbus_call_set_state_reason (call, reason);
   g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self));
   mm_gdbus_call_emit_state_changed (call, old, state, reason);
-  g_debug ("Cell “%s”: call %s %s → %s", self->cell, self->path,
+  g_debug ("Cell “%s”: call %s %s → %s", cells_vmodem_util_get_cell (), self->path,
            mm_call_state_get_string (old), mm_call_state_get_string (state));
 }
 
@@ -225,9 +223,6 @@ cells_vmodem_call_set_property (GObject      *object,
   CellsVmodemCall *self = CELLS_VMODEM_CALL (object);
 
   switch (property_id) {
-  case PROP_CELL:
-    self->cell = g_value_dup_string (value);
-    break;
   case PROP_BRIDGE:
     self->bridge = g_value_dup_object (value);
     break;
@@ -248,7 +243,6 @@ cells_vmodem_call_finalize (GObject *object)
   g_clear_object (&self->start);
   g_clear_object (&self->bridge);
   g_free (self->path);
-  g_free (self->cell);
 
   G_OBJECT_CLASS (cells_vmodem_call_parent_class)->finalize (object);
 }
@@ -261,14 +255,6 @@ cells_vmodem_call_class_init (CellsVmodemCallClass *klass)
   object_class->set_property = cells_vmodem_call_set_property;
   object_class->finalize = cells_vmodem_call_finalize;
 
-  /**
-   * CellsVmodemCall:cell:
-   *
-   * The cell's name, for the log.
-   */
-  props[PROP_CELL] =
-    g_param_spec_string ("cell", "", "", NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * CellsVmodemCall:bridge:
    *
@@ -296,7 +282,6 @@ cells_vmodem_call_init (CellsVmodemCall *self)
 
 /**
  * cells_vmodem_call_new:
- * @cell: the cell's name, for the log
  * @bridge: cellsd's bridge
  * @id: cellsd's id of the call, or 0 for a call the cell makes
  * @direction: incoming or outgoing
@@ -307,8 +292,7 @@ cells_vmodem_call_init (CellsVmodemCall *self)
  * Returns: (transfer full): a call, not on the bus yet
  */
 CellsVmodemCall *
-cells_vmodem_call_new (const char           *cell,
-                       CellsDBusModemBridge *bridge,
+cells_vmodem_call_new (CellsDBusModemBridge *bridge,
                        guint                 id,
                        MMCallDirection       direction,
                        const char           *number,
@@ -316,7 +300,6 @@ cells_vmodem_call_new (const char           *cell,
                        MMCallStateReason     reason)
 {
   return g_object_new (CELLS_TYPE_VMODEM_CALL,
-                       "cell", cell,
                        "bridge", bridge,
                        "id", id,
                        "direction", (int) direction,

@@ -10,8 +10,7 @@ G_BEGIN_DECLS
 #define CELLS_TYPE_VMODEM_CALL (cells_vmodem_call_get_type ())
 G_DECLARE_FINAL_TYPE (CellsVmodemCall, cells_vmodem_call, CELLS, VMODEM_CALL, MmGdbusCallSkeleton)
 
-CellsVmodemCall *cells_vmodem_call_new      (const char           *cell,
-                                             CellsDBusModemBridge *bridge,
+CellsVmodemCall *cells_vmodem_call_new      (CellsDBusModemBridge *bridge,
                                              guint                 id,
                                              MMCallDirection       direction,
                                              const char           *number,

@@ -27,7 +27,6 @@
 
 enum {
   PROP_0,
-  PROP_CELL,
   PROP_BRIDGE,
   LAST_PROP
 };
@@ -36,7 +35,6 @@ static GParamSpec *props[LAST_PROP];
 struct _CellsVmodemMessaging {
   MmGdbusModemMessagingSkeleton  parent;
 
-  char                          *cell;
   CellsDBusModemBridge          *bridge;
   GHashTable                    *messages;   /* path → CellsVmodemSms */
 };
@@ -69,8 +67,8 @@ add_sms (CellsVmodemMessaging *self, MMSmsPduType type, MMSmsState state, const 
 
   /* Beside the modem, on the cell's bus. */
   if (!cells_vmodem_sms_export (sms, g_dbus_interface_skeleton_get_connection (skeleton), &error))
-    g_warning ("Cell “%s”: cannot export %s: %s", self->cell, cells_vmodem_sms_get_path (sms),
-               error->message);
+    g_warning ("Cell “%s”: cannot export %s: %s", cells_vmodem_util_get_cell (),
+               cells_vmodem_sms_get_path (sms), error->message);
   path = cells_vmodem_sms_get_path (sms);
   g_hash_table_insert (self->messages, g_strdup (path), sms);
   sync_message_list (self);
@@ -151,9 +149,6 @@ cells_vmodem_messaging_set_property (GObject      *object,
   CellsVmodemMessaging *self = CELLS_VMODEM_MESSAGING (object);
 
   switch (property_id) {
-  case PROP_CELL:
-    self->cell = g_value_dup_string (value);
-    break;
   case PROP_BRIDGE:
     self->bridge = g_value_dup_object (value);
     break;
@@ -181,7 +176,6 @@ cells_vmodem_messaging_finalize (GObject *object)
   CellsVmodemMessaging *self = CELLS_VMODEM_MESSAGING (object);
 
   g_hash_table_unref (self->messages);
-  g_free (self->cell);
 
   G_OBJECT_CLASS (cells_vmodem_messaging_parent_class)->finalize (object);
 }
@@ -195,14 +189,6 @@ cells_vmodem_messaging_class_init (CellsVmodemMessagingClass *klass)
   object_class->dispose = cells_vmodem_messaging_dispose;
   object_class->finalize = cells_vmodem_messaging_finalize;
 
-  /**
-   * CellsVmodemMessaging:cell:
-   *
-   * The cell's name, for the log.
-   */
-  props[PROP_CELL] =
-    g_param_spec_string ("cell", "", "", NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * CellsVmodemMessaging:bridge:
    *
@@ -228,16 +214,15 @@ cells_vmodem_messaging_init (CellsVmodemMessaging *self)
 
 /**
  * cells_vmodem_messaging_new:
- * @cell: the cell's name, for the log
  * @bridge: cellsd's bridge
  *
  * Returns: (transfer full): the messaging interface of the cell's modem,
  *   with no messages
  */
 CellsVmodemMessaging *
-cells_vmodem_messaging_new (const char *cell, CellsDBusModemBridge *bridge)
+cells_vmodem_messaging_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_MESSAGING, "cell", cell, "bridge", bridge, NULL);
+  return g_object_new (CELLS_TYPE_VMODEM_MESSAGING, "bridge", bridge, NULL);
 }
 
 /**
@@ -260,7 +245,7 @@ cells_vmodem_messaging_receive (CellsVmodemMessaging *self,
   g_return_if_fail (CELLS_IS_VMODEM_MESSAGING (self));
 
   add_sms (self, MM_SMS_PDU_TYPE_DELIVER, MM_SMS_STATE_RECEIVED, number, text, timestamp);
-  g_message ("Cell “%s”: message from %s", self->cell, number);
+  g_message ("Cell “%s”: message from %s", cells_vmodem_util_get_cell (), number);
   if (*id != '\0')
     cells_dbus_modem_bridge_call_take_sms (self->bridge, id, NULL, NULL, NULL);
 }

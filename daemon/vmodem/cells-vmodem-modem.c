@@ -18,7 +18,6 @@
 
 enum {
   PROP_0,
-  PROP_CELL,
   PROP_BRIDGE,
   LAST_PROP
 };
@@ -27,7 +26,6 @@ static GParamSpec *props[LAST_PROP];
 struct _CellsVmodemModem {
   MmGdbusModemSkeleton  parent;
 
-  char                 *cell;
   CellsDBusModemBridge *bridge;
 };
 
@@ -65,8 +63,8 @@ fill_device (CellsVmodemModem *self)
 {
   static const char *const drivers[] = { "cells", NULL };
   MmGdbusModem *modem = MM_GDBUS_MODEM (self);
-  g_autofree char *device = g_strdup_printf ("cells:%s", self->cell);
-  g_autofree char *device_id = cells_vmodem_util_device_id (self->cell);
+  g_autofree char *device = g_strdup_printf ("cells:%s", cells_vmodem_util_get_cell ());
+  g_autofree char *device_id = cells_vmodem_util_device_id ();
   GVariant *ports = g_variant_new_parsed ("[(%s, %u)]", "cells0", (guint32) MM_MODEM_PORT_TYPE_AT);
 
   mm_gdbus_modem_set_sim (modem, CELLS_VMODEM_SIM_PATH);
@@ -165,9 +163,6 @@ cells_vmodem_modem_set_property (GObject      *object,
   CellsVmodemModem *self = CELLS_VMODEM_MODEM (object);
 
   switch (property_id) {
-  case PROP_CELL:
-    self->cell = g_value_dup_string (value);
-    break;
   case PROP_BRIDGE:
     self->bridge = g_value_dup_object (value);
     break;
@@ -203,16 +198,6 @@ cells_vmodem_modem_dispose (GObject *object)
 }
 
 static void
-cells_vmodem_modem_finalize (GObject *object)
-{
-  CellsVmodemModem *self = CELLS_VMODEM_MODEM (object);
-
-  g_free (self->cell);
-
-  G_OBJECT_CLASS (cells_vmodem_modem_parent_class)->finalize (object);
-}
-
-static void
 cells_vmodem_modem_class_init (CellsVmodemModemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -220,16 +205,7 @@ cells_vmodem_modem_class_init (CellsVmodemModemClass *klass)
   object_class->set_property = cells_vmodem_modem_set_property;
   object_class->constructed = cells_vmodem_modem_constructed;
   object_class->dispose = cells_vmodem_modem_dispose;
-  object_class->finalize = cells_vmodem_modem_finalize;
 
-  /**
-   * CellsVmodemModem:cell:
-   *
-   * The cell's name: the modem's device is `cells:NAME`.
-   */
-  props[PROP_CELL] =
-    g_param_spec_string ("cell", "", "", NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * CellsVmodemModem:bridge:
    *
@@ -248,14 +224,13 @@ cells_vmodem_modem_init (CellsVmodemModem *self)
 
 /**
  * cells_vmodem_modem_new:
- * @cell: the cell's name
  * @bridge: cellsd's bridge
  *
  * Returns: (transfer full): the modem interface of the cell's modem,
  *   showing the bridge's line
  */
 CellsVmodemModem *
-cells_vmodem_modem_new (const char *cell, CellsDBusModemBridge *bridge)
+cells_vmodem_modem_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_MODEM, "cell", cell, "bridge", bridge, NULL);
+  return g_object_new (CELLS_TYPE_VMODEM_MODEM, "bridge", bridge, NULL);
 }

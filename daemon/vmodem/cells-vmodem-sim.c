@@ -16,7 +16,6 @@
 
 enum {
   PROP_0,
-  PROP_CELL,
   PROP_BRIDGE,
   LAST_PROP
 };
@@ -25,7 +24,6 @@ static GParamSpec *props[LAST_PROP];
 struct _CellsVmodemSim {
   MmGdbusSimSkeleton    parent;
 
-  char                 *cell;
   CellsDBusModemBridge *bridge;
 };
 
@@ -59,9 +57,6 @@ cells_vmodem_sim_set_property (GObject      *object,
   CellsVmodemSim *self = CELLS_VMODEM_SIM (object);
 
   switch (property_id) {
-  case PROP_CELL:
-    self->cell = g_value_dup_string (value);
-    break;
   case PROP_BRIDGE:
     self->bridge = g_value_dup_object (value);
     break;
@@ -75,7 +70,7 @@ static void
 cells_vmodem_sim_constructed (GObject *object)
 {
   CellsVmodemSim *self = CELLS_VMODEM_SIM (object);
-  g_autofree char *device_id = cells_vmodem_util_device_id (self->cell);
+  g_autofree char *device_id = cells_vmodem_util_device_id ();
 
   G_OBJECT_CLASS (cells_vmodem_sim_parent_class)->constructed (object);
 
@@ -97,16 +92,6 @@ cells_vmodem_sim_dispose (GObject *object)
 }
 
 static void
-cells_vmodem_sim_finalize (GObject *object)
-{
-  CellsVmodemSim *self = CELLS_VMODEM_SIM (object);
-
-  g_free (self->cell);
-
-  G_OBJECT_CLASS (cells_vmodem_sim_parent_class)->finalize (object);
-}
-
-static void
 cells_vmodem_sim_class_init (CellsVmodemSimClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -114,16 +99,7 @@ cells_vmodem_sim_class_init (CellsVmodemSimClass *klass)
   object_class->set_property = cells_vmodem_sim_set_property;
   object_class->constructed = cells_vmodem_sim_constructed;
   object_class->dispose = cells_vmodem_sim_dispose;
-  object_class->finalize = cells_vmodem_sim_finalize;
 
-  /**
-   * CellsVmodemSim:cell:
-   *
-   * The cell's name, from which the SIM's identifier is made.
-   */
-  props[PROP_CELL] =
-    g_param_spec_string ("cell", "", "", NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * CellsVmodemSim:bridge:
    *
@@ -150,14 +126,13 @@ cells_vmodem_sim_init (CellsVmodemSim *self)
 
 /**
  * cells_vmodem_sim_new:
- * @cell: the cell's name
  * @bridge: cellsd's bridge
  *
  * Returns: (transfer full): the SIM of the cell's modem, to be exported
  *   at %CELLS_VMODEM_SIM_PATH
  */
 CellsVmodemSim *
-cells_vmodem_sim_new (const char *cell, CellsDBusModemBridge *bridge)
+cells_vmodem_sim_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_SIM, "cell", cell, "bridge", bridge, NULL);
+  return g_object_new (CELLS_TYPE_VMODEM_SIM, "bridge", bridge, NULL);
 }

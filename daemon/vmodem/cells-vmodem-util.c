@@ -8,9 +8,54 @@
 #include <string.h>
 
 /*
- * What the objects of the virtual modem share: ModemManager's errors, the
- * numbers it dials and the order in which it lists its objects.
+ * What the objects of the virtual modem share: the cell they serve,
+ * ModemManager's errors, the numbers it dials and the order in which it
+ * lists its objects.
  */
+
+/* One virtual modem a process, for one cell. */
+static char *cell_name;
+
+/**
+ * cells_vmodem_util_set_cell:
+ * @name: the cell's name
+ *
+ * Says which cell this process serves: its objects name it in the log,
+ * and the modem and SIM take their identity from it.
+ */
+void
+cells_vmodem_util_set_cell (const char *name)
+{
+  g_return_if_fail (name != NULL);
+
+  g_free (cell_name);
+  cell_name = g_strdup (name);
+}
+
+/**
+ * cells_vmodem_util_get_cell:
+ *
+ * Returns: the name of the cell this process serves, for the log
+ */
+const char *
+cells_vmodem_util_get_cell (void)
+{
+  return cell_name;
+}
+
+/**
+ * cells_vmodem_util_device_id:
+ *
+ * Returns: (transfer full): the identifier of the cell's modem and SIM,
+ *   the same on every start
+ */
+char *
+cells_vmodem_util_device_id (void)
+{
+  g_autofree char *device = g_strdup_printf ("cells:%s", cell_name);
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA1, device, -1);
+}
 
 /**
  * cells_vmodem_util_return_unsupported:
@@ -62,21 +107,6 @@ cells_vmodem_util_number_is_dialable (const char *number)
       return FALSE;
   }
   return TRUE;
-}
-
-/**
- * cells_vmodem_util_device_id:
- * @cell: the cell's name
- *
- * Returns: (transfer full): the identifier of the cell's modem and SIM,
- *   the same on every start
- */
-char *
-cells_vmodem_util_device_id (const char *cell)
-{
-  g_autofree char *device = g_strdup_printf ("cells:%s", cell);
-
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA1, device, -1);
 }
 
 static int

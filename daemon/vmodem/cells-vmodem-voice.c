@@ -22,7 +22,6 @@
 
 enum {
   PROP_0,
-  PROP_CELL,
   PROP_BRIDGE,
   LAST_PROP
 };
@@ -31,7 +30,6 @@ static GParamSpec *props[LAST_PROP];
 struct _CellsVmodemVoice {
   MmGdbusModemVoiceSkeleton  parent;
 
-  char                      *cell;
   CellsDBusModemBridge      *bridge;
   GHashTable                *calls;   /* path → CellsVmodemCall */
 };
@@ -72,20 +70,20 @@ add_call (CellsVmodemVoice *self, guint id, MMCallDirection direction, const cha
           MMCallState state, MMCallStateReason reason)
 {
   GDBusInterfaceSkeleton *skeleton = G_DBUS_INTERFACE_SKELETON (self);
-  CellsVmodemCall *call = cells_vmodem_call_new (self->cell, self->bridge, id, direction, number,
-                                                 state, reason);
+  CellsVmodemCall *call = cells_vmodem_call_new (self->bridge, id, direction, number, state,
+                                                 reason);
   g_autoptr(GError) error = NULL;
   const char *path;
 
   /* Beside the modem, on the cell's bus. */
   if (!cells_vmodem_call_export (call, g_dbus_interface_skeleton_get_connection (skeleton), &error))
-    g_warning ("Cell “%s”: cannot export %s: %s", self->cell, cells_vmodem_call_get_path (call),
-               error->message);
+    g_warning ("Cell “%s”: cannot export %s: %s", cells_vmodem_util_get_cell (),
+               cells_vmodem_call_get_path (call), error->message);
   path = cells_vmodem_call_get_path (call);
   g_hash_table_insert (self->calls, (gpointer) path, call);
   sync_call_list (self);
   mm_gdbus_modem_voice_emit_call_added (MM_GDBUS_MODEM_VOICE (self), path);
-  g_message ("Cell “%s”: %s call %s %s %s", self->cell,
+  g_message ("Cell “%s”: %s call %s %s %s", cells_vmodem_util_get_cell (),
              mm_call_direction_get_string (direction), path,
              direction == MM_CALL_DIRECTION_INCOMING ? "from" : "to", number);
   return call;
@@ -275,9 +273,6 @@ cells_vmodem_voice_set_property (GObject      *object,
   CellsVmodemVoice *self = CELLS_VMODEM_VOICE (object);
 
   switch (property_id) {
-  case PROP_CELL:
-    self->cell = g_value_dup_string (value);
-    break;
   case PROP_BRIDGE:
     self->bridge = g_value_dup_object (value);
     break;
@@ -317,7 +312,6 @@ cells_vmodem_voice_finalize (GObject *object)
   CellsVmodemVoice *self = CELLS_VMODEM_VOICE (object);
 
   g_hash_table_unref (self->calls);
-  g_free (self->cell);
 
   G_OBJECT_CLASS (cells_vmodem_voice_parent_class)->finalize (object);
 }
@@ -332,14 +326,6 @@ cells_vmodem_voice_class_init (CellsVmodemVoiceClass *klass)
   object_class->dispose = cells_vmodem_voice_dispose;
   object_class->finalize = cells_vmodem_voice_finalize;
 
-  /**
-   * CellsVmodemVoice:cell:
-   *
-   * The cell's name, for the log.
-   */
-  props[PROP_CELL] =
-    g_param_spec_string ("cell", "", "", NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * CellsVmodemVoice:bridge:
    *
@@ -360,14 +346,13 @@ cells_vmodem_voice_init (CellsVmodemVoice *self)
 
 /**
  * cells_vmodem_voice_new:
- * @cell: the cell's name, for the log
  * @bridge: cellsd's bridge
  *
  * Returns: (transfer full): the voice interface of the cell's modem, with
  *   no calls
  */
 CellsVmodemVoice *
-cells_vmodem_voice_new (const char *cell, CellsDBusModemBridge *bridge)
+cells_vmodem_voice_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_VOICE, "cell", cell, "bridge", bridge, NULL);
+  return g_object_new (CELLS_TYPE_VMODEM_VOICE, "bridge", bridge, NULL);
 }

@@ -7,6 +7,7 @@
 #include "cells-vmodem-modem-3gpp.h"
 #include "cells-vmodem-modem.h"
 #include "cells-vmodem-sim.h"
+#include "cells-vmodem-util.h"
 #include "cells-vmodem-voice.h"
 
 #include <libmm-glib.h>
@@ -37,7 +38,6 @@
 
 enum {
   PROP_0,
-  PROP_CELL,
   PROP_BRIDGE,
   PROP_BUS_ADDRESS,
   LAST_PROP
@@ -47,7 +47,6 @@ static GParamSpec *props[LAST_PROP];
 struct _CellsVmodem {
   GObject                   parent;
 
-  char                     *cell;
   char                     *bus_address;
   CellsDBusModemBridge     *bridge;
   GDBusConnection          *bus;
@@ -84,13 +83,13 @@ show_pending_sms (CellsVmodem *self)
 static void
 show_modem (CellsVmodem *self)
 {
-  g_autoptr(CellsVmodemModem) modem = cells_vmodem_modem_new (self->cell, self->bridge);
+  g_autoptr(CellsVmodemModem) modem = cells_vmodem_modem_new (self->bridge);
   g_autoptr(CellsVmodemModem3gpp) modem3gpp = cells_vmodem_modem_3gpp_new (self->bridge);
-  g_autoptr(CellsVmodemVoice) voice = cells_vmodem_voice_new (self->cell, self->bridge);
+  g_autoptr(CellsVmodemVoice) voice = cells_vmodem_voice_new (self->bridge);
   g_autoptr(GError) error = NULL;
 
-  self->messaging = cells_vmodem_messaging_new (self->cell, self->bridge);
-  self->sim = cells_vmodem_sim_new (self->cell, self->bridge);
+  self->messaging = cells_vmodem_messaging_new (self->bridge);
+  self->sim = cells_vmodem_sim_new (self->bridge);
   self->object = mm_gdbus_object_skeleton_new (MODEM_PATH);
   mm_gdbus_object_skeleton_set_modem (self->object, MM_GDBUS_MODEM (modem));
   mm_gdbus_object_skeleton_set_modem3gpp (self->object, MM_GDBUS_MODEM3GPP (modem3gpp));
@@ -99,9 +98,10 @@ show_modem (CellsVmodem *self)
                                                 MM_GDBUS_MODEM_MESSAGING (self->messaging));
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->sim), self->bus,
                                          CELLS_VMODEM_SIM_PATH, &error))
-    g_warning ("Cell “%s”: cannot export the SIM: %s", self->cell, error->message);
+    g_warning ("Cell “%s”: cannot export the SIM: %s", cells_vmodem_util_get_cell (),
+               error->message);
   g_dbus_object_manager_server_export (self->om, G_DBUS_OBJECT_SKELETON (self->object));
-  g_message ("Cell “%s”: modem shown, own number “%s”", self->cell,
+  g_message ("Cell “%s”: modem shown, own number “%s”", cells_vmodem_util_get_cell (),
              cells_dbus_modem_bridge_get_own_number (self->bridge));
   show_pending_sms (self);
 }
@@ -119,7 +119,7 @@ hide_modem (CellsVmodem *self)
   g_clear_object (&self->object);
   g_clear_object (&self->messaging);
   g_clear_object (&self->sim);
-  g_message ("Cell “%s”: modem hidden", self->cell);
+  g_message ("Cell “%s”: modem hidden", cells_vmodem_util_get_cell ());
 }
 
 static void
@@ -185,7 +185,8 @@ static void
 on_bus_closed (GDBusConnection *bus, gboolean remote_peer_vanished, GError *error,
                CellsVmodem *self)
 {
-  g_message ("Cell “%s”: its system bus went away; waiting for it to come back", self->cell);
+  g_message ("Cell “%s”: its system bus went away; waiting for it to come back",
+             cells_vmodem_util_get_cell ());
   drop_bus (self);
   self->attempts = 0;
   self->retry_id = g_timeout_add (RETRY_MS, on_retry, self);
@@ -194,20 +195,16 @@ on_bus_closed (GDBusConnection *bus, gboolean remote_peer_vanished, GError *erro
 static void
 on_name_acquired (GDBusConnection *bus, const char *name, gpointer user_data)
 {
-  CellsVmodem *self = user_data;
-
-  g_message ("Cell “%s”: %s is on the cell's bus", self->cell, name);
+  g_message ("Cell “%s”: %s is on the cell's bus", cells_vmodem_util_get_cell (), name);
 }
 
 static void
 on_name_lost (GDBusConnection *bus, const char *name, gpointer user_data)
 {
-  CellsVmodem *self = user_data;
-
   if (bus != NULL && !g_dbus_connection_is_closed (bus))
     g_warning ("Cell “%s”: the cell's bus does not let the virtual modem own %s "
                "(is its bus policy there? it is mounted at the cell's start) or another "
-               "ModemManager runs there", self->cell, name);
+               "ModemManager runs there", cells_vmodem_util_get_cell (), name);
 }
 
 static void
@@ -220,7 +217,7 @@ export_manager (CellsVmodem *self)
   self->manager = cells_vmodem_manager_new ();
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), self->bus,
                                          MM_DBUS_PATH, &error))
-    g_warning ("Cell “%s”: %s", self->cell, error->message);
+    g_warning ("Cell “%s”: %s", cells_vmodem_util_get_cell (), error->message);
 }
 
 static void
@@ -235,8 +232,8 @@ on_bus_ready (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     /* Said once: the cell's dbus-daemon may just not be up yet. */
     if (self->attempts++ == 20)
-      g_message ("Cell “%s”: no system bus in the cell yet (%s); still trying", self->cell,
-                 error->message);
+      g_message ("Cell “%s”: no system bus in the cell yet (%s); still trying",
+                 cells_vmodem_util_get_cell (), error->message);
     self->retry_id = g_timeout_add (MIN (RETRY_MS * (1 + self->attempts / 20), 2000), on_retry,
                                     self);
     return;
@@ -247,7 +244,7 @@ on_bus_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   export_manager (self);
   sync_presence (self);
   self->owner_id = g_bus_own_name_on_connection (bus, MM_DBUS_SERVICE, G_BUS_NAME_OWNER_FLAGS_NONE,
-                                                 on_name_acquired, on_name_lost, self, NULL);
+                                                 on_name_acquired, on_name_lost, NULL, NULL);
 }
 
 static void
@@ -268,9 +265,6 @@ cells_vmodem_set_property (GObject      *object,
   CellsVmodem *self = CELLS_VMODEM (object);
 
   switch (property_id) {
-  case PROP_CELL:
-    self->cell = g_value_dup_string (value);
-    break;
   case PROP_BRIDGE:
     self->bridge = g_value_dup_object (value);
     break;
@@ -318,7 +312,6 @@ cells_vmodem_finalize (GObject *object)
 
   g_object_unref (self->cancellable);
   g_free (self->bus_address);
-  g_free (self->cell);
 
   G_OBJECT_CLASS (cells_vmodem_parent_class)->finalize (object);
 }
@@ -333,14 +326,6 @@ cells_vmodem_class_init (CellsVmodemClass *klass)
   object_class->dispose = cells_vmodem_dispose;
   object_class->finalize = cells_vmodem_finalize;
 
-  /**
-   * CellsVmodem:cell:
-   *
-   * The cell's name, for the log and the modem's identity.
-   */
-  props[PROP_CELL] =
-    g_param_spec_string ("cell", "", "", NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * CellsVmodem:bridge:
    *
@@ -369,12 +354,13 @@ cells_vmodem_init (CellsVmodem *self)
 
 /**
  * cells_vmodem_new:
- * @cell_name: the cell's name, for the log
+ * @cell_name: the cell's name, for the log and the modem's identity
  * @bridge: the proxy of cellsd's bridge
  * @bus_address: the cell's system bus
  *
  * Starts the virtual modem: it connects to the cell's bus (again and again
  * until there is one) and shows the modem there while the line is present.
+ * A process has one, for one cell (cells_vmodem_util_set_cell()).
  *
  * Returns: (transfer full): the virtual modem
  */
@@ -385,8 +371,8 @@ cells_vmodem_new (const char *cell_name, CellsDBusModemBridge *bridge, const cha
   g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
   g_return_val_if_fail (bus_address != NULL, NULL);
 
+  cells_vmodem_util_set_cell (cell_name);
   return g_object_new (CELLS_TYPE_VMODEM,
-                       "cell", cell_name,
                        "bridge", bridge,
                        "bus-address", bus_address,
                        NULL);
