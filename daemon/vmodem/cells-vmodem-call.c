@@ -18,18 +18,10 @@
  * changes no more.
  */
 
-enum {
-  PROP_0,
-  PROP_BRIDGE,
-  PROP_ID,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemCall {
   MmGdbusCallSkeleton    parent;
 
-  CellsDBusModemBridge  *bridge;
+  CellsDBusModemBridge  *bridge;  /* carries the call */
   char                  *path;
   guint                  id;      /* the bridge's, 0 before Start */
   GDBusMethodInvocation *start;   /* Start, while cellsd dials */
@@ -215,27 +207,6 @@ cells_vmodem_call_iface_init (MmGdbusCallIface *iface)
 }
 
 static void
-cells_vmodem_call_set_property (GObject      *object,
-                                guint         property_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  CellsVmodemCall *self = CELLS_VMODEM_CALL (object);
-
-  switch (property_id) {
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  case PROP_ID:
-    self->id = g_value_get_uint (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
 cells_vmodem_call_finalize (GObject *object)
 {
   CellsVmodemCall *self = CELLS_VMODEM_CALL (object);
@@ -252,26 +223,7 @@ cells_vmodem_call_class_init (CellsVmodemCallClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_call_set_property;
   object_class->finalize = cells_vmodem_call_finalize;
-
-  /**
-   * CellsVmodemCall:bridge:
-   *
-   * cellsd's bridge, which carries the call.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /**
-   * CellsVmodemCall:id:
-   *
-   * cellsd's id of the call: 0 for an outgoing call until it is started.
-   */
-  props[PROP_ID] =
-    g_param_spec_uint ("id", "", "", 0, G_MAXUINT, 0,
-                       G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -299,14 +251,19 @@ cells_vmodem_call_new (CellsDBusModemBridge *bridge,
                        MMCallState           state,
                        MMCallStateReason     reason)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_CALL,
-                       "bridge", bridge,
-                       "id", id,
+  CellsVmodemCall *self;
+
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_CALL,
                        "direction", (int) direction,
                        "number", number,
                        "state", (int) state,
                        "state-reason", (int) reason,
                        NULL);
+  self->bridge = g_object_ref (bridge);
+  self->id = id;
+  return self;
 }
 
 /**

@@ -25,17 +25,10 @@
  * Deleted.
  */
 
-enum {
-  PROP_0,
-  PROP_BRIDGE,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemMessaging {
   MmGdbusModemMessagingSkeleton  parent;
 
-  CellsDBusModemBridge          *bridge;
+  CellsDBusModemBridge          *bridge;     /* sends, and forgets the received */
   GHashTable                    *messages;   /* path → CellsVmodemSms */
 };
 
@@ -141,24 +134,6 @@ cells_vmodem_messaging_iface_init (MmGdbusModemMessagingIface *iface)
 }
 
 static void
-cells_vmodem_messaging_set_property (GObject      *object,
-                                     guint         property_id,
-                                     const GValue *value,
-                                     GParamSpec   *pspec)
-{
-  CellsVmodemMessaging *self = CELLS_VMODEM_MESSAGING (object);
-
-  switch (property_id) {
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
 cells_vmodem_messaging_dispose (GObject *object)
 {
   CellsVmodemMessaging *self = CELLS_VMODEM_MESSAGING (object);
@@ -185,19 +160,8 @@ cells_vmodem_messaging_class_init (CellsVmodemMessagingClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_messaging_set_property;
   object_class->dispose = cells_vmodem_messaging_dispose;
   object_class->finalize = cells_vmodem_messaging_finalize;
-
-  /**
-   * CellsVmodemMessaging:bridge:
-   *
-   * cellsd's bridge: it sends the messages and forgets the received ones.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -222,7 +186,13 @@ cells_vmodem_messaging_init (CellsVmodemMessaging *self)
 CellsVmodemMessaging *
 cells_vmodem_messaging_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_MESSAGING, "bridge", bridge, NULL);
+  CellsVmodemMessaging *self;
+
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_MESSAGING, NULL);
+  self->bridge = g_object_ref (bridge);
+  return self;
 }
 
 /**

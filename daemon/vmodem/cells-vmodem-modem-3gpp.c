@@ -13,13 +13,6 @@
  * scanning are cellsd's to do, so no one handles them.
  */
 
-enum {
-  PROP_0,
-  PROP_BRIDGE,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemModem3gpp {
   MmGdbusModem3gppSkeleton  parent;
 
@@ -50,35 +43,6 @@ on_bridge_notify (CellsDBusModemBridge *bridge, GParamSpec *pspec, CellsVmodemMo
 }
 
 static void
-cells_vmodem_modem_3gpp_set_property (GObject      *object,
-                                      guint         property_id,
-                                      const GValue *value,
-                                      GParamSpec   *pspec)
-{
-  CellsVmodemModem3gpp *self = CELLS_VMODEM_MODEM_3GPP (object);
-
-  switch (property_id) {
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
-cells_vmodem_modem_3gpp_constructed (GObject *object)
-{
-  CellsVmodemModem3gpp *self = CELLS_VMODEM_MODEM_3GPP (object);
-
-  G_OBJECT_CLASS (cells_vmodem_modem_3gpp_parent_class)->constructed (object);
-
-  sync_line (self);
-  g_signal_connect (self->bridge, "notify", G_CALLBACK (on_bridge_notify), self);
-}
-
-static void
 cells_vmodem_modem_3gpp_dispose (GObject *object)
 {
   CellsVmodemModem3gpp *self = CELLS_VMODEM_MODEM_3GPP (object);
@@ -95,19 +59,7 @@ cells_vmodem_modem_3gpp_class_init (CellsVmodemModem3gppClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_modem_3gpp_set_property;
-  object_class->constructed = cells_vmodem_modem_3gpp_constructed;
   object_class->dispose = cells_vmodem_modem_3gpp_dispose;
-
-  /**
-   * CellsVmodemModem3gpp:bridge:
-   *
-   * cellsd's bridge, whose line this shows.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -132,5 +84,13 @@ cells_vmodem_modem_3gpp_init (CellsVmodemModem3gpp *self)
 CellsVmodemModem3gpp *
 cells_vmodem_modem_3gpp_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_MODEM_3GPP, "bridge", bridge, NULL);
+  CellsVmodemModem3gpp *self;
+
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_MODEM_3GPP, NULL);
+  self->bridge = g_object_ref (bridge);
+  sync_line (self);
+  g_signal_connect (bridge, "notify", G_CALLBACK (on_bridge_notify), self);
+  return self;
 }

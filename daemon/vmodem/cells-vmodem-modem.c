@@ -16,13 +16,6 @@
  * resetting and the like are cellsd's to do, not the cell's.
  */
 
-enum {
-  PROP_0,
-  PROP_BRIDGE,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemModem {
   MmGdbusModemSkeleton  parent;
 
@@ -155,37 +148,6 @@ cells_vmodem_modem_iface_init (MmGdbusModemIface *iface)
 }
 
 static void
-cells_vmodem_modem_set_property (GObject      *object,
-                                 guint         property_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  CellsVmodemModem *self = CELLS_VMODEM_MODEM (object);
-
-  switch (property_id) {
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
-cells_vmodem_modem_constructed (GObject *object)
-{
-  CellsVmodemModem *self = CELLS_VMODEM_MODEM (object);
-
-  G_OBJECT_CLASS (cells_vmodem_modem_parent_class)->constructed (object);
-
-  fill_device (self);
-  fill_radio (self);
-  sync_line (self);
-  g_signal_connect (self->bridge, "notify", G_CALLBACK (on_bridge_notify), self);
-}
-
-static void
 cells_vmodem_modem_dispose (GObject *object)
 {
   CellsVmodemModem *self = CELLS_VMODEM_MODEM (object);
@@ -202,19 +164,7 @@ cells_vmodem_modem_class_init (CellsVmodemModemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_modem_set_property;
-  object_class->constructed = cells_vmodem_modem_constructed;
   object_class->dispose = cells_vmodem_modem_dispose;
-
-  /**
-   * CellsVmodemModem:bridge:
-   *
-   * cellsd's bridge, whose line the modem shows.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -232,5 +182,15 @@ cells_vmodem_modem_init (CellsVmodemModem *self)
 CellsVmodemModem *
 cells_vmodem_modem_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_MODEM, "bridge", bridge, NULL);
+  CellsVmodemModem *self;
+
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_MODEM, NULL);
+  self->bridge = g_object_ref (bridge);
+  fill_device (self);
+  fill_radio (self);
+  sync_line (self);
+  g_signal_connect (bridge, "notify", G_CALLBACK (on_bridge_notify), self);
+  return self;
 }

@@ -14,13 +14,6 @@
  * handle: the real SIM's PIN is cellsd's.
  */
 
-enum {
-  PROP_0,
-  PROP_BRIDGE,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemSim {
   MmGdbusSimSkeleton    parent;
 
@@ -49,37 +42,6 @@ on_bridge_notify (CellsDBusModemBridge *bridge, GParamSpec *pspec, CellsVmodemSi
 }
 
 static void
-cells_vmodem_sim_set_property (GObject      *object,
-                               guint         property_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  CellsVmodemSim *self = CELLS_VMODEM_SIM (object);
-
-  switch (property_id) {
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
-cells_vmodem_sim_constructed (GObject *object)
-{
-  CellsVmodemSim *self = CELLS_VMODEM_SIM (object);
-  g_autofree char *device_id = cells_vmodem_util_device_id ();
-
-  G_OBJECT_CLASS (cells_vmodem_sim_parent_class)->constructed (object);
-
-  mm_gdbus_sim_set_sim_identifier (MM_GDBUS_SIM (self), device_id);
-  sync_line (self);
-  g_signal_connect (self->bridge, "notify", G_CALLBACK (on_bridge_notify), self);
-}
-
-static void
 cells_vmodem_sim_dispose (GObject *object)
 {
   CellsVmodemSim *self = CELLS_VMODEM_SIM (object);
@@ -96,19 +58,7 @@ cells_vmodem_sim_class_init (CellsVmodemSimClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_sim_set_property;
-  object_class->constructed = cells_vmodem_sim_constructed;
   object_class->dispose = cells_vmodem_sim_dispose;
-
-  /**
-   * CellsVmodemSim:bridge:
-   *
-   * cellsd's bridge, whose line's subscriber the SIM shows.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -134,5 +84,15 @@ cells_vmodem_sim_init (CellsVmodemSim *self)
 CellsVmodemSim *
 cells_vmodem_sim_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_SIM, "bridge", bridge, NULL);
+  g_autofree char *device_id = cells_vmodem_util_device_id ();
+  CellsVmodemSim *self;
+
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_SIM, NULL);
+  self->bridge = g_object_ref (bridge);
+  mm_gdbus_sim_set_sim_identifier (MM_GDBUS_SIM (self), device_id);
+  sync_line (self);
+  g_signal_connect (bridge, "notify", G_CALLBACK (on_bridge_notify), self);
+  return self;
 }

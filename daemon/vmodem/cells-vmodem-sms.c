@@ -16,17 +16,10 @@
  * shows what came: it has neither method, as if no one handled them.
  */
 
-enum {
-  PROP_0,
-  PROP_BRIDGE,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemSms {
   MmGdbusSmsSkeleton     parent;
 
-  CellsDBusModemBridge  *bridge;
+  CellsDBusModemBridge  *bridge; /* sends the message */
   char                  *path;
   GDBusMethodInvocation *send;   /* Send, while cellsd sends it */
 };
@@ -108,24 +101,6 @@ cells_vmodem_sms_iface_init (MmGdbusSmsIface *iface)
 }
 
 static void
-cells_vmodem_sms_set_property (GObject      *object,
-                               guint         property_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  CellsVmodemSms *self = CELLS_VMODEM_SMS (object);
-
-  switch (property_id) {
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
 cells_vmodem_sms_finalize (GObject *object)
 {
   CellsVmodemSms *self = CELLS_VMODEM_SMS (object);
@@ -142,18 +117,7 @@ cells_vmodem_sms_class_init (CellsVmodemSmsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_sms_set_property;
   object_class->finalize = cells_vmodem_sms_finalize;
-
-  /**
-   * CellsVmodemSms:bridge:
-   *
-   * cellsd's bridge, which sends the message.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -191,9 +155,11 @@ cells_vmodem_sms_new (CellsDBusModemBridge *bridge,
   /* A received message is kept in the cell's modem; one to send is not, until stored. */
   MMSmsStorage storage = type == MM_SMS_PDU_TYPE_DELIVER ? MM_SMS_STORAGE_ME :
                          MM_SMS_STORAGE_UNKNOWN;
+  CellsVmodemSms *self;
 
-  return g_object_new (CELLS_TYPE_VMODEM_SMS,
-                       "bridge", bridge,
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_SMS,
                        "pdu-type", (guint) type,
                        "state", (guint) state,
                        "number", number,
@@ -201,6 +167,8 @@ cells_vmodem_sms_new (CellsDBusModemBridge *bridge,
                        "timestamp", timestamp,
                        "storage", (guint) storage,
                        NULL);
+  self->bridge = g_object_ref (bridge);
+  return self;
 }
 
 /**

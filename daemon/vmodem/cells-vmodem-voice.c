@@ -20,17 +20,10 @@
  * CallDeleted: clients rely on it.
  */
 
-enum {
-  PROP_0,
-  PROP_BRIDGE,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemVoice {
   MmGdbusModemVoiceSkeleton  parent;
 
-  CellsDBusModemBridge      *bridge;
+  CellsDBusModemBridge      *bridge;  /* places the calls, tells of incoming ones */
   GHashTable                *calls;   /* path → CellsVmodemCall */
 };
 
@@ -265,34 +258,6 @@ cells_vmodem_voice_iface_init (MmGdbusModemVoiceIface *iface)
 }
 
 static void
-cells_vmodem_voice_set_property (GObject      *object,
-                                 guint         property_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  CellsVmodemVoice *self = CELLS_VMODEM_VOICE (object);
-
-  switch (property_id) {
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
-cells_vmodem_voice_constructed (GObject *object)
-{
-  CellsVmodemVoice *self = CELLS_VMODEM_VOICE (object);
-
-  G_OBJECT_CLASS (cells_vmodem_voice_parent_class)->constructed (object);
-
-  g_signal_connect (self->bridge, "call-changed", G_CALLBACK (on_call_changed), self);
-}
-
-static void
 cells_vmodem_voice_dispose (GObject *object)
 {
   CellsVmodemVoice *self = CELLS_VMODEM_VOICE (object);
@@ -321,20 +286,8 @@ cells_vmodem_voice_class_init (CellsVmodemVoiceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_voice_set_property;
-  object_class->constructed = cells_vmodem_voice_constructed;
   object_class->dispose = cells_vmodem_voice_dispose;
   object_class->finalize = cells_vmodem_voice_finalize;
-
-  /**
-   * CellsVmodemVoice:bridge:
-   *
-   * cellsd's bridge: it places the calls and tells of incoming ones.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -354,5 +307,12 @@ cells_vmodem_voice_init (CellsVmodemVoice *self)
 CellsVmodemVoice *
 cells_vmodem_voice_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_VOICE, "bridge", bridge, NULL);
+  CellsVmodemVoice *self;
+
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_VOICE, NULL);
+  self->bridge = g_object_ref (bridge);
+  g_signal_connect (bridge, "call-changed", G_CALLBACK (on_call_changed), self);
+  return self;
 }

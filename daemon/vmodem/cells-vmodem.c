@@ -36,19 +36,11 @@
 #define MODEM_PATH MM_DBUS_MODEM_PREFIX "/0"
 #define RETRY_MS 250
 
-enum {
-  PROP_0,
-  PROP_BRIDGE,
-  PROP_BUS_ADDRESS,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodem {
   GObject                   parent;
 
-  char                     *bus_address;
-  CellsDBusModemBridge     *bridge;
+  char                     *bus_address;   /* the cell's system bus */
+  CellsDBusModemBridge     *bridge;        /* the proxy of cellsd's bridge */
   GDBusConnection          *bus;
   GCancellable             *cancellable;
   guint                     retry_id;
@@ -257,39 +249,6 @@ try_connect (CellsVmodem *self)
 }
 
 static void
-cells_vmodem_set_property (GObject      *object,
-                           guint         property_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  CellsVmodem *self = CELLS_VMODEM (object);
-
-  switch (property_id) {
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  case PROP_BUS_ADDRESS:
-    self->bus_address = g_value_dup_string (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
-cells_vmodem_constructed (GObject *object)
-{
-  CellsVmodem *self = CELLS_VMODEM (object);
-
-  G_OBJECT_CLASS (cells_vmodem_parent_class)->constructed (object);
-
-  g_signal_connect (self->bridge, "sms-received", G_CALLBACK (on_sms_received), self);
-  g_signal_connect (self->bridge, "notify::present", G_CALLBACK (on_present_changed), self);
-  try_connect (self);
-}
-
-static void
 cells_vmodem_dispose (GObject *object)
 {
   CellsVmodem *self = CELLS_VMODEM (object);
@@ -321,28 +280,8 @@ cells_vmodem_class_init (CellsVmodemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_set_property;
-  object_class->constructed = cells_vmodem_constructed;
   object_class->dispose = cells_vmodem_dispose;
   object_class->finalize = cells_vmodem_finalize;
-
-  /**
-   * CellsVmodem:bridge:
-   *
-   * The proxy of cellsd's bridge.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /**
-   * CellsVmodem:bus-address:
-   *
-   * The address of the cell's system bus.
-   */
-  props[PROP_BUS_ADDRESS] =
-    g_param_spec_string ("bus-address", "", "", CELLS_VMODEM_BUS_ADDRESS,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -367,13 +306,18 @@ cells_vmodem_init (CellsVmodem *self)
 CellsVmodem *
 cells_vmodem_new (const char *cell_name, CellsDBusModemBridge *bridge, const char *bus_address)
 {
+  CellsVmodem *self;
+
   g_return_val_if_fail (cell_name != NULL, NULL);
   g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
   g_return_val_if_fail (bus_address != NULL, NULL);
 
   cells_vmodem_util_set_cell (cell_name);
-  return g_object_new (CELLS_TYPE_VMODEM,
-                       "bridge", bridge,
-                       "bus-address", bus_address,
-                       NULL);
+  self = g_object_new (CELLS_TYPE_VMODEM, NULL);
+  self->bridge = g_object_ref (bridge);
+  self->bus_address = g_strdup (bus_address);
+  g_signal_connect (bridge, "sms-received", G_CALLBACK (on_sms_received), self);
+  g_signal_connect (bridge, "notify::present", G_CALLBACK (on_present_changed), self);
+  try_connect (self);
+  return self;
 }
