@@ -17,9 +17,7 @@
  */
 
 struct _CellsVmodemModem {
-  MmGdbusModemSkeleton  parent;
-
-  CellsDBusModemBridge *bridge;
+  MmGdbusModemSkeleton parent;
 };
 
 static void cells_vmodem_modem_iface_init (MmGdbusModemIface *iface);
@@ -27,27 +25,21 @@ static void cells_vmodem_modem_iface_init (MmGdbusModemIface *iface);
 G_DEFINE_TYPE_WITH_CODE (CellsVmodemModem, cells_vmodem_modem, MM_GDBUS_TYPE_MODEM_SKELETON,
                          G_IMPLEMENT_INTERFACE (MM_GDBUS_TYPE_MODEM, cells_vmodem_modem_iface_init))
 
+/* The line as cellsd tells it: number, registration, signal, IMEI. */
 static void
-sync_line (CellsVmodemModem *self)
+show_line (CellsDBusModemBridge *bridge, GParamSpec *pspec, gpointer object)
 {
-  MmGdbusModem *modem = MM_GDBUS_MODEM (self);
-  CellsDBusModemBridge *b = self->bridge;
-  const char *number = cells_dbus_modem_bridge_get_own_number (b);
+  MmGdbusModem *modem = MM_GDBUS_MODEM (object);
+  const char *number = cells_dbus_modem_bridge_get_own_number (bridge);
   const char *numbers[] = { number, NULL };
-  gboolean registered = cells_dbus_modem_bridge_get_registered (b);
-  guint quality = cells_dbus_modem_bridge_get_signal_quality (b);
+  gboolean registered = cells_dbus_modem_bridge_get_registered (bridge);
+  guint quality = cells_dbus_modem_bridge_get_signal_quality (bridge);
 
   mm_gdbus_modem_set_own_numbers (modem, number && *number ? numbers : numbers + 1);
   mm_gdbus_modem_set_state (modem, registered ? MM_MODEM_STATE_REGISTERED :
                             MM_MODEM_STATE_SEARCHING);
   mm_gdbus_modem_set_signal_quality (modem, g_variant_new ("(ub)", MIN (quality, 100u), TRUE));
-  mm_gdbus_modem_set_equipment_identifier (modem, cells_dbus_modem_bridge_get_imei (b));
-}
-
-static void
-on_bridge_notify (CellsDBusModemBridge *bridge, GParamSpec *pspec, CellsVmodemModem *self)
-{
-  sync_line (self);
+  mm_gdbus_modem_set_equipment_identifier (modem, cells_dbus_modem_bridge_get_imei (bridge));
 }
 
 /* What the modem is and where it sits. */
@@ -148,23 +140,8 @@ cells_vmodem_modem_iface_init (MmGdbusModemIface *iface)
 }
 
 static void
-cells_vmodem_modem_dispose (GObject *object)
-{
-  CellsVmodemModem *self = CELLS_VMODEM_MODEM (object);
-
-  if (self->bridge != NULL)
-    g_signal_handlers_disconnect_by_data (self->bridge, self);
-  g_clear_object (&self->bridge);
-
-  G_OBJECT_CLASS (cells_vmodem_modem_parent_class)->dispose (object);
-}
-
-static void
 cells_vmodem_modem_class_init (CellsVmodemModemClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = cells_vmodem_modem_dispose;
 }
 
 static void
@@ -187,10 +164,8 @@ cells_vmodem_modem_new (CellsDBusModemBridge *bridge)
   g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
 
   self = g_object_new (CELLS_TYPE_VMODEM_MODEM, NULL);
-  self->bridge = g_object_ref (bridge);
   fill_device (self);
   fill_radio (self);
-  sync_line (self);
-  g_signal_connect (bridge, "notify", G_CALLBACK (on_bridge_notify), self);
+  cells_vmodem_util_follow_bridge (self, bridge, show_line);
   return self;
 }

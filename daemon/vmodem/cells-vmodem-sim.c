@@ -15,50 +15,27 @@
  */
 
 struct _CellsVmodemSim {
-  MmGdbusSimSkeleton    parent;
-
-  CellsDBusModemBridge *bridge;
+  MmGdbusSimSkeleton parent;
 };
 
 G_DEFINE_TYPE (CellsVmodemSim, cells_vmodem_sim, MM_GDBUS_TYPE_SIM_SKELETON)
 
 static const char *const emergency_numbers[] = { "112", "911", NULL };
 
+/* The line's subscriber and operator, as cellsd tells them. */
 static void
-sync_line (CellsVmodemSim *self)
+show_line (CellsDBusModemBridge *bridge, GParamSpec *pspec, gpointer object)
 {
-  MmGdbusSim *sim = MM_GDBUS_SIM (self);
-  CellsDBusModemBridge *b = self->bridge;
+  MmGdbusSim *sim = MM_GDBUS_SIM (object);
 
-  mm_gdbus_sim_set_imsi (sim, cells_dbus_modem_bridge_get_imsi (b));
-  mm_gdbus_sim_set_operator_name (sim, cells_dbus_modem_bridge_get_operator_name (b));
-  mm_gdbus_sim_set_operator_identifier (sim, cells_dbus_modem_bridge_get_operator_code (b));
-}
-
-static void
-on_bridge_notify (CellsDBusModemBridge *bridge, GParamSpec *pspec, CellsVmodemSim *self)
-{
-  sync_line (self);
-}
-
-static void
-cells_vmodem_sim_dispose (GObject *object)
-{
-  CellsVmodemSim *self = CELLS_VMODEM_SIM (object);
-
-  if (self->bridge != NULL)
-    g_signal_handlers_disconnect_by_data (self->bridge, self);
-  g_clear_object (&self->bridge);
-
-  G_OBJECT_CLASS (cells_vmodem_sim_parent_class)->dispose (object);
+  mm_gdbus_sim_set_imsi (sim, cells_dbus_modem_bridge_get_imsi (bridge));
+  mm_gdbus_sim_set_operator_name (sim, cells_dbus_modem_bridge_get_operator_name (bridge));
+  mm_gdbus_sim_set_operator_identifier (sim, cells_dbus_modem_bridge_get_operator_code (bridge));
 }
 
 static void
 cells_vmodem_sim_class_init (CellsVmodemSimClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = cells_vmodem_sim_dispose;
 }
 
 static void
@@ -90,9 +67,7 @@ cells_vmodem_sim_new (CellsDBusModemBridge *bridge)
   g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
 
   self = g_object_new (CELLS_TYPE_VMODEM_SIM, NULL);
-  self->bridge = g_object_ref (bridge);
   mm_gdbus_sim_set_sim_identifier (MM_GDBUS_SIM (self), device_id);
-  sync_line (self);
-  g_signal_connect (bridge, "notify", G_CALLBACK (on_bridge_notify), self);
+  cells_vmodem_util_follow_bridge (self, bridge, show_line);
   return self;
 }

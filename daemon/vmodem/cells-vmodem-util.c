@@ -8,9 +8,9 @@
 #include <string.h>
 
 /*
- * What the objects of the virtual modem share: the cell they serve,
- * ModemManager's errors, the numbers it dials and the order in which it
- * lists its objects.
+ * What the objects of the virtual modem share: the cell they serve, the
+ * bridge they follow, ModemManager's errors, the numbers it dials and the
+ * order in which it lists its objects.
  */
 
 /* One virtual modem a process, for one cell. */
@@ -55,6 +55,24 @@ cells_vmodem_util_device_id (void)
   g_autofree char *device = g_strdup_printf ("cells:%s", cell_name);
 
   return g_compute_checksum_for_string (G_CHECKSUM_SHA1, device, -1);
+}
+
+/**
+ * cells_vmodem_util_follow_bridge:
+ * @object: an object of the virtual modem
+ * @bridge: cellsd's bridge
+ * @show_line: shows the line on @object
+ *
+ * Calls @show_line now and whenever cellsd changes a property of the
+ * bridge, until @object is disposed.
+ */
+void
+cells_vmodem_util_follow_bridge (gpointer              object,
+                                 CellsDBusModemBridge *bridge,
+                                 CellsVmodemLineFunc   show_line)
+{
+  show_line (bridge, NULL, object);
+  g_signal_connect_object (bridge, "notify", G_CALLBACK (show_line), object, 0);
 }
 
 /**
