@@ -35,12 +35,6 @@ G_DEFINE_TYPE_WITH_CODE (CellsVmodemCall, cells_vmodem_call, MM_GDBUS_TYPE_CALL_
 /* Numbered as ModemManager numbers them: once per process, never again. */
 static guint next_call_number;
 
-static gboolean
-is_exported (CellsVmodemCall *self)
-{
-  return g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) != NULL;
-}
-
 static void
 set_state (CellsVmodemCall *self, MMCallState state, MMCallStateReason reason)
 {
@@ -90,12 +84,12 @@ on_dial_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   guint id = 0;
 
   if (!cells_dbus_modem_bridge_call_dial_finish (bridge, &id, result, &error)) {
-    if (is_exported (self))
+    if (cells_vmodem_util_is_exported (self))
       set_state (self, MM_CALL_STATE_TERMINATED, MM_CALL_STATE_REASON_ERROR);
     cells_vmodem_util_return_error (invocation, error);
     return;
   }
-  if (!is_exported (self) || cells_vmodem_call_is_over (self)) {
+  if (!cells_vmodem_util_is_exported (self) || cells_vmodem_call_is_over (self)) {
     /* Deleted or hung up while it was being placed: end it. */
     cells_dbus_modem_bridge_call_hangup (bridge, id, NULL, NULL, NULL);
     g_dbus_method_invocation_return_error (invocation, MM_CORE_ERROR, MM_CORE_ERROR_ABORTED,
@@ -241,7 +235,8 @@ cells_vmodem_call_init (CellsVmodemCall *self)
  * @state: the first state
  * @reason: why the call is in it
  *
- * Returns: (transfer full): a call, not on the bus yet
+ * Returns: (transfer full): a call with the next call path, not on the
+ *   bus yet
  */
 CellsVmodemCall *
 cells_vmodem_call_new (CellsDBusModemBridge *bridge,
@@ -263,28 +258,8 @@ cells_vmodem_call_new (CellsDBusModemBridge *bridge,
                        NULL);
   self->bridge = g_object_ref (bridge);
   self->id = id;
-  return self;
-}
-
-/**
- * cells_vmodem_call_export:
- * @self: a call
- * @connection: the cell's bus
- * @error: where a failure is told
- *
- * Gives the call the next call path and exports it there.
- *
- * Returns: whether it is on the bus
- */
-gboolean
-cells_vmodem_call_export (CellsVmodemCall *self, GDBusConnection *connection, GError **error)
-{
-  g_return_val_if_fail (CELLS_IS_VMODEM_CALL (self), FALSE);
-  g_return_val_if_fail (self->path == NULL, FALSE);
-
   self->path = g_strdup_printf (CALL_PATH_PREFIX "%u", next_call_number++);
-  return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self), connection,
-                                           self->path, error);
+  return self;
 }
 
 const char *

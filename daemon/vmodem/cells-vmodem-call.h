@@ -16,9 +16,6 @@ CellsVmodemCall *cells_vmodem_call_new      (CellsDBusModemBridge *bridge,
                                              const char           *number,
                                              MMCallState           state,
                                              MMCallStateReason     reason);
-gboolean         cells_vmodem_call_export   (CellsVmodemCall      *self,
-                                             GDBusConnection      *connection,
-                                             GError              **error);
 const char      *cells_vmodem_call_get_path (CellsVmodemCall      *self);
 guint            cells_vmodem_call_get_id   (CellsVmodemCall      *self);
 gboolean         cells_vmodem_call_is_over  (CellsVmodemCall      *self);

@@ -55,14 +55,10 @@ add_sms (CellsVmodemMessaging *self, MMSmsPduType type, MMSmsState state, const 
 {
   GDBusInterfaceSkeleton *skeleton = G_DBUS_INTERFACE_SKELETON (self);
   CellsVmodemSms *sms = cells_vmodem_sms_new (self->bridge, type, state, number, text, timestamp);
-  g_autoptr(GError) error = NULL;
-  const char *path;
+  const char *path = cells_vmodem_sms_get_path (sms);
 
   /* Beside the modem, on the cell's bus. */
-  if (!cells_vmodem_sms_export (sms, g_dbus_interface_skeleton_get_connection (skeleton), &error))
-    g_warning ("Cell “%s”: cannot export %s: %s", cells_vmodem_util_get_cell (),
-               cells_vmodem_sms_get_path (sms), error->message);
-  path = cells_vmodem_sms_get_path (sms);
+  cells_vmodem_util_export (sms, g_dbus_interface_skeleton_get_connection (skeleton), path);
   g_hash_table_insert (self->messages, g_strdup (path), sms);
   sync_message_list (self);
   mm_gdbus_modem_messaging_emit_added (MM_GDBUS_MODEM_MESSAGING (self), path,

@@ -32,12 +32,6 @@ G_DEFINE_TYPE_WITH_CODE (CellsVmodemSms, cells_vmodem_sms, MM_GDBUS_TYPE_SMS_SKE
 /* Numbered as ModemManager numbers them: once per process, never again. */
 static guint next_sms_number;
 
-static gboolean
-is_exported (CellsVmodemSms *self)
-{
-  return g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) != NULL;
-}
-
 static void
 on_send_sms_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -48,12 +42,12 @@ on_send_sms_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 
   /* A message deleted meanwhile changes no more. */
   if (!cells_dbus_modem_bridge_call_send_sms_finish (bridge, result, &error)) {
-    if (is_exported (self))
+    if (cells_vmodem_util_is_exported (self))
       mm_gdbus_sms_set_state (MM_GDBUS_SMS (self), MM_SMS_STATE_STORED);
     cells_vmodem_util_return_error (invocation, error);
     return;
   }
-  if (is_exported (self))
+  if (cells_vmodem_util_is_exported (self))
     mm_gdbus_sms_set_state (MM_GDBUS_SMS (self), MM_SMS_STATE_SENT);
   g_dbus_method_invocation_return_value (invocation, NULL);
 }
@@ -142,7 +136,8 @@ cells_vmodem_sms_init (CellsVmodemSms *self)
  * @text: the message
  * @timestamp: when the network took it, ISO 8601, or empty
  *
- * Returns: (transfer full): a message, not on the bus yet
+ * Returns: (transfer full): a message with the next message path, not on
+ *   the bus yet
  */
 CellsVmodemSms *
 cells_vmodem_sms_new (CellsDBusModemBridge *bridge,
@@ -168,28 +163,8 @@ cells_vmodem_sms_new (CellsDBusModemBridge *bridge,
                        "storage", (guint) storage,
                        NULL);
   self->bridge = g_object_ref (bridge);
-  return self;
-}
-
-/**
- * cells_vmodem_sms_export:
- * @self: a message
- * @connection: the cell's bus
- * @error: where a failure is told
- *
- * Gives the message the next message path and exports it there.
- *
- * Returns: whether it is on the bus
- */
-gboolean
-cells_vmodem_sms_export (CellsVmodemSms *self, GDBusConnection *connection, GError **error)
-{
-  g_return_val_if_fail (CELLS_IS_VMODEM_SMS (self), FALSE);
-  g_return_val_if_fail (self->path == NULL, FALSE);
-
   self->path = g_strdup_printf (SMS_PATH_PREFIX "%u", next_sms_number++);
-  return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self), connection,
-                                           self->path, error);
+  return self;
 }
 
 const char *

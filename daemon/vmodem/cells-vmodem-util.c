@@ -9,8 +9,8 @@
 
 /*
  * What the objects of the virtual modem share: the cell they serve, the
- * bridge they follow, ModemManager's errors, the numbers it dials and the
- * order in which it lists its objects.
+ * bridge they follow, ModemManager's errors, the numbers it dials, the
+ * order in which it lists its objects and how they go on and off the bus.
  */
 
 /* One virtual modem a process, for one cell. */
@@ -155,15 +155,46 @@ cells_vmodem_util_sorted_paths (GHashTable *table)
 }
 
 /**
+ * cells_vmodem_util_export:
+ * @skeleton: a #GDBusInterfaceSkeleton
+ * @bus: the cell's bus
+ * @path: where it goes
+ *
+ * Puts it on the bus, or says in the log that it cannot.
+ */
+void
+cells_vmodem_util_export (gpointer skeleton, GDBusConnection *bus, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (skeleton), bus, path, &error))
+    g_warning ("Cell “%s”: cannot export %s: %s", cell_name, path, error->message);
+}
+
+/**
+ * cells_vmodem_util_is_exported:
+ * @skeleton: a #GDBusInterfaceSkeleton
+ *
+ * Returns: whether it is on the bus (a deleted call or message, or the
+ *   interface of a hidden modem, is not)
+ */
+gboolean
+cells_vmodem_util_is_exported (gpointer skeleton)
+{
+  return g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (skeleton)) != NULL;
+}
+
+/**
  * cells_vmodem_util_unexport_and_unref:
  * @skeleton: (transfer full): a #GDBusInterfaceSkeleton
  *
- * Takes it off the bus and drops the reference: for tables of exported
- * objects.
+ * Takes it off the bus, if it is there, and drops the reference: for
+ * g_clear_pointer() and tables of exported objects.
  */
 void
 cells_vmodem_util_unexport_and_unref (gpointer skeleton)
 {
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (skeleton));
+  if (cells_vmodem_util_is_exported (skeleton))
+    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (skeleton));
   g_object_unref (skeleton);
 }

@@ -31,6 +31,10 @@ void         cells_vmodem_util_return_error        (GDBusMethodInvocation *invoc
                                                     GError                *error);
 gboolean     cells_vmodem_util_number_is_dialable  (const char            *number);
 GStrv        cells_vmodem_util_sorted_paths        (GHashTable            *table);
+void         cells_vmodem_util_export              (gpointer               skeleton,
+                                                    GDBusConnection       *bus,
+                                                    const char            *path);
+gboolean     cells_vmodem_util_is_exported         (gpointer               skeleton);
 void         cells_vmodem_util_unexport_and_unref  (gpointer               skeleton);
 
 G_END_DECLS

@@ -65,14 +65,10 @@ add_call (CellsVmodemVoice *self, guint id, MMCallDirection direction, const cha
   GDBusInterfaceSkeleton *skeleton = G_DBUS_INTERFACE_SKELETON (self);
   CellsVmodemCall *call = cells_vmodem_call_new (self->bridge, id, direction, number, state,
                                                  reason);
-  g_autoptr(GError) error = NULL;
-  const char *path;
+  const char *path = cells_vmodem_call_get_path (call);
 
   /* Beside the modem, on the cell's bus. */
-  if (!cells_vmodem_call_export (call, g_dbus_interface_skeleton_get_connection (skeleton), &error))
-    g_warning ("Cell “%s”: cannot export %s: %s", cells_vmodem_util_get_cell (),
-               cells_vmodem_call_get_path (call), error->message);
-  path = cells_vmodem_call_get_path (call);
+  cells_vmodem_util_export (call, g_dbus_interface_skeleton_get_connection (skeleton), path);
   g_hash_table_insert (self->calls, (gpointer) path, call);
   sync_call_list (self);
   mm_gdbus_modem_voice_emit_call_added (MM_GDBUS_MODEM_VOICE (self), path);
@@ -106,7 +102,7 @@ on_call_changed (CellsDBusModemBridge *bridge, guint id, GVariant *changes,
   g_variant_lookup (changes, "direction", "u", &direction);
   g_variant_lookup (changes, "state", "i", &state);
   g_variant_lookup (changes, "state-reason", "u", &reason);
-  if (g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) == NULL)
+  if (!cells_vmodem_util_is_exported (self))
     return;   /* the modem is not shown */
   if (call != NULL) {
     cells_vmodem_call_update (call, number, state, reason);

@@ -78,7 +78,6 @@ show_modem (CellsVmodem *self)
   g_autoptr(CellsVmodemModem) modem = cells_vmodem_modem_new (self->bridge);
   g_autoptr(CellsVmodemModem3gpp) modem3gpp = cells_vmodem_modem_3gpp_new (self->bridge);
   g_autoptr(CellsVmodemVoice) voice = cells_vmodem_voice_new (self->bridge);
-  g_autoptr(GError) error = NULL;
 
   self->messaging = cells_vmodem_messaging_new (self->bridge);
   self->sim = cells_vmodem_sim_new (self->bridge);
@@ -88,10 +87,7 @@ show_modem (CellsVmodem *self)
   mm_gdbus_object_skeleton_set_modem_voice (self->object, MM_GDBUS_MODEM_VOICE (voice));
   mm_gdbus_object_skeleton_set_modem_messaging (self->object,
                                                 MM_GDBUS_MODEM_MESSAGING (self->messaging));
-  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->sim), self->bus,
-                                         CELLS_VMODEM_SIM_PATH, &error))
-    g_warning ("Cell “%s”: cannot export the SIM: %s", cells_vmodem_util_get_cell (),
-               error->message);
+  cells_vmodem_util_export (self->sim, self->bus, CELLS_VMODEM_SIM_PATH);
   g_dbus_object_manager_server_export (self->om, G_DBUS_OBJECT_SKELETON (self->object));
   g_message ("Cell “%s”: modem shown, own number “%s”", cells_vmodem_util_get_cell (),
              cells_dbus_modem_bridge_get_own_number (self->bridge));
@@ -106,11 +102,10 @@ hide_modem (CellsVmodem *self)
   /* Received messages are the cell's: shown again with the modem. */
   cells_vmodem_messaging_save_received (self->messaging, &self->pending_sms);
   g_dbus_object_manager_server_unexport (self->om, MODEM_PATH);
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->sim));
+  g_clear_pointer (&self->sim, cells_vmodem_util_unexport_and_unref);
   /* The calls and messages go with their interfaces. */
   g_clear_object (&self->object);
   g_clear_object (&self->messaging);
-  g_clear_object (&self->sim);
   g_message ("Cell “%s”: modem hidden", cells_vmodem_util_get_cell ());
 }
 
@@ -154,9 +149,7 @@ drop_bus (CellsVmodem *self)
     g_bus_unown_name (self->owner_id);
     self->owner_id = 0;
   }
-  if (self->manager != NULL)
-    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->manager));
-  g_clear_object (&self->manager);
+  g_clear_pointer (&self->manager, cells_vmodem_util_unexport_and_unref);
   g_clear_object (&self->om);
   if (self->bus != NULL)
     g_signal_handlers_disconnect_by_data (self->bus, self);
@@ -202,14 +195,10 @@ on_name_lost (GDBusConnection *bus, const char *name, gpointer user_data)
 static void
 export_manager (CellsVmodem *self)
 {
-  g_autoptr(GError) error = NULL;
-
   self->om = g_dbus_object_manager_server_new (MM_DBUS_PATH);
   g_dbus_object_manager_server_set_connection (self->om, self->bus);
   self->manager = cells_vmodem_manager_new ();
-  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), self->bus,
-                                         MM_DBUS_PATH, &error))
-    g_warning ("Cell “%s”: %s", cells_vmodem_util_get_cell (), error->message);
+  cells_vmodem_util_export (self->manager, self->bus, MM_DBUS_PATH);
 }
 
 static void
