@@ -18,20 +18,10 @@
  * changes no more.
  */
 
-enum {
-  PROP_0,
-  PROP_CELL,
-  PROP_BRIDGE,
-  PROP_ID,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemCall {
   MmGdbusCallSkeleton    parent;
 
-  char                  *cell;
-  CellsDBusModemBridge  *bridge;
+  CellsDBusModemBridge  *bridge;  /* carries the call */
   char                  *path;
   guint                  id;      /* the bridge's, 0 before Start */
   GDBusMethodInvocation *start;   /* Start, while cellsd dials */
@@ -45,12 +35,6 @@ G_DEFINE_TYPE_WITH_CODE (CellsVmodemCall, cells_vmodem_call, MM_GDBUS_TYPE_CALL_
 /* Numbered as ModemManager numbers them: once per process, never again. */
 static guint next_call_number;
 
-static gboolean
-is_exported (CellsVmodemCall *self)
-{
-  return g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) != NULL;
-}
-
 static void
 set_state (CellsVmodemCall *self, MMCallState state, MMCallStateReason reason)
 {
@@ -63,7 +47,7 @@ set_state (CellsVmodemCall *self, MMCallState state, MMCallStateReason reason)
   mm_gdbus_call_set_state_reason (call, reason);
   g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self));
   mm_gdbus_call_emit_state_changed (call, old, state, reason);
-  g_debug ("Cell “%s”: call %s %s → %s", self->cell, self->path,
+  g_debug ("Cell “%s”: call %s %s → %s", cells_vmodem_util_get_cell (), self->path,
            mm_call_state_get_string (old), mm_call_state_get_string (state));
 }
 
@@ -100,12 +84,12 @@ on_dial_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   guint id = 0;
 
   if (!cells_dbus_modem_bridge_call_dial_finish (bridge, &id, result, &error)) {
-    if (is_exported (self))
+    if (cells_vmodem_util_is_exported (self))
       set_state (self, MM_CALL_STATE_TERMINATED, MM_CALL_STATE_REASON_ERROR);
     cells_vmodem_util_return_error (invocation, error);
     return;
   }
-  if (!is_exported (self) || cells_vmodem_call_is_over (self)) {
+  if (!cells_vmodem_util_is_exported (self) || cells_vmodem_call_is_over (self)) {
     /* Deleted or hung up while it was being placed: end it. */
     cells_dbus_modem_bridge_call_hangup (bridge, id, NULL, NULL, NULL);
     g_dbus_method_invocation_return_error (invocation, MM_CORE_ERROR, MM_CORE_ERROR_ABORTED,
@@ -217,30 +201,6 @@ cells_vmodem_call_iface_init (MmGdbusCallIface *iface)
 }
 
 static void
-cells_vmodem_call_set_property (GObject      *object,
-                                guint         property_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  CellsVmodemCall *self = CELLS_VMODEM_CALL (object);
-
-  switch (property_id) {
-  case PROP_CELL:
-    self->cell = g_value_dup_string (value);
-    break;
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  case PROP_ID:
-    self->id = g_value_get_uint (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
 cells_vmodem_call_finalize (GObject *object)
 {
   CellsVmodemCall *self = CELLS_VMODEM_CALL (object);
@@ -248,7 +208,6 @@ cells_vmodem_call_finalize (GObject *object)
   g_clear_object (&self->start);
   g_clear_object (&self->bridge);
   g_free (self->path);
-  g_free (self->cell);
 
   G_OBJECT_CLASS (cells_vmodem_call_parent_class)->finalize (object);
 }
@@ -258,34 +217,7 @@ cells_vmodem_call_class_init (CellsVmodemCallClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_call_set_property;
   object_class->finalize = cells_vmodem_call_finalize;
-
-  /**
-   * CellsVmodemCall:cell:
-   *
-   * The cell's name, for the log.
-   */
-  props[PROP_CELL] =
-    g_param_spec_string ("cell", "", "", NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /**
-   * CellsVmodemCall:bridge:
-   *
-   * cellsd's bridge, which carries the call.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /**
-   * CellsVmodemCall:id:
-   *
-   * cellsd's id of the call: 0 for an outgoing call until it is started.
-   */
-  props[PROP_ID] =
-    g_param_spec_uint ("id", "", "", 0, G_MAXUINT, 0,
-                       G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -296,7 +228,6 @@ cells_vmodem_call_init (CellsVmodemCall *self)
 
 /**
  * cells_vmodem_call_new:
- * @cell: the cell's name, for the log
  * @bridge: cellsd's bridge
  * @id: cellsd's id of the call, or 0 for a call the cell makes
  * @direction: incoming or outgoing
@@ -304,47 +235,31 @@ cells_vmodem_call_init (CellsVmodemCall *self)
  * @state: the first state
  * @reason: why the call is in it
  *
- * Returns: (transfer full): a call, not on the bus yet
+ * Returns: (transfer full): a call with the next call path, not on the
+ *   bus yet
  */
 CellsVmodemCall *
-cells_vmodem_call_new (const char           *cell,
-                       CellsDBusModemBridge *bridge,
+cells_vmodem_call_new (CellsDBusModemBridge *bridge,
                        guint                 id,
                        MMCallDirection       direction,
                        const char           *number,
                        MMCallState           state,
                        MMCallStateReason     reason)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_CALL,
-                       "cell", cell,
-                       "bridge", bridge,
-                       "id", id,
+  CellsVmodemCall *self;
+
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_CALL,
                        "direction", (int) direction,
                        "number", number,
                        "state", (int) state,
                        "state-reason", (int) reason,
                        NULL);
-}
-
-/**
- * cells_vmodem_call_export:
- * @self: a call
- * @connection: the cell's bus
- * @error: where a failure is told
- *
- * Gives the call the next call path and exports it there.
- *
- * Returns: whether it is on the bus
- */
-gboolean
-cells_vmodem_call_export (CellsVmodemCall *self, GDBusConnection *connection, GError **error)
-{
-  g_return_val_if_fail (CELLS_IS_VMODEM_CALL (self), FALSE);
-  g_return_val_if_fail (self->path == NULL, FALSE);
-
+  self->bridge = g_object_ref (bridge);
+  self->id = id;
   self->path = g_strdup_printf (CALL_PATH_PREFIX "%u", next_call_number++);
-  return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self), connection,
-                                           self->path, error);
+  return self;
 }
 
 const char *

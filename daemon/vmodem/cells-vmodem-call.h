@@ -10,16 +10,12 @@ G_BEGIN_DECLS
 #define CELLS_TYPE_VMODEM_CALL (cells_vmodem_call_get_type ())
 G_DECLARE_FINAL_TYPE (CellsVmodemCall, cells_vmodem_call, CELLS, VMODEM_CALL, MmGdbusCallSkeleton)
 
-CellsVmodemCall *cells_vmodem_call_new      (const char           *cell,
-                                             CellsDBusModemBridge *bridge,
+CellsVmodemCall *cells_vmodem_call_new      (CellsDBusModemBridge *bridge,
                                              guint                 id,
                                              MMCallDirection       direction,
                                              const char           *number,
                                              MMCallState           state,
                                              MMCallStateReason     reason);
-gboolean         cells_vmodem_call_export   (CellsVmodemCall      *self,
-                                             GDBusConnection      *connection,
-                                             GError              **error);
 const char      *cells_vmodem_call_get_path (CellsVmodemCall      *self);
 guint            cells_vmodem_call_get_id   (CellsVmodemCall      *self);
 gboolean         cells_vmodem_call_is_over  (CellsVmodemCall      *self);

@@ -25,19 +25,10 @@
  * Deleted.
  */
 
-enum {
-  PROP_0,
-  PROP_CELL,
-  PROP_BRIDGE,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemMessaging {
   MmGdbusModemMessagingSkeleton  parent;
 
-  char                          *cell;
-  CellsDBusModemBridge          *bridge;
+  CellsDBusModemBridge          *bridge;     /* sends, and forgets the received */
   GHashTable                    *messages;   /* path → CellsVmodemSms */
 };
 
@@ -64,14 +55,10 @@ add_sms (CellsVmodemMessaging *self, MMSmsPduType type, MMSmsState state, const 
 {
   GDBusInterfaceSkeleton *skeleton = G_DBUS_INTERFACE_SKELETON (self);
   CellsVmodemSms *sms = cells_vmodem_sms_new (self->bridge, type, state, number, text, timestamp);
-  g_autoptr(GError) error = NULL;
-  const char *path;
+  const char *path = cells_vmodem_sms_get_path (sms);
 
   /* Beside the modem, on the cell's bus. */
-  if (!cells_vmodem_sms_export (sms, g_dbus_interface_skeleton_get_connection (skeleton), &error))
-    g_warning ("Cell “%s”: cannot export %s: %s", self->cell, cells_vmodem_sms_get_path (sms),
-               error->message);
-  path = cells_vmodem_sms_get_path (sms);
+  cells_vmodem_util_export (sms, g_dbus_interface_skeleton_get_connection (skeleton), path);
   g_hash_table_insert (self->messages, g_strdup (path), sms);
   sync_message_list (self);
   mm_gdbus_modem_messaging_emit_added (MM_GDBUS_MODEM_MESSAGING (self), path,
@@ -143,27 +130,6 @@ cells_vmodem_messaging_iface_init (MmGdbusModemMessagingIface *iface)
 }
 
 static void
-cells_vmodem_messaging_set_property (GObject      *object,
-                                     guint         property_id,
-                                     const GValue *value,
-                                     GParamSpec   *pspec)
-{
-  CellsVmodemMessaging *self = CELLS_VMODEM_MESSAGING (object);
-
-  switch (property_id) {
-  case PROP_CELL:
-    self->cell = g_value_dup_string (value);
-    break;
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
 cells_vmodem_messaging_dispose (GObject *object)
 {
   CellsVmodemMessaging *self = CELLS_VMODEM_MESSAGING (object);
@@ -181,7 +147,6 @@ cells_vmodem_messaging_finalize (GObject *object)
   CellsVmodemMessaging *self = CELLS_VMODEM_MESSAGING (object);
 
   g_hash_table_unref (self->messages);
-  g_free (self->cell);
 
   G_OBJECT_CLASS (cells_vmodem_messaging_parent_class)->finalize (object);
 }
@@ -191,27 +156,8 @@ cells_vmodem_messaging_class_init (CellsVmodemMessagingClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_messaging_set_property;
   object_class->dispose = cells_vmodem_messaging_dispose;
   object_class->finalize = cells_vmodem_messaging_finalize;
-
-  /**
-   * CellsVmodemMessaging:cell:
-   *
-   * The cell's name, for the log.
-   */
-  props[PROP_CELL] =
-    g_param_spec_string ("cell", "", "", NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /**
-   * CellsVmodemMessaging:bridge:
-   *
-   * cellsd's bridge: it sends the messages and forgets the received ones.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -228,16 +174,21 @@ cells_vmodem_messaging_init (CellsVmodemMessaging *self)
 
 /**
  * cells_vmodem_messaging_new:
- * @cell: the cell's name, for the log
  * @bridge: cellsd's bridge
  *
  * Returns: (transfer full): the messaging interface of the cell's modem,
  *   with no messages
  */
 CellsVmodemMessaging *
-cells_vmodem_messaging_new (const char *cell, CellsDBusModemBridge *bridge)
+cells_vmodem_messaging_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_MESSAGING, "cell", cell, "bridge", bridge, NULL);
+  CellsVmodemMessaging *self;
+
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_MESSAGING, NULL);
+  self->bridge = g_object_ref (bridge);
+  return self;
 }
 
 /**
@@ -260,7 +211,7 @@ cells_vmodem_messaging_receive (CellsVmodemMessaging *self,
   g_return_if_fail (CELLS_IS_VMODEM_MESSAGING (self));
 
   add_sms (self, MM_SMS_PDU_TYPE_DELIVER, MM_SMS_STATE_RECEIVED, number, text, timestamp);
-  g_message ("Cell “%s”: message from %s", self->cell, number);
+  g_message ("Cell “%s”: message from %s", cells_vmodem_util_get_cell (), number);
   if (*id != '\0')
     cells_dbus_modem_bridge_call_take_sms (self->bridge, id, NULL, NULL, NULL);
 }

@@ -11,8 +11,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CellsVmodemMessaging, cells_vmodem_messaging, CELLS, VMODEM_MESSAGING,
                       MmGdbusModemMessagingSkeleton)
 
-CellsVmodemMessaging *cells_vmodem_messaging_new           (const char           *cell,
-                                                            CellsDBusModemBridge *bridge);
+CellsVmodemMessaging *cells_vmodem_messaging_new           (CellsDBusModemBridge *bridge);
 void                  cells_vmodem_messaging_receive       (CellsVmodemMessaging *self,
                                                             const char           *id,
                                                             const char           *number,

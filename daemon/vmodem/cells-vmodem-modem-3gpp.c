@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "cells-vmodem-modem-3gpp"
 
 #include "cells-vmodem-modem-3gpp.h"
+#include "cells-vmodem-util.h"
 
 /**
  * CellsVmodemModem3gpp:
@@ -13,101 +14,32 @@
  * scanning are cellsd's to do, so no one handles them.
  */
 
-enum {
-  PROP_0,
-  PROP_BRIDGE,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemModem3gpp {
-  MmGdbusModem3gppSkeleton  parent;
-
-  CellsDBusModemBridge     *bridge;
+  MmGdbusModem3gppSkeleton parent;
 };
 
 G_DEFINE_TYPE (CellsVmodemModem3gpp, cells_vmodem_modem_3gpp, MM_GDBUS_TYPE_MODEM3GPP_SKELETON)
 
+/* The line as cellsd tells it: IMEI, registration, network. */
 static void
-sync_line (CellsVmodemModem3gpp *self)
+show_line (CellsDBusModemBridge *bridge, GParamSpec *pspec, gpointer object)
 {
-  MmGdbusModem3gpp *modem3gpp = MM_GDBUS_MODEM3GPP (self);
-  CellsDBusModemBridge *b = self->bridge;
-  gboolean registered = cells_dbus_modem_bridge_get_registered (b);
+  MmGdbusModem3gpp *modem3gpp = MM_GDBUS_MODEM3GPP (object);
+  gboolean registered = cells_dbus_modem_bridge_get_registered (bridge);
 
-  mm_gdbus_modem3gpp_set_imei (modem3gpp, cells_dbus_modem_bridge_get_imei (b));
+  mm_gdbus_modem3gpp_set_imei (modem3gpp, cells_dbus_modem_bridge_get_imei (bridge));
   mm_gdbus_modem3gpp_set_registration_state (modem3gpp, registered ?
                                              MM_MODEM_3GPP_REGISTRATION_STATE_HOME :
                                              MM_MODEM_3GPP_REGISTRATION_STATE_SEARCHING);
-  mm_gdbus_modem3gpp_set_operator_name (modem3gpp, cells_dbus_modem_bridge_get_operator_name (b));
-  mm_gdbus_modem3gpp_set_operator_code (modem3gpp, cells_dbus_modem_bridge_get_operator_code (b));
-}
-
-static void
-on_bridge_notify (CellsDBusModemBridge *bridge, GParamSpec *pspec, CellsVmodemModem3gpp *self)
-{
-  sync_line (self);
-}
-
-static void
-cells_vmodem_modem_3gpp_set_property (GObject      *object,
-                                      guint         property_id,
-                                      const GValue *value,
-                                      GParamSpec   *pspec)
-{
-  CellsVmodemModem3gpp *self = CELLS_VMODEM_MODEM_3GPP (object);
-
-  switch (property_id) {
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
-cells_vmodem_modem_3gpp_constructed (GObject *object)
-{
-  CellsVmodemModem3gpp *self = CELLS_VMODEM_MODEM_3GPP (object);
-
-  G_OBJECT_CLASS (cells_vmodem_modem_3gpp_parent_class)->constructed (object);
-
-  sync_line (self);
-  g_signal_connect (self->bridge, "notify", G_CALLBACK (on_bridge_notify), self);
-}
-
-static void
-cells_vmodem_modem_3gpp_dispose (GObject *object)
-{
-  CellsVmodemModem3gpp *self = CELLS_VMODEM_MODEM_3GPP (object);
-
-  if (self->bridge != NULL)
-    g_signal_handlers_disconnect_by_data (self->bridge, self);
-  g_clear_object (&self->bridge);
-
-  G_OBJECT_CLASS (cells_vmodem_modem_3gpp_parent_class)->dispose (object);
+  mm_gdbus_modem3gpp_set_operator_name (modem3gpp,
+                                        cells_dbus_modem_bridge_get_operator_name (bridge));
+  mm_gdbus_modem3gpp_set_operator_code (modem3gpp,
+                                        cells_dbus_modem_bridge_get_operator_code (bridge));
 }
 
 static void
 cells_vmodem_modem_3gpp_class_init (CellsVmodemModem3gppClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->set_property = cells_vmodem_modem_3gpp_set_property;
-  object_class->constructed = cells_vmodem_modem_3gpp_constructed;
-  object_class->dispose = cells_vmodem_modem_3gpp_dispose;
-
-  /**
-   * CellsVmodemModem3gpp:bridge:
-   *
-   * cellsd's bridge, whose line this shows.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -132,5 +64,11 @@ cells_vmodem_modem_3gpp_init (CellsVmodemModem3gpp *self)
 CellsVmodemModem3gpp *
 cells_vmodem_modem_3gpp_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_MODEM_3GPP, "bridge", bridge, NULL);
+  CellsVmodemModem3gpp *self;
+
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_MODEM_3GPP, NULL);
+  cells_vmodem_util_follow_bridge (self, bridge, show_line);
+  return self;
 }

@@ -16,19 +16,8 @@
  * resetting and the like are cellsd's to do, not the cell's.
  */
 
-enum {
-  PROP_0,
-  PROP_CELL,
-  PROP_BRIDGE,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemModem {
-  MmGdbusModemSkeleton  parent;
-
-  char                 *cell;
-  CellsDBusModemBridge *bridge;
+  MmGdbusModemSkeleton parent;
 };
 
 static void cells_vmodem_modem_iface_init (MmGdbusModemIface *iface);
@@ -36,27 +25,21 @@ static void cells_vmodem_modem_iface_init (MmGdbusModemIface *iface);
 G_DEFINE_TYPE_WITH_CODE (CellsVmodemModem, cells_vmodem_modem, MM_GDBUS_TYPE_MODEM_SKELETON,
                          G_IMPLEMENT_INTERFACE (MM_GDBUS_TYPE_MODEM, cells_vmodem_modem_iface_init))
 
+/* The line as cellsd tells it: number, registration, signal, IMEI. */
 static void
-sync_line (CellsVmodemModem *self)
+show_line (CellsDBusModemBridge *bridge, GParamSpec *pspec, gpointer object)
 {
-  MmGdbusModem *modem = MM_GDBUS_MODEM (self);
-  CellsDBusModemBridge *b = self->bridge;
-  const char *number = cells_dbus_modem_bridge_get_own_number (b);
+  MmGdbusModem *modem = MM_GDBUS_MODEM (object);
+  const char *number = cells_dbus_modem_bridge_get_own_number (bridge);
   const char *numbers[] = { number, NULL };
-  gboolean registered = cells_dbus_modem_bridge_get_registered (b);
-  guint quality = cells_dbus_modem_bridge_get_signal_quality (b);
+  gboolean registered = cells_dbus_modem_bridge_get_registered (bridge);
+  guint quality = cells_dbus_modem_bridge_get_signal_quality (bridge);
 
   mm_gdbus_modem_set_own_numbers (modem, number && *number ? numbers : numbers + 1);
   mm_gdbus_modem_set_state (modem, registered ? MM_MODEM_STATE_REGISTERED :
                             MM_MODEM_STATE_SEARCHING);
   mm_gdbus_modem_set_signal_quality (modem, g_variant_new ("(ub)", MIN (quality, 100u), TRUE));
-  mm_gdbus_modem_set_equipment_identifier (modem, cells_dbus_modem_bridge_get_imei (b));
-}
-
-static void
-on_bridge_notify (CellsDBusModemBridge *bridge, GParamSpec *pspec, CellsVmodemModem *self)
-{
-  sync_line (self);
+  mm_gdbus_modem_set_equipment_identifier (modem, cells_dbus_modem_bridge_get_imei (bridge));
 }
 
 /* What the modem is and where it sits. */
@@ -65,8 +48,8 @@ fill_device (CellsVmodemModem *self)
 {
   static const char *const drivers[] = { "cells", NULL };
   MmGdbusModem *modem = MM_GDBUS_MODEM (self);
-  g_autofree char *device = g_strdup_printf ("cells:%s", self->cell);
-  g_autofree char *device_id = cells_vmodem_util_device_id (self->cell);
+  g_autofree char *device = g_strdup_printf ("cells:%s", cells_vmodem_util_get_cell ());
+  g_autofree char *device_id = cells_vmodem_util_device_id ();
   GVariant *ports = g_variant_new_parsed ("[(%s, %u)]", "cells0", (guint32) MM_MODEM_PORT_TYPE_AT);
 
   mm_gdbus_modem_set_sim (modem, CELLS_VMODEM_SIM_PATH);
@@ -157,88 +140,8 @@ cells_vmodem_modem_iface_init (MmGdbusModemIface *iface)
 }
 
 static void
-cells_vmodem_modem_set_property (GObject      *object,
-                                 guint         property_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  CellsVmodemModem *self = CELLS_VMODEM_MODEM (object);
-
-  switch (property_id) {
-  case PROP_CELL:
-    self->cell = g_value_dup_string (value);
-    break;
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
-cells_vmodem_modem_constructed (GObject *object)
-{
-  CellsVmodemModem *self = CELLS_VMODEM_MODEM (object);
-
-  G_OBJECT_CLASS (cells_vmodem_modem_parent_class)->constructed (object);
-
-  fill_device (self);
-  fill_radio (self);
-  sync_line (self);
-  g_signal_connect (self->bridge, "notify", G_CALLBACK (on_bridge_notify), self);
-}
-
-static void
-cells_vmodem_modem_dispose (GObject *object)
-{
-  CellsVmodemModem *self = CELLS_VMODEM_MODEM (object);
-
-  if (self->bridge != NULL)
-    g_signal_handlers_disconnect_by_data (self->bridge, self);
-  g_clear_object (&self->bridge);
-
-  G_OBJECT_CLASS (cells_vmodem_modem_parent_class)->dispose (object);
-}
-
-static void
-cells_vmodem_modem_finalize (GObject *object)
-{
-  CellsVmodemModem *self = CELLS_VMODEM_MODEM (object);
-
-  g_free (self->cell);
-
-  G_OBJECT_CLASS (cells_vmodem_modem_parent_class)->finalize (object);
-}
-
-static void
 cells_vmodem_modem_class_init (CellsVmodemModemClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->set_property = cells_vmodem_modem_set_property;
-  object_class->constructed = cells_vmodem_modem_constructed;
-  object_class->dispose = cells_vmodem_modem_dispose;
-  object_class->finalize = cells_vmodem_modem_finalize;
-
-  /**
-   * CellsVmodemModem:cell:
-   *
-   * The cell's name: the modem's device is `cells:NAME`.
-   */
-  props[PROP_CELL] =
-    g_param_spec_string ("cell", "", "", NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /**
-   * CellsVmodemModem:bridge:
-   *
-   * cellsd's bridge, whose line the modem shows.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -248,14 +151,21 @@ cells_vmodem_modem_init (CellsVmodemModem *self)
 
 /**
  * cells_vmodem_modem_new:
- * @cell: the cell's name
  * @bridge: cellsd's bridge
  *
  * Returns: (transfer full): the modem interface of the cell's modem,
  *   showing the bridge's line
  */
 CellsVmodemModem *
-cells_vmodem_modem_new (const char *cell, CellsDBusModemBridge *bridge)
+cells_vmodem_modem_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_MODEM, "cell", cell, "bridge", bridge, NULL);
+  CellsVmodemModem *self;
+
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_MODEM, NULL);
+  fill_device (self);
+  fill_radio (self);
+  cells_vmodem_util_follow_bridge (self, bridge, show_line);
+  return self;
 }

@@ -11,7 +11,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CellsVmodemModem, cells_vmodem_modem, CELLS, VMODEM_MODEM,
                       MmGdbusModemSkeleton)
 
-CellsVmodemModem *cells_vmodem_modem_new (const char           *cell,
-                                          CellsDBusModemBridge *bridge);
+CellsVmodemModem *cells_vmodem_modem_new (CellsDBusModemBridge *bridge);
 
 G_END_DECLS

@@ -14,125 +14,28 @@
  * handle: the real SIM's PIN is cellsd's.
  */
 
-enum {
-  PROP_0,
-  PROP_CELL,
-  PROP_BRIDGE,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemSim {
-  MmGdbusSimSkeleton    parent;
-
-  char                 *cell;
-  CellsDBusModemBridge *bridge;
+  MmGdbusSimSkeleton parent;
 };
 
 G_DEFINE_TYPE (CellsVmodemSim, cells_vmodem_sim, MM_GDBUS_TYPE_SIM_SKELETON)
 
 static const char *const emergency_numbers[] = { "112", "911", NULL };
 
+/* The line's subscriber and operator, as cellsd tells them. */
 static void
-sync_line (CellsVmodemSim *self)
+show_line (CellsDBusModemBridge *bridge, GParamSpec *pspec, gpointer object)
 {
-  MmGdbusSim *sim = MM_GDBUS_SIM (self);
-  CellsDBusModemBridge *b = self->bridge;
+  MmGdbusSim *sim = MM_GDBUS_SIM (object);
 
-  mm_gdbus_sim_set_imsi (sim, cells_dbus_modem_bridge_get_imsi (b));
-  mm_gdbus_sim_set_operator_name (sim, cells_dbus_modem_bridge_get_operator_name (b));
-  mm_gdbus_sim_set_operator_identifier (sim, cells_dbus_modem_bridge_get_operator_code (b));
-}
-
-static void
-on_bridge_notify (CellsDBusModemBridge *bridge, GParamSpec *pspec, CellsVmodemSim *self)
-{
-  sync_line (self);
-}
-
-static void
-cells_vmodem_sim_set_property (GObject      *object,
-                               guint         property_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  CellsVmodemSim *self = CELLS_VMODEM_SIM (object);
-
-  switch (property_id) {
-  case PROP_CELL:
-    self->cell = g_value_dup_string (value);
-    break;
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
-cells_vmodem_sim_constructed (GObject *object)
-{
-  CellsVmodemSim *self = CELLS_VMODEM_SIM (object);
-  g_autofree char *device_id = cells_vmodem_util_device_id (self->cell);
-
-  G_OBJECT_CLASS (cells_vmodem_sim_parent_class)->constructed (object);
-
-  mm_gdbus_sim_set_sim_identifier (MM_GDBUS_SIM (self), device_id);
-  sync_line (self);
-  g_signal_connect (self->bridge, "notify", G_CALLBACK (on_bridge_notify), self);
-}
-
-static void
-cells_vmodem_sim_dispose (GObject *object)
-{
-  CellsVmodemSim *self = CELLS_VMODEM_SIM (object);
-
-  if (self->bridge != NULL)
-    g_signal_handlers_disconnect_by_data (self->bridge, self);
-  g_clear_object (&self->bridge);
-
-  G_OBJECT_CLASS (cells_vmodem_sim_parent_class)->dispose (object);
-}
-
-static void
-cells_vmodem_sim_finalize (GObject *object)
-{
-  CellsVmodemSim *self = CELLS_VMODEM_SIM (object);
-
-  g_free (self->cell);
-
-  G_OBJECT_CLASS (cells_vmodem_sim_parent_class)->finalize (object);
+  mm_gdbus_sim_set_imsi (sim, cells_dbus_modem_bridge_get_imsi (bridge));
+  mm_gdbus_sim_set_operator_name (sim, cells_dbus_modem_bridge_get_operator_name (bridge));
+  mm_gdbus_sim_set_operator_identifier (sim, cells_dbus_modem_bridge_get_operator_code (bridge));
 }
 
 static void
 cells_vmodem_sim_class_init (CellsVmodemSimClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->set_property = cells_vmodem_sim_set_property;
-  object_class->constructed = cells_vmodem_sim_constructed;
-  object_class->dispose = cells_vmodem_sim_dispose;
-  object_class->finalize = cells_vmodem_sim_finalize;
-
-  /**
-   * CellsVmodemSim:cell:
-   *
-   * The cell's name, from which the SIM's identifier is made.
-   */
-  props[PROP_CELL] =
-    g_param_spec_string ("cell", "", "", NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /**
-   * CellsVmodemSim:bridge:
-   *
-   * cellsd's bridge, whose line's subscriber the SIM shows.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -150,14 +53,21 @@ cells_vmodem_sim_init (CellsVmodemSim *self)
 
 /**
  * cells_vmodem_sim_new:
- * @cell: the cell's name
  * @bridge: cellsd's bridge
  *
  * Returns: (transfer full): the SIM of the cell's modem, to be exported
  *   at %CELLS_VMODEM_SIM_PATH
  */
 CellsVmodemSim *
-cells_vmodem_sim_new (const char *cell, CellsDBusModemBridge *bridge)
+cells_vmodem_sim_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_SIM, "cell", cell, "bridge", bridge, NULL);
+  g_autofree char *device_id = cells_vmodem_util_device_id ();
+  CellsVmodemSim *self;
+
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_SIM, NULL);
+  mm_gdbus_sim_set_sim_identifier (MM_GDBUS_SIM (self), device_id);
+  cells_vmodem_util_follow_bridge (self, bridge, show_line);
+  return self;
 }

@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 #define CELLS_TYPE_VMODEM_SIM (cells_vmodem_sim_get_type ())
 G_DECLARE_FINAL_TYPE (CellsVmodemSim, cells_vmodem_sim, CELLS, VMODEM_SIM, MmGdbusSimSkeleton)
 
-CellsVmodemSim *cells_vmodem_sim_new (const char           *cell,
-                                      CellsDBusModemBridge *bridge);
+CellsVmodemSim *cells_vmodem_sim_new (CellsDBusModemBridge *bridge);
 
 G_END_DECLS

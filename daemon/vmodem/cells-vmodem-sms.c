@@ -16,17 +16,10 @@
  * shows what came: it has neither method, as if no one handled them.
  */
 
-enum {
-  PROP_0,
-  PROP_BRIDGE,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemSms {
   MmGdbusSmsSkeleton     parent;
 
-  CellsDBusModemBridge  *bridge;
+  CellsDBusModemBridge  *bridge; /* sends the message */
   char                  *path;
   GDBusMethodInvocation *send;   /* Send, while cellsd sends it */
 };
@@ -39,12 +32,6 @@ G_DEFINE_TYPE_WITH_CODE (CellsVmodemSms, cells_vmodem_sms, MM_GDBUS_TYPE_SMS_SKE
 /* Numbered as ModemManager numbers them: once per process, never again. */
 static guint next_sms_number;
 
-static gboolean
-is_exported (CellsVmodemSms *self)
-{
-  return g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) != NULL;
-}
-
 static void
 on_send_sms_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -55,12 +42,12 @@ on_send_sms_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 
   /* A message deleted meanwhile changes no more. */
   if (!cells_dbus_modem_bridge_call_send_sms_finish (bridge, result, &error)) {
-    if (is_exported (self))
+    if (cells_vmodem_util_is_exported (self))
       mm_gdbus_sms_set_state (MM_GDBUS_SMS (self), MM_SMS_STATE_STORED);
     cells_vmodem_util_return_error (invocation, error);
     return;
   }
-  if (is_exported (self))
+  if (cells_vmodem_util_is_exported (self))
     mm_gdbus_sms_set_state (MM_GDBUS_SMS (self), MM_SMS_STATE_SENT);
   g_dbus_method_invocation_return_value (invocation, NULL);
 }
@@ -108,24 +95,6 @@ cells_vmodem_sms_iface_init (MmGdbusSmsIface *iface)
 }
 
 static void
-cells_vmodem_sms_set_property (GObject      *object,
-                               guint         property_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  CellsVmodemSms *self = CELLS_VMODEM_SMS (object);
-
-  switch (property_id) {
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
 cells_vmodem_sms_finalize (GObject *object)
 {
   CellsVmodemSms *self = CELLS_VMODEM_SMS (object);
@@ -142,18 +111,7 @@ cells_vmodem_sms_class_init (CellsVmodemSmsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_sms_set_property;
   object_class->finalize = cells_vmodem_sms_finalize;
-
-  /**
-   * CellsVmodemSms:bridge:
-   *
-   * cellsd's bridge, which sends the message.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -178,7 +136,8 @@ cells_vmodem_sms_init (CellsVmodemSms *self)
  * @text: the message
  * @timestamp: when the network took it, ISO 8601, or empty
  *
- * Returns: (transfer full): a message, not on the bus yet
+ * Returns: (transfer full): a message with the next message path, not on
+ *   the bus yet
  */
 CellsVmodemSms *
 cells_vmodem_sms_new (CellsDBusModemBridge *bridge,
@@ -191,9 +150,11 @@ cells_vmodem_sms_new (CellsDBusModemBridge *bridge,
   /* A received message is kept in the cell's modem; one to send is not, until stored. */
   MMSmsStorage storage = type == MM_SMS_PDU_TYPE_DELIVER ? MM_SMS_STORAGE_ME :
                          MM_SMS_STORAGE_UNKNOWN;
+  CellsVmodemSms *self;
 
-  return g_object_new (CELLS_TYPE_VMODEM_SMS,
-                       "bridge", bridge,
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_SMS,
                        "pdu-type", (guint) type,
                        "state", (guint) state,
                        "number", number,
@@ -201,27 +162,9 @@ cells_vmodem_sms_new (CellsDBusModemBridge *bridge,
                        "timestamp", timestamp,
                        "storage", (guint) storage,
                        NULL);
-}
-
-/**
- * cells_vmodem_sms_export:
- * @self: a message
- * @connection: the cell's bus
- * @error: where a failure is told
- *
- * Gives the message the next message path and exports it there.
- *
- * Returns: whether it is on the bus
- */
-gboolean
-cells_vmodem_sms_export (CellsVmodemSms *self, GDBusConnection *connection, GError **error)
-{
-  g_return_val_if_fail (CELLS_IS_VMODEM_SMS (self), FALSE);
-  g_return_val_if_fail (self->path == NULL, FALSE);
-
+  self->bridge = g_object_ref (bridge);
   self->path = g_strdup_printf (SMS_PATH_PREFIX "%u", next_sms_number++);
-  return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self), connection,
-                                           self->path, error);
+  return self;
 }
 
 const char *

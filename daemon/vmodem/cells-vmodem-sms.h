@@ -16,9 +16,6 @@ CellsVmodemSms *cells_vmodem_sms_new      (CellsDBusModemBridge *bridge,
                                            const char           *number,
                                            const char           *text,
                                            const char           *timestamp);
-gboolean        cells_vmodem_sms_export   (CellsVmodemSms       *self,
-                                           GDBusConnection      *connection,
-                                           GError              **error);
 const char     *cells_vmodem_sms_get_path (CellsVmodemSms       *self);
 
 G_END_DECLS

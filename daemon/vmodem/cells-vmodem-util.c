@@ -8,9 +8,72 @@
 #include <string.h>
 
 /*
- * What the objects of the virtual modem share: ModemManager's errors, the
- * numbers it dials and the order in which it lists its objects.
+ * What the objects of the virtual modem share: the cell they serve, the
+ * bridge they follow, ModemManager's errors, the numbers it dials, the
+ * order in which it lists its objects and how they go on and off the bus.
  */
+
+/* One virtual modem a process, for one cell. */
+static char *cell_name;
+
+/**
+ * cells_vmodem_util_set_cell:
+ * @name: the cell's name
+ *
+ * Says which cell this process serves: its objects name it in the log,
+ * and the modem and SIM take their identity from it.
+ */
+void
+cells_vmodem_util_set_cell (const char *name)
+{
+  g_return_if_fail (name != NULL);
+
+  g_free (cell_name);
+  cell_name = g_strdup (name);
+}
+
+/**
+ * cells_vmodem_util_get_cell:
+ *
+ * Returns: the name of the cell this process serves, for the log
+ */
+const char *
+cells_vmodem_util_get_cell (void)
+{
+  return cell_name;
+}
+
+/**
+ * cells_vmodem_util_device_id:
+ *
+ * Returns: (transfer full): the identifier of the cell's modem and SIM,
+ *   the same on every start
+ */
+char *
+cells_vmodem_util_device_id (void)
+{
+  g_autofree char *device = g_strdup_printf ("cells:%s", cell_name);
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA1, device, -1);
+}
+
+/**
+ * cells_vmodem_util_follow_bridge:
+ * @object: an object of the virtual modem
+ * @bridge: cellsd's bridge
+ * @show_line: shows the line on @object
+ *
+ * Calls @show_line now and whenever cellsd changes a property of the
+ * bridge, until @object is disposed.
+ */
+void
+cells_vmodem_util_follow_bridge (gpointer              object,
+                                 CellsDBusModemBridge *bridge,
+                                 CellsVmodemLineFunc   show_line)
+{
+  show_line (bridge, NULL, object);
+  g_signal_connect_object (bridge, "notify", G_CALLBACK (show_line), object, 0);
+}
 
 /**
  * cells_vmodem_util_return_unsupported:
@@ -64,21 +127,6 @@ cells_vmodem_util_number_is_dialable (const char *number)
   return TRUE;
 }
 
-/**
- * cells_vmodem_util_device_id:
- * @cell: the cell's name
- *
- * Returns: (transfer full): the identifier of the cell's modem and SIM,
- *   the same on every start
- */
-char *
-cells_vmodem_util_device_id (const char *cell)
-{
-  g_autofree char *device = g_strdup_printf ("cells:%s", cell);
-
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA1, device, -1);
-}
-
 static int
 compare_paths (gconstpointer a, gconstpointer b, gpointer user_data)
 {
@@ -107,15 +155,46 @@ cells_vmodem_util_sorted_paths (GHashTable *table)
 }
 
 /**
+ * cells_vmodem_util_export:
+ * @skeleton: a #GDBusInterfaceSkeleton
+ * @bus: the cell's bus
+ * @path: where it goes
+ *
+ * Puts it on the bus, or says in the log that it cannot.
+ */
+void
+cells_vmodem_util_export (gpointer skeleton, GDBusConnection *bus, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (skeleton), bus, path, &error))
+    g_warning ("Cell “%s”: cannot export %s: %s", cell_name, path, error->message);
+}
+
+/**
+ * cells_vmodem_util_is_exported:
+ * @skeleton: a #GDBusInterfaceSkeleton
+ *
+ * Returns: whether it is on the bus (a deleted call or message, or the
+ *   interface of a hidden modem, is not)
+ */
+gboolean
+cells_vmodem_util_is_exported (gpointer skeleton)
+{
+  return g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (skeleton)) != NULL;
+}
+
+/**
  * cells_vmodem_util_unexport_and_unref:
  * @skeleton: (transfer full): a #GDBusInterfaceSkeleton
  *
- * Takes it off the bus and drops the reference: for tables of exported
- * objects.
+ * Takes it off the bus, if it is there, and drops the reference: for
+ * g_clear_pointer() and tables of exported objects.
  */
 void
 cells_vmodem_util_unexport_and_unref (gpointer skeleton)
 {
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (skeleton));
+  if (cells_vmodem_util_is_exported (skeleton))
+    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (skeleton));
   g_object_unref (skeleton);
 }

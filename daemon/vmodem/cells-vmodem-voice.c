@@ -20,19 +20,10 @@
  * CallDeleted: clients rely on it.
  */
 
-enum {
-  PROP_0,
-  PROP_CELL,
-  PROP_BRIDGE,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodemVoice {
   MmGdbusModemVoiceSkeleton  parent;
 
-  char                      *cell;
-  CellsDBusModemBridge      *bridge;
+  CellsDBusModemBridge      *bridge;  /* places the calls, tells of incoming ones */
   GHashTable                *calls;   /* path → CellsVmodemCall */
 };
 
@@ -72,20 +63,16 @@ add_call (CellsVmodemVoice *self, guint id, MMCallDirection direction, const cha
           MMCallState state, MMCallStateReason reason)
 {
   GDBusInterfaceSkeleton *skeleton = G_DBUS_INTERFACE_SKELETON (self);
-  CellsVmodemCall *call = cells_vmodem_call_new (self->cell, self->bridge, id, direction, number,
-                                                 state, reason);
-  g_autoptr(GError) error = NULL;
-  const char *path;
+  CellsVmodemCall *call = cells_vmodem_call_new (self->bridge, id, direction, number, state,
+                                                 reason);
+  const char *path = cells_vmodem_call_get_path (call);
 
   /* Beside the modem, on the cell's bus. */
-  if (!cells_vmodem_call_export (call, g_dbus_interface_skeleton_get_connection (skeleton), &error))
-    g_warning ("Cell “%s”: cannot export %s: %s", self->cell, cells_vmodem_call_get_path (call),
-               error->message);
-  path = cells_vmodem_call_get_path (call);
+  cells_vmodem_util_export (call, g_dbus_interface_skeleton_get_connection (skeleton), path);
   g_hash_table_insert (self->calls, (gpointer) path, call);
   sync_call_list (self);
   mm_gdbus_modem_voice_emit_call_added (MM_GDBUS_MODEM_VOICE (self), path);
-  g_message ("Cell “%s”: %s call %s %s %s", self->cell,
+  g_message ("Cell “%s”: %s call %s %s %s", cells_vmodem_util_get_cell (),
              mm_call_direction_get_string (direction), path,
              direction == MM_CALL_DIRECTION_INCOMING ? "from" : "to", number);
   return call;
@@ -115,7 +102,7 @@ on_call_changed (CellsDBusModemBridge *bridge, guint id, GVariant *changes,
   g_variant_lookup (changes, "direction", "u", &direction);
   g_variant_lookup (changes, "state", "i", &state);
   g_variant_lookup (changes, "state-reason", "u", &reason);
-  if (g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) == NULL)
+  if (!cells_vmodem_util_is_exported (self))
     return;   /* the modem is not shown */
   if (call != NULL) {
     cells_vmodem_call_update (call, number, state, reason);
@@ -267,37 +254,6 @@ cells_vmodem_voice_iface_init (MmGdbusModemVoiceIface *iface)
 }
 
 static void
-cells_vmodem_voice_set_property (GObject      *object,
-                                 guint         property_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  CellsVmodemVoice *self = CELLS_VMODEM_VOICE (object);
-
-  switch (property_id) {
-  case PROP_CELL:
-    self->cell = g_value_dup_string (value);
-    break;
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
-cells_vmodem_voice_constructed (GObject *object)
-{
-  CellsVmodemVoice *self = CELLS_VMODEM_VOICE (object);
-
-  G_OBJECT_CLASS (cells_vmodem_voice_parent_class)->constructed (object);
-
-  g_signal_connect (self->bridge, "call-changed", G_CALLBACK (on_call_changed), self);
-}
-
-static void
 cells_vmodem_voice_dispose (GObject *object)
 {
   CellsVmodemVoice *self = CELLS_VMODEM_VOICE (object);
@@ -317,7 +273,6 @@ cells_vmodem_voice_finalize (GObject *object)
   CellsVmodemVoice *self = CELLS_VMODEM_VOICE (object);
 
   g_hash_table_unref (self->calls);
-  g_free (self->cell);
 
   G_OBJECT_CLASS (cells_vmodem_voice_parent_class)->finalize (object);
 }
@@ -327,28 +282,8 @@ cells_vmodem_voice_class_init (CellsVmodemVoiceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_voice_set_property;
-  object_class->constructed = cells_vmodem_voice_constructed;
   object_class->dispose = cells_vmodem_voice_dispose;
   object_class->finalize = cells_vmodem_voice_finalize;
-
-  /**
-   * CellsVmodemVoice:cell:
-   *
-   * The cell's name, for the log.
-   */
-  props[PROP_CELL] =
-    g_param_spec_string ("cell", "", "", NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /**
-   * CellsVmodemVoice:bridge:
-   *
-   * cellsd's bridge: it places the calls and tells of incoming ones.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -360,14 +295,20 @@ cells_vmodem_voice_init (CellsVmodemVoice *self)
 
 /**
  * cells_vmodem_voice_new:
- * @cell: the cell's name, for the log
  * @bridge: cellsd's bridge
  *
  * Returns: (transfer full): the voice interface of the cell's modem, with
  *   no calls
  */
 CellsVmodemVoice *
-cells_vmodem_voice_new (const char *cell, CellsDBusModemBridge *bridge)
+cells_vmodem_voice_new (CellsDBusModemBridge *bridge)
 {
-  return g_object_new (CELLS_TYPE_VMODEM_VOICE, "cell", cell, "bridge", bridge, NULL);
+  CellsVmodemVoice *self;
+
+  g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
+
+  self = g_object_new (CELLS_TYPE_VMODEM_VOICE, NULL);
+  self->bridge = g_object_ref (bridge);
+  g_signal_connect (bridge, "call-changed", G_CALLBACK (on_call_changed), self);
+  return self;
 }

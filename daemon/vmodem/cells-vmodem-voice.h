@@ -11,7 +11,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CellsVmodemVoice, cells_vmodem_voice, CELLS, VMODEM_VOICE,
                       MmGdbusModemVoiceSkeleton)
 
-CellsVmodemVoice *cells_vmodem_voice_new (const char           *cell,
-                                          CellsDBusModemBridge *bridge);
+CellsVmodemVoice *cells_vmodem_voice_new (CellsDBusModemBridge *bridge);
 
 G_END_DECLS

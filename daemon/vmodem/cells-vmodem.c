@@ -7,6 +7,7 @@
 #include "cells-vmodem-modem-3gpp.h"
 #include "cells-vmodem-modem.h"
 #include "cells-vmodem-sim.h"
+#include "cells-vmodem-util.h"
 #include "cells-vmodem-voice.h"
 
 #include <libmm-glib.h>
@@ -35,21 +36,11 @@
 #define MODEM_PATH MM_DBUS_MODEM_PREFIX "/0"
 #define RETRY_MS 250
 
-enum {
-  PROP_0,
-  PROP_CELL,
-  PROP_BRIDGE,
-  PROP_BUS_ADDRESS,
-  LAST_PROP
-};
-static GParamSpec *props[LAST_PROP];
-
 struct _CellsVmodem {
   GObject                   parent;
 
-  char                     *cell;
-  char                     *bus_address;
-  CellsDBusModemBridge     *bridge;
+  char                     *bus_address;   /* the cell's system bus */
+  CellsDBusModemBridge     *bridge;        /* the proxy of cellsd's bridge */
   GDBusConnection          *bus;
   GCancellable             *cancellable;
   guint                     retry_id;
@@ -84,24 +75,21 @@ show_pending_sms (CellsVmodem *self)
 static void
 show_modem (CellsVmodem *self)
 {
-  g_autoptr(CellsVmodemModem) modem = cells_vmodem_modem_new (self->cell, self->bridge);
+  g_autoptr(CellsVmodemModem) modem = cells_vmodem_modem_new (self->bridge);
   g_autoptr(CellsVmodemModem3gpp) modem3gpp = cells_vmodem_modem_3gpp_new (self->bridge);
-  g_autoptr(CellsVmodemVoice) voice = cells_vmodem_voice_new (self->cell, self->bridge);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(CellsVmodemVoice) voice = cells_vmodem_voice_new (self->bridge);
 
-  self->messaging = cells_vmodem_messaging_new (self->cell, self->bridge);
-  self->sim = cells_vmodem_sim_new (self->cell, self->bridge);
+  self->messaging = cells_vmodem_messaging_new (self->bridge);
+  self->sim = cells_vmodem_sim_new (self->bridge);
   self->object = mm_gdbus_object_skeleton_new (MODEM_PATH);
   mm_gdbus_object_skeleton_set_modem (self->object, MM_GDBUS_MODEM (modem));
   mm_gdbus_object_skeleton_set_modem3gpp (self->object, MM_GDBUS_MODEM3GPP (modem3gpp));
   mm_gdbus_object_skeleton_set_modem_voice (self->object, MM_GDBUS_MODEM_VOICE (voice));
   mm_gdbus_object_skeleton_set_modem_messaging (self->object,
                                                 MM_GDBUS_MODEM_MESSAGING (self->messaging));
-  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->sim), self->bus,
-                                         CELLS_VMODEM_SIM_PATH, &error))
-    g_warning ("Cell “%s”: cannot export the SIM: %s", self->cell, error->message);
+  cells_vmodem_util_export (self->sim, self->bus, CELLS_VMODEM_SIM_PATH);
   g_dbus_object_manager_server_export (self->om, G_DBUS_OBJECT_SKELETON (self->object));
-  g_message ("Cell “%s”: modem shown, own number “%s”", self->cell,
+  g_message ("Cell “%s”: modem shown, own number “%s”", cells_vmodem_util_get_cell (),
              cells_dbus_modem_bridge_get_own_number (self->bridge));
   show_pending_sms (self);
 }
@@ -114,12 +102,11 @@ hide_modem (CellsVmodem *self)
   /* Received messages are the cell's: shown again with the modem. */
   cells_vmodem_messaging_save_received (self->messaging, &self->pending_sms);
   g_dbus_object_manager_server_unexport (self->om, MODEM_PATH);
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->sim));
+  g_clear_pointer (&self->sim, cells_vmodem_util_unexport_and_unref);
   /* The calls and messages go with their interfaces. */
   g_clear_object (&self->object);
   g_clear_object (&self->messaging);
-  g_clear_object (&self->sim);
-  g_message ("Cell “%s”: modem hidden", self->cell);
+  g_message ("Cell “%s”: modem hidden", cells_vmodem_util_get_cell ());
 }
 
 static void
@@ -162,9 +149,7 @@ drop_bus (CellsVmodem *self)
     g_bus_unown_name (self->owner_id);
     self->owner_id = 0;
   }
-  if (self->manager != NULL)
-    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->manager));
-  g_clear_object (&self->manager);
+  g_clear_pointer (&self->manager, cells_vmodem_util_unexport_and_unref);
   g_clear_object (&self->om);
   if (self->bus != NULL)
     g_signal_handlers_disconnect_by_data (self->bus, self);
@@ -185,7 +170,8 @@ static void
 on_bus_closed (GDBusConnection *bus, gboolean remote_peer_vanished, GError *error,
                CellsVmodem *self)
 {
-  g_message ("Cell “%s”: its system bus went away; waiting for it to come back", self->cell);
+  g_message ("Cell “%s”: its system bus went away; waiting for it to come back",
+             cells_vmodem_util_get_cell ());
   drop_bus (self);
   self->attempts = 0;
   self->retry_id = g_timeout_add (RETRY_MS, on_retry, self);
@@ -194,33 +180,25 @@ on_bus_closed (GDBusConnection *bus, gboolean remote_peer_vanished, GError *erro
 static void
 on_name_acquired (GDBusConnection *bus, const char *name, gpointer user_data)
 {
-  CellsVmodem *self = user_data;
-
-  g_message ("Cell “%s”: %s is on the cell's bus", self->cell, name);
+  g_message ("Cell “%s”: %s is on the cell's bus", cells_vmodem_util_get_cell (), name);
 }
 
 static void
 on_name_lost (GDBusConnection *bus, const char *name, gpointer user_data)
 {
-  CellsVmodem *self = user_data;
-
   if (bus != NULL && !g_dbus_connection_is_closed (bus))
     g_warning ("Cell “%s”: the cell's bus does not let the virtual modem own %s "
                "(is its bus policy there? it is mounted at the cell's start) or another "
-               "ModemManager runs there", self->cell, name);
+               "ModemManager runs there", cells_vmodem_util_get_cell (), name);
 }
 
 static void
 export_manager (CellsVmodem *self)
 {
-  g_autoptr(GError) error = NULL;
-
   self->om = g_dbus_object_manager_server_new (MM_DBUS_PATH);
   g_dbus_object_manager_server_set_connection (self->om, self->bus);
   self->manager = cells_vmodem_manager_new ();
-  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), self->bus,
-                                         MM_DBUS_PATH, &error))
-    g_warning ("Cell “%s”: %s", self->cell, error->message);
+  cells_vmodem_util_export (self->manager, self->bus, MM_DBUS_PATH);
 }
 
 static void
@@ -235,8 +213,8 @@ on_bus_ready (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     /* Said once: the cell's dbus-daemon may just not be up yet. */
     if (self->attempts++ == 20)
-      g_message ("Cell “%s”: no system bus in the cell yet (%s); still trying", self->cell,
-                 error->message);
+      g_message ("Cell “%s”: no system bus in the cell yet (%s); still trying",
+                 cells_vmodem_util_get_cell (), error->message);
     self->retry_id = g_timeout_add (MIN (RETRY_MS * (1 + self->attempts / 20), 2000), on_retry,
                                     self);
     return;
@@ -247,7 +225,7 @@ on_bus_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   export_manager (self);
   sync_presence (self);
   self->owner_id = g_bus_own_name_on_connection (bus, MM_DBUS_SERVICE, G_BUS_NAME_OWNER_FLAGS_NONE,
-                                                 on_name_acquired, on_name_lost, self, NULL);
+                                                 on_name_acquired, on_name_lost, NULL, NULL);
 }
 
 static void
@@ -257,42 +235,6 @@ try_connect (CellsVmodem *self)
                                      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
                                      G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
                                      NULL, self->cancellable, on_bus_ready, self);
-}
-
-static void
-cells_vmodem_set_property (GObject      *object,
-                           guint         property_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  CellsVmodem *self = CELLS_VMODEM (object);
-
-  switch (property_id) {
-  case PROP_CELL:
-    self->cell = g_value_dup_string (value);
-    break;
-  case PROP_BRIDGE:
-    self->bridge = g_value_dup_object (value);
-    break;
-  case PROP_BUS_ADDRESS:
-    self->bus_address = g_value_dup_string (value);
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-    break;
-  }
-}
-
-static void
-cells_vmodem_constructed (GObject *object)
-{
-  CellsVmodem *self = CELLS_VMODEM (object);
-
-  G_OBJECT_CLASS (cells_vmodem_parent_class)->constructed (object);
-
-  g_signal_connect (self->bridge, "sms-received", G_CALLBACK (on_sms_received), self);
-  g_signal_connect (self->bridge, "notify::present", G_CALLBACK (on_present_changed), self);
-  try_connect (self);
 }
 
 static void
@@ -318,7 +260,6 @@ cells_vmodem_finalize (GObject *object)
 
   g_object_unref (self->cancellable);
   g_free (self->bus_address);
-  g_free (self->cell);
 
   G_OBJECT_CLASS (cells_vmodem_parent_class)->finalize (object);
 }
@@ -328,36 +269,8 @@ cells_vmodem_class_init (CellsVmodemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = cells_vmodem_set_property;
-  object_class->constructed = cells_vmodem_constructed;
   object_class->dispose = cells_vmodem_dispose;
   object_class->finalize = cells_vmodem_finalize;
-
-  /**
-   * CellsVmodem:cell:
-   *
-   * The cell's name, for the log and the modem's identity.
-   */
-  props[PROP_CELL] =
-    g_param_spec_string ("cell", "", "", NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /**
-   * CellsVmodem:bridge:
-   *
-   * The proxy of cellsd's bridge.
-   */
-  props[PROP_BRIDGE] =
-    g_param_spec_object ("bridge", "", "", CELLS_DBUS_TYPE_MODEM_BRIDGE,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /**
-   * CellsVmodem:bus-address:
-   *
-   * The address of the cell's system bus.
-   */
-  props[PROP_BUS_ADDRESS] =
-    g_param_spec_string ("bus-address", "", "", CELLS_VMODEM_BUS_ADDRESS,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, LAST_PROP, props);
 }
 
 static void
@@ -369,25 +282,31 @@ cells_vmodem_init (CellsVmodem *self)
 
 /**
  * cells_vmodem_new:
- * @cell_name: the cell's name, for the log
+ * @cell_name: the cell's name, for the log and the modem's identity
  * @bridge: the proxy of cellsd's bridge
  * @bus_address: the cell's system bus
  *
  * Starts the virtual modem: it connects to the cell's bus (again and again
  * until there is one) and shows the modem there while the line is present.
+ * A process has one, for one cell (cells_vmodem_util_set_cell()).
  *
  * Returns: (transfer full): the virtual modem
  */
 CellsVmodem *
 cells_vmodem_new (const char *cell_name, CellsDBusModemBridge *bridge, const char *bus_address)
 {
+  CellsVmodem *self;
+
   g_return_val_if_fail (cell_name != NULL, NULL);
   g_return_val_if_fail (CELLS_DBUS_IS_MODEM_BRIDGE (bridge), NULL);
   g_return_val_if_fail (bus_address != NULL, NULL);
 
-  return g_object_new (CELLS_TYPE_VMODEM,
-                       "cell", cell_name,
-                       "bridge", bridge,
-                       "bus-address", bus_address,
-                       NULL);
+  cells_vmodem_util_set_cell (cell_name);
+  self = g_object_new (CELLS_TYPE_VMODEM, NULL);
+  self->bridge = g_object_ref (bridge);
+  self->bus_address = g_strdup (bus_address);
+  g_signal_connect (bridge, "sms-received", G_CALLBACK (on_sms_received), self);
+  g_signal_connect (bridge, "notify::present", G_CALLBACK (on_present_changed), self);
+  try_connect (self);
+  return self;
 }
