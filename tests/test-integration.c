@@ -371,6 +371,119 @@ create_running_cell (const char *name)
   assert_ok ("cellsctl start %s", name);
 }
 
+/* No import leftovers: nothing hidden in the image directory. */
+static void
+assert_no_import_left (void)
+{
+  g_autofree char *images = g_build_filename (env.state_dir, "images", NULL);
+  g_autoptr(GDir) dir = g_dir_open (images, 0, NULL);
+  const char *entry;
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+    g_assert_false (g_str_has_prefix (entry, ".import-"));
+}
+
+static gboolean
+no_import_left (gpointer unused)
+{
+  g_autofree char *images = g_build_filename (env.state_dir, "images", NULL);
+  g_autoptr(GDir) dir = g_dir_open (images, 0, NULL);
+  const char *entry;
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL) {
+    if (g_str_has_prefix (entry, ".import-"))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+assert_import_refused (const char *name, const char *path, const char *why)
+{
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run (NULL, &err, "timeout 30 cellsctl image import %s %s", name, path), ==, 1);
+  if (strstr (err, why) == NULL)
+    g_error ("importing %s: “%s” is not in: %s", path, why, err);
+  g_assert_false (image_listed (name));
+  assert_no_import_left ();
+}
+
+static void
+restart_cellsd_with (const char *config)
+{
+  g_autofree char *path = g_build_filename (env.dir, "limits.conf", NULL);
+  g_autofree char *args = g_strdup_printf ("--config %s", path);
+
+  g_assert_true (g_file_set_contents (path, config, -1, NULL));
+  kill_cellsd (SIGTERM);
+  start_cellsd (args);
+}
+
+/* Imports are bounded: what is no tar archive is refused from its first
+ * block (an endless /dev/urandom too), a file over MaxFileSize (sparse,
+ * from a tiny archive), more entries than MaxFiles, more than MaxSize in
+ * all, an archive that stops coming, a caller that goes away: each gets
+ * a sentence and leaves nothing. */
+static void
+test_image_bounds (Fixture *f, gconstpointer data)
+{
+  g_autofree char *work = g_build_filename (env.dir, "bounds", NULL);
+  g_autofree char *fifo = g_build_filename (env.dir, "bounds.fifo", NULL);
+  g_autofree char *cmd = NULL;
+  GPid writer, importer;
+
+  assert_import_refused ("zeros", "/dev/zero", "not a tar archive");
+  assert_import_refused ("noise", "/dev/urandom", "not a tar archive");
+
+  assert_ok ("mkdir -p %s/sparse %s/many %s/big", work, work, work);
+  assert_ok ("truncate -s 5G %s/sparse/huge", work);
+  assert_ok ("tar -C %s/sparse --sparse -czf %s/sparse.tar.gz .", work, work);
+  assert_ok ("sh -c 'for i in $(seq 30); do echo $i > %s/many/f$i; done'", work);
+  assert_ok ("tar -C %s/many -czf %s/many.tar.gz .", work, work);
+  assert_ok ("sh -c 'head -c 3000000 /dev/urandom > %s/big/blob'", work);
+  assert_ok ("tar -C %s/big -cf %s/big.tar .", work, work);
+  assert_ok ("tar -C %s/many -cf %s/one.tar f1", work, work);
+  cmd = g_strdup_printf ("%s/sparse.tar.gz", work);
+  assert_import_refused ("sparse", cmd, "a file larger than 4.0");
+
+  restart_cellsd_with ("[Images]\nMaxFiles=10\nMaxSize=1000000\nStallSeconds=2\n");
+  g_free (cmd);
+  cmd = g_strdup_printf ("%s/many.tar.gz", work);
+  assert_import_refused ("many", cmd, "more than 10 entries");
+  g_free (cmd);
+  cmd = g_strdup_printf ("%s/big.tar", work);
+  assert_import_refused ("big", cmd, "unpacks to more than 976.6");
+
+  /* A pipe that gives the first header and then nothing. */
+  assert_ok ("mkfifo %s", fifo);
+  g_free (cmd);
+  cmd = g_strdup_printf ("exec sh -c 'head -c 512 %s/one.tar; exec sleep 20' > %s", work, fifo);
+  g_assert_true (g_spawn_async (NULL, (char *[]) { "/bin/sh", "-c", cmd, NULL }, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &writer, NULL));
+  assert_import_refused ("stalled", fifo, "stopped coming for 2 s");
+  kill (writer, SIGKILL);
+  waitpid (writer, NULL, 0);
+
+  /* The caller goes away mid-import. */
+  g_assert_true (g_spawn_async (NULL, (char *[]) { "/bin/sh", "-c", cmd, NULL }, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &writer, NULL));
+  g_assert_true (g_spawn_async (NULL, (char *[]) { env.cellsctl, "image", "import", "gone", fifo,
+                                                   NULL }, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                NULL, &importer, NULL));
+  g_usleep (500 * 1000);
+  kill (importer, SIGKILL);
+  waitpid (importer, NULL, 0);
+  g_assert_true (wait_for (no_import_left, NULL));
+  g_assert_false (image_listed ("gone"));
+  kill (writer, SIGKILL);
+  waitpid (writer, NULL, 0);
+
+  restart_cellsd_with ("");
+  assert_ok ("rm -rf %s %s", work, fifo);
+}
+
 static void
 test_image_import (Fixture *f, gconstpointer data)
 {
@@ -1760,6 +1873,7 @@ main (int argc, char **argv)
     add_test ("/integration/exec-safety", test_exec_safety);
     add_test ("/integration/exec-ambush", test_exec_ambush);
     add_test ("/integration/crash-leftovers", test_crash_leftovers);
+    add_test ("/integration/image-bounds", test_image_bounds);
     add_test ("/integration/mount-no-symlink", test_mount_no_symlink);
     add_test ("/integration/replace", test_replace);
     add_test ("/integration/autostart", test_autostart);

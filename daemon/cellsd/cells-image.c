@@ -9,7 +9,9 @@
 #include <glib/gstdio.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 /**
@@ -20,9 +22,17 @@
  * An import unpacks a tar archive with GNU tar into a hidden directory
  * beside the images and renames it into place when it is complete, so
  * that an image is either whole or absent.
+ *
+ * What is not a tar archive (plain or compressed) is refused from its
+ * first block. While tar unpacks, its listing of every entry (with its
+ * size, as tar reads the entry's header, before it writes it) is checked
+ * against the limits (CellsImageLimits): too many entries, too large a
+ * file (a sparse file counts whole) or too much in all ends tar and the
+ * import. So does an archive that stops coming.
  */
 
 #define CHUNK_SIZE (256 * 1024)
+#define TAR_BLOCK 512
 #define PROGRESS_INTERVAL_US (200 * 1000)
 
 typedef struct {
@@ -33,8 +43,21 @@ typedef struct {
   GInputStream       *input;
   GSubprocess        *tar;
   GOutputStream      *tar_stdin;
+  GDataInputStream   *listing;
   guint8             *buffer;
+  GByteArray         *head;      /* what was read before tar started */
   gboolean            started;
+  gboolean            tar_done;
+  gboolean            listing_done;
+  GError             *tar_error;
+  GError             *refusal;   /* a limit the archive went past */
+  CellsImageLimits    limits;
+  guint64             entries;
+  guint64             bytes;
+  guint               stall_id;
+  GCancellable       *cancellable; /* of reading and writing; cancelled by a refusal */
+  gulong              cancelled_id;
+  GCancellable       *caller;      /* the caller's, if any */
   guint64             done;
   guint64             total;
   gint64              last_progress;
@@ -45,6 +68,11 @@ typedef struct {
 static void
 import_data_free (ImportData *d)
 {
+  g_clear_handle_id (&d->stall_id, g_source_remove);
+  if (d->caller != NULL)
+    g_cancellable_disconnect (d->caller, d->cancelled_id);
+  g_clear_object (&d->caller);
+  g_clear_object (&d->cancellable);
   /* A failed import may leave tar running: end it before removing its work. */
   if (d->tar != NULL && g_subprocess_get_identifier (d->tar) != NULL) {
     g_subprocess_force_exit (d->tar);
@@ -60,6 +88,10 @@ import_data_free (ImportData *d)
   g_free (d->log_path);
   g_clear_object (&d->input);
   g_clear_object (&d->tar);
+  g_clear_object (&d->listing);
+  g_clear_error (&d->tar_error);
+  g_clear_error (&d->refusal);
+  g_byte_array_unref (d->head);
   g_free (d->buffer);
   g_free (d);
 }
@@ -122,22 +154,60 @@ report (ImportData *d, gboolean force)
   d->progress (d->done, d->total, d->progress_data);
 }
 
+/* Ends tar: the archive went past a limit. */
 static void
-on_tar_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+refuse (ImportData *d, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+refuse (ImportData *d, const char *format, ...)
 {
-  g_autoptr(GTask) task = user_data;
+  va_list args;
+
+  if (d->refusal != NULL)
+    return;
+  va_start (args, format);
+  d->refusal = g_error_new_valist (CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT, format, args);
+  va_end (args);
+  g_cancellable_cancel (d->cancellable);
+  if (d->tar != NULL && g_subprocess_get_identifier (d->tar) != NULL)
+    g_subprocess_force_exit (d->tar);
+}
+
+static void
+on_caller_cancelled (GCancellable *caller, gpointer user_data)
+{
+  refuse (user_data, "The import was given up: its caller went away. No image was created.");
+}
+
+/* tar has ended and its listing is read to the end: the image is whole
+ * and within its limits, or nothing is left of it. */
+static void
+finish (GTask *owned)
+{
+  g_autoptr(GTask) task = owned;
   ImportData *d = g_task_get_task_data (task);
   g_autofree char *target = g_build_filename (d->images_dir, d->name, NULL);
-  g_autoptr(GError) error = NULL;
 
-  if (!g_subprocess_wait_check_finish (d->tar, result, &error)) {
+  /* The kernel stopped tar at the file size limit before its listing said so. */
+  if (d->tar_error != NULL && g_subprocess_get_if_signaled (d->tar) &&
+      g_subprocess_get_term_sig (d->tar) == SIGXFSZ) {
+    g_autofree char *limit = g_format_size_full (d->limits.max_file_size, G_FORMAT_SIZE_IEC_UNITS);
+
+    refuse (d, "The archive holds a file larger than %s, the most one file of an image may be "
+            "([Images] MaxFileSize in cellsd.conf); no image was created.", limit);
+  }
+  if (d->refusal != NULL) {
+    g_task_return_error (task, g_steal_pointer (&d->refusal));
+    return;
+  }
+  if (d->tar_error != NULL) {
     g_autofree char *why = NULL;
 
     if (g_file_get_contents (d->log_path, &why, NULL, NULL) && strchr (why, '\n'))
       *strchr (why, '\n') = '\0';
     g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_FAILED,
                              "The archive could not be unpacked, so no image was created: %s",
-                             why && *why ? g_strstrip (why) : error->message);
+                             why && *why ? g_strstrip (why) : d->tar_error->message);
     return;
   }
   if (g_file_test (target, G_FILE_TEST_EXISTS)) {
@@ -157,46 +227,181 @@ on_tar_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_return_boolean (task, TRUE);
 }
 
-static gboolean
-spawn_tar (ImportData *d, const guint8 *first, gsize len, GError **error)
+static void
+on_tar_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  const char *compression = compression_flag (first, len);
-  const char *argv[] = { "tar", "--extract", "--file=-", "--numeric-owner", "--same-permissions",
-                         "--same-owner", "--xattrs", "--xattrs-include=*", "--directory",
-                         d->tmp_dir, compression, NULL };
+  g_autoptr(GTask) task = user_data;
+  ImportData *d = g_task_get_task_data (task);
 
+  g_subprocess_wait_check_finish (d->tar, result, &d->tar_error);
+  d->tar_done = TRUE;
+  if (d->listing_done)
+    finish (g_steal_pointer (&task));
+}
+
+/* One line of `tar -xvv`: "MODE OWNER/GROUP SIZE DATE TIME NAME…" (a
+ * device has "MAJOR,MINOR" for its size). */
+static void
+check_entry (ImportData *d, const char *line)
+{
+  g_auto(GStrv) words = g_strsplit_set (line, " \t", 0);
+  guint64 size = 0;
+  g_autofree char *limit = NULL;
+  guint field = 0;
+
+  d->entries++;
+  if (d->entries > d->limits.max_files) {
+    refuse (d, "The archive holds more than %" G_GUINT64_FORMAT " entries, the most an image may "
+            "have ([Images] MaxFiles in cellsd.conf); no image was created.", d->limits.max_files);
+    return;
+  }
+  /* The third field is the size (of a device: "MAJOR,MINOR", no size). */
+  for (guint i = 0; words[i] != NULL && field < 3; i++) {
+    if (*words[i] != '\0' && ++field == 3 && strchr (words[i], ',') == NULL)
+      g_ascii_string_to_unsigned (words[i], 10, 0, G_MAXUINT64, &size, NULL);
+  }
+  if (size > d->limits.max_file_size) {
+    limit = g_format_size_full (d->limits.max_file_size, G_FORMAT_SIZE_IEC_UNITS);
+    refuse (d, "The archive holds a file larger than %s, the most one file of an image may be "
+            "([Images] MaxFileSize in cellsd.conf); no image was created.", limit);
+    return;
+  }
+  d->bytes += size;
+  if (d->bytes > d->limits.max_bytes) {
+    limit = g_format_size_full (d->limits.max_bytes, G_FORMAT_SIZE_IEC_UNITS);
+    refuse (d, "The archive unpacks to more than %s, the most an image may hold "
+            "([Images] MaxSize in cellsd.conf); no image was created.", limit);
+  }
+}
+
+static void
+on_listing_line (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ImportData *d = g_task_get_task_data (task);
+  g_autofree char *line = g_data_input_stream_read_line_finish (d->listing, result, NULL, NULL);
+
+  if (line == NULL) {
+    d->listing_done = TRUE;
+    if (d->tar_done)
+      finish (g_steal_pointer (&task));
+    return;
+  }
+  check_entry (d, line);
+  g_data_input_stream_read_line_async (d->listing, G_PRIORITY_LOW, NULL, on_listing_line,
+                                       g_steal_pointer (&task));
+}
+
+/* In tar, before exec: no one file larger than the limit, whatever tar
+ * says of it. Only async-signal-safe calls. */
+static void
+limit_file_size (gpointer user_data)
+{
+  const guint64 *max = user_data;
+  struct rlimit limit = { .rlim_cur = *max, .rlim_max = *max };
+
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+static gboolean
+spawn_tar (GTask *task, const char *compression, GError **error)
+{
+  ImportData *d = g_task_get_task_data (task);
+  const char *argv[] = { "tar", "--extract", "--file=-", "--numeric-owner", "--same-permissions",
+                         "--same-owner", "--xattrs", "--xattrs-include=*", "--verbose", "--verbose",
+                         "--quoting-style=escape", "--directory", d->tmp_dir, compression, NULL };
   g_autoptr(GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
 
   g_subprocess_launcher_set_stderr_file_path (launcher, d->log_path);
+  g_subprocess_launcher_set_child_setup (launcher, limit_file_size, &d->limits.max_file_size, NULL);
   d->tar = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (d->tar == NULL)
     return FALSE;
   d->tar_stdin = g_subprocess_get_stdin_pipe (d->tar);
+  d->listing = g_data_input_stream_new (g_subprocess_get_stdout_pipe (d->tar));
+  g_data_input_stream_read_line_async (d->listing, G_PRIORITY_LOW, NULL, on_listing_line,
+                                       g_object_ref (task));
+  g_subprocess_wait_check_async (d->tar, NULL, on_tar_ready, g_object_ref (task));
   return TRUE;
 }
 
+/* What tar is given must be a tar archive from its first block: plain
+ * (the "ustar" magic of its first header) or compressed. Returns the tar
+ * flag of the compression ("" for none). */
+static const char *
+archive_kind (GByteArray *head, GError **error)
+{
+  const char *compression = compression_flag (head->data, head->len);
+
+  if (compression != NULL)
+    return compression;
+  if (head->len >= TAR_BLOCK && memcmp (head->data + 257, "ustar", 5) == 0)
+    return "";
+  g_set_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT,
+               "The archive could not be unpacked, so no image was created: it is not a tar "
+               "archive (plain, or compressed with gzip, xz, bzip2 or zstd).");
+  return NULL;
+}
+
+/* Once tar runs, every error ends it, and finish () answers. */
 static void
 on_write_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
+  ImportData *d = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
+  if (g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error)) {
+    read_next (g_steal_pointer (&task));
+    return;
+  }
   /* tar ending early (a broken archive) shows as EPIPE; its exit tells why. */
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)) {
-    g_task_return_error (task, g_steal_pointer (&error));
-    return;
-  }
-  if (error != NULL) {
-    ImportData *d = g_task_get_task_data (task);
-    GCancellable *cancellable = g_task_get_cancellable (task);
-
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
     g_output_stream_close (d->tar_stdin, NULL, NULL);
-    g_subprocess_wait_check_async (d->tar, cancellable, on_tar_ready, g_steal_pointer (&task));
-    return;
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    refuse (d, "Could not give tar the archive: %s", error->message);
+}
+
+static gboolean
+on_stall (gpointer user_data)
+{
+  ImportData *d = user_data;
+
+  d->stall_id = 0;
+  refuse (d, "The archive stopped coming for %u s; the import was given up and no image was "
+          "created.", d->limits.stall_s);
+  return G_SOURCE_REMOVE;
+}
+
+/* Reading waits for the first block, then starts tar and gives it that. */
+static gboolean
+start_when_known (GTask *task, gssize n, GError **error)
+{
+  ImportData *d = g_task_get_task_data (task);
+  const char *compression;
+
+  g_byte_array_append (d->head, d->buffer, n);
+  if (n > 0 && d->head->len < TAR_BLOCK)
+    return TRUE;
+  if (d->head->len == 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT, "The archive is empty.");
+    return FALSE;
   }
-  read_next (g_steal_pointer (&task));
+  compression = archive_kind (d->head, error);
+  if (compression == NULL || !spawn_tar (task, *compression ? compression : NULL, error))
+    return FALSE;
+  d->started = TRUE;
+  return TRUE;
+}
+
+static void
+give_tar (GTask *task, const guint8 *data, gsize n)
+{
+  ImportData *d = g_task_get_task_data (task);
+
+  g_output_stream_write_all_async (d->tar_stdin, data, n, G_PRIORITY_LOW, d->cancellable,
+                                   on_write_ready, task);
 }
 
 static void
@@ -204,36 +409,33 @@ on_read_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   ImportData *d = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
   gssize n = g_input_stream_read_finish (d->input, result, &error);
+  gboolean was_started = d->started;
 
-  if (n < 0) {
-    g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_FAILED,
-                             "Could not read the archive: %s", error->message);
+  g_clear_handle_id (&d->stall_id, g_source_remove);
+  if (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    refuse (d, "Could not read the archive: %s", error->message);
+  if (n < 0 || d->refusal != NULL) {
+    /* Before tar, the answer is given here; after, finish () gives it. */
+    if (!d->started)
+      g_task_return_error (task, g_steal_pointer (&d->refusal));
     return;
   }
-  if (!d->started) {
-    if (n == 0) {
-      g_task_return_new_error (task, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT,
-                               "The archive is empty.");
-      return;
-    }
-    if (!spawn_tar (d, d->buffer, n, &error)) {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-    d->started = TRUE;
-  }
-  if (n == 0) {
-    g_output_stream_close (d->tar_stdin, NULL, NULL);
-    g_subprocess_wait_check_async (d->tar, cancellable, on_tar_ready, g_steal_pointer (&task));
+  if (!d->started && !start_when_known (task, n, &error)) {
+    g_task_return_error (task, g_steal_pointer (&error));
     return;
   }
   d->done += n;
   report (d, FALSE);
-  g_output_stream_write_all_async (d->tar_stdin, d->buffer, n, G_PRIORITY_LOW,
-                                   cancellable, on_write_ready, g_steal_pointer (&task));
+  if (!d->started)
+    read_next (g_steal_pointer (&task));
+  else if (!was_started)
+    give_tar (g_steal_pointer (&task), d->head->data, d->head->len);
+  else if (n == 0)
+    g_output_stream_close (d->tar_stdin, NULL, NULL);
+  else
+    give_tar (g_steal_pointer (&task), d->buffer, n);
 }
 
 static void
@@ -241,13 +443,16 @@ read_next (GTask *task)
 {
   ImportData *d = g_task_get_task_data (task);
 
-  g_input_stream_read_async (d->input, d->buffer, CHUNK_SIZE, G_PRIORITY_LOW,
-                             g_task_get_cancellable (task), on_read_ready, task);
+  if (d->limits.stall_s > 0)
+    d->stall_id = g_timeout_add_seconds (d->limits.stall_s, on_stall, d);
+  g_input_stream_read_async (d->input, d->buffer, CHUNK_SIZE, G_PRIORITY_LOW, d->cancellable,
+                             on_read_ready, task);
 }
 
 /**
  * cells_image_import_async:
  * @fd: an open archive; the call takes ownership
+ * @limits: what the image may hold
  * @progress: (nullable): called with bytes read and the archive size
  *
  * Unpacks the archive on @fd into the image @name. Fails with Exists when
@@ -255,11 +460,13 @@ read_next (GTask *task)
  */
 void
 cells_image_import_async (const char *images_dir, const char *name, int fd,
+                          const CellsImageLimits *limits,
                           CellsImageProgress progress, gpointer progress_data,
                           GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  /* The caller's cancellable ends the import with a sentence of ours. */
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
   ImportData *d = g_new0 (ImportData, 1);
   g_autofree char *tmp_dir = g_strdup_printf ("%s/.import-%s", images_dir, name);
   struct stat st;
@@ -270,6 +477,14 @@ cells_image_import_async (const char *images_dir, const char *name, int fd,
   d->name = g_strdup (name);
   d->input = g_unix_input_stream_new (fd, TRUE);
   d->buffer = g_malloc (CHUNK_SIZE);
+  d->head = g_byte_array_new ();
+  d->limits = *limits;
+  d->cancellable = g_cancellable_new ();
+  if (cancellable != NULL) {
+    d->caller = g_object_ref (cancellable);
+    d->cancelled_id =
+        g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled), d, NULL);
+  }
   d->progress = progress;
   d->progress_data = progress_data;
   if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode))

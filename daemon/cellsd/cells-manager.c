@@ -419,6 +419,8 @@ typedef struct {
   CellsManager          *self;
   GDBusMethodInvocation *invocation;
   char                  *name;
+  GCancellable          *cancellable;   /* cancelled when the caller goes away */
+  guint                  watch_id;
 } ImportCall;
 
 static void
@@ -428,6 +430,15 @@ on_import_progress (guint64 done, guint64 total, gpointer user_data)
 
   cells_dbus_manager_emit_import_progress (CELLS_DBUS_MANAGER (call->self), call->name, done,
                                            total);
+}
+
+static void
+on_import_caller_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  ImportCall *call = user_data;
+
+  g_message ("The caller importing image “%s” went away", call->name);
+  g_cancellable_cancel (call->cancellable);
 }
 
 static void
@@ -444,6 +455,8 @@ on_import_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     cells_dbus_manager_complete_import_image (CELLS_DBUS_MANAGER (call->self), call->invocation,
                                               NULL);
   }
+  g_bus_unwatch_name (call->watch_id);
+  g_object_unref (call->cancellable);
   g_object_unref (call->self);
   g_object_unref (call->invocation);
   g_free (call->name);
@@ -477,9 +490,14 @@ do_import_image (CellsManager *self, GDBusMethodInvocation *invocation)
   call->self = g_object_ref (self);
   call->invocation = g_object_ref (invocation);
   call->name = g_strdup (name);
+  call->cancellable = g_cancellable_new ();
+  call->watch_id = g_bus_watch_name_on_connection (
+      g_dbus_method_invocation_get_connection (invocation),
+      g_dbus_method_invocation_get_sender (invocation), G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+      on_import_caller_vanished, call, NULL);
   g_message ("Importing image “%s”", name);
-  cells_image_import_async (self->images_dir, name, fd, on_import_progress, call, NULL,
-                            on_import_ready, call);
+  cells_image_import_async (self->images_dir, name, fd, &self->settings->image_limits,
+                            on_import_progress, call, call->cancellable, on_import_ready, call);
 }
 
 static gboolean

@@ -13,6 +13,7 @@
  *   [Switcher] Chord=KEY_POWER+KEY_VOLUMEUP
  *   [Devices]  KernelDeviceNamespaces=true
  *   [Audio]    PipeWire=DIR
+ *   [Images]   MaxSize=BYTES MaxFiles=N MaxFileSize=BYTES StallSeconds=N
  *
  * A missing file means the defaults.
  */
@@ -27,6 +28,12 @@ cells_settings_init (CellsSettings *settings)
     .vmodem_path = g_build_filename (CELLS_LIBEXEC_DIR, "cells-vmodem", NULL),
     .lxc_start_path = g_build_filename (CELLS_LIBEXEC_DIR, "cells-lxc-start", NULL),
     .device_namespaces = TRUE,
+    .image_limits = {
+      .max_bytes = CELLS_IMAGE_MAX_BYTES_DEFAULT,
+      .max_files = CELLS_IMAGE_MAX_FILES_DEFAULT,
+      .max_file_size = CELLS_IMAGE_MAX_FILE_SIZE_DEFAULT,
+      .stall_s = CELLS_IMAGE_STALL_S_DEFAULT,
+    },
   };
   cells_chord_parse (CELLS_CHORD_DEFAULT, settings->chord, &settings->n_chord, NULL);
 }
@@ -37,6 +44,36 @@ fail (GError **error, const char *path, GError *local)
   g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", path, local->message);
   g_error_free (local);
   return FALSE;
+}
+
+/* A number of [Images], if the file has it: 1 or more. */
+static gboolean
+load_limit (GKeyFile *kf, const char *key, guint64 max, guint64 *out, GError **error)
+{
+  g_autofree char *text = g_key_file_get_value (kf, "Images", key, NULL);
+
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (g_strstrip (text), 10, 1, max, out, NULL)) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+                 "[Images] %s must be a number from 1 to %" G_GUINT64_FORMAT, key, max);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+load_image_limits (GKeyFile *kf, CellsImageLimits *limits, GError **error)
+{
+  guint64 stall = limits->stall_s;
+
+  if (!load_limit (kf, "MaxSize", G_MAXUINT64, &limits->max_bytes, error) ||
+      !load_limit (kf, "MaxFiles", G_MAXUINT64, &limits->max_files, error) ||
+      !load_limit (kf, "MaxFileSize", G_MAXUINT64, &limits->max_file_size, error) ||
+      !load_limit (kf, "StallSeconds", 86400, &stall, error))
+    return FALSE;
+  limits->stall_s = stall;
+  return TRUE;
 }
 
 gboolean
@@ -66,6 +103,8 @@ cells_settings_load (CellsSettings *settings, const char *path, GError **error)
     if (local != NULL)
       return fail (error, path, local);
   }
+  if (!load_image_limits (kf, &settings->image_limits, &local))
+    return fail (error, path, local);
   return TRUE;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cells-chord.h"
+#include "cells-image.h"
 
 #include <glib.h>
 
@@ -22,6 +23,7 @@ G_BEGIN_DECLS
  *   the kernel has them
  * @verbose: whether debug messages are logged (by cellsd, LXC and the
  *   virtual modems)
+ * @image_limits: what an imported image may hold
  *
  * How cellsd runs: `/etc/cells/cellsd.conf` and the command line. Read
  * once at start; every part gets what it needs of it as parameters.
@@ -37,6 +39,7 @@ typedef struct {
   guint     n_chord;
   gboolean  device_namespaces;
   gboolean  verbose;
+  CellsImageLimits image_limits;
 } CellsSettings;
 
 void     cells_settings_init  (CellsSettings  *settings);
