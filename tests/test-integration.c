@@ -1615,6 +1615,34 @@ test_exec_ambush (Fixture *f, gconstpointer data)
     g_error ("a cell took descriptors of cellsctl exec:\n%s", out);
 }
 
+/* A cell runs under its seccomp policy: the keyrings answer ENOSYS and
+ * adjtimex, which anyone may call to read the clock's state, EPERM; with
+ * seccomp=none, for images that need more, adjtimex works. */
+static void
+test_seccomp (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = NULL, *status = NULL;
+
+  create_running_cell ("filtered");
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec filtered -- /usr/local/bin/syscalls"), ==, 0);
+  g_assert_nonnull (strstr (out, "add_key 38\n"));
+  g_assert_nonnull (strstr (out, "keyctl 38\n"));
+  g_assert_nonnull (strstr (out, "adjtimex 1\n"));
+  g_assert_nonnull (strstr (out, "getpid 0\n"));
+  g_assert_cmpint (run (&status, NULL, "cellsctl exec filtered -- grep Seccomp: /proc/1/status"),
+                   ==, 0);
+  g_assert_cmpstr (status, ==, "Seccomp:\t2\n");
+
+  assert_ok ("cellsctl stop filtered");
+  assert_ok ("cellsctl set filtered seccomp=none");
+  assert_ok ("cellsctl start filtered");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec filtered -- /usr/local/bin/syscalls"), ==, 0);
+  g_assert_nonnull (strstr (out, "adjtimex 0\n"));
+  g_assert_cmpint (run (NULL, NULL, "cellsctl set filtered seccomp=lax"), ==, 1);
+  assert_ok ("cellsctl stop filtered");
+}
+
 static void
 test_replace (Fixture *f, gconstpointer data)
 {
@@ -1874,6 +1902,7 @@ main (int argc, char **argv)
     add_test ("/integration/exec-ambush", test_exec_ambush);
     add_test ("/integration/crash-leftovers", test_crash_leftovers);
     add_test ("/integration/image-bounds", test_image_bounds);
+    add_test ("/integration/seccomp", test_seccomp);
     add_test ("/integration/mount-no-symlink", test_mount_no_symlink);
     add_test ("/integration/replace", test_replace);
     add_test ("/integration/autostart", test_autostart);

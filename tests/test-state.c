@@ -82,12 +82,13 @@ test_lxc_config (void)
 {
   CellsDefinition def = { .name = "work", .image = "base", .uid_base = 1065536, .gid_base = 2065536,
                           .memory_max = 1 << 28, .pids_max = 200, .cpu_weight = 50,
-                          .stop_signal = "SIGUSR2", .phone_line = "" };
+                          .stop_signal = "SIGUSR2", .phone_line = "", .seccomp = "default" };
   CellsDefinition phone = { .name = "home",
                             .image = "base",
                             .uid_base = 1065536,
                             .gid_base = 2065536,
                             .stop_signal = "SIGTERM",
+                            .seccomp = "none",
                             .phone_line = "sim",
                             .devices = { [CELLS_DEVICE_MODEM] = CELLS_ACCESS_SHARED } };
   CellsHost v1 = { .has_memory = TRUE, .has_pids = TRUE, .has_cpu = TRUE, .has_devices = TRUE };
@@ -126,6 +127,9 @@ test_lxc_config (void)
   g_assert_nonnull (strstr (c2, "lxc.apparmor.profile = generated\n"));
 
   g_assert_null (strstr (c0, "cgroup"));
+  /* The seccomp policy, unless the cell has none. */
+  g_assert_nonnull (strstr (c1, "lxc.seccomp.profile = /var/lib/cells/cells/work/seccomp\n"));
+  g_assert_null (strstr (cp, "lxc.seccomp"));
 
   /* A cell with a phone line: its bus lets the virtual modem in, through
    * the hook that follows no link, never a mount entry that creates. */

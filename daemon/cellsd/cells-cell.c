@@ -76,6 +76,7 @@ typedef struct {
   guint32    gid_base;
   gboolean   freeze;
   gboolean   modem;
+  gboolean   seccomp;
 } CellsJob;
 
 static void
@@ -105,6 +106,7 @@ cells_job_new (CellsCell *self)
   job->uid_base = self->def->uid_base;
   job->gid_base = self->def->gid_base;
   job->modem = self->def->devices[CELLS_DEVICE_MODEM] != CELLS_ACCESS_NONE;
+  job->seccomp = g_strcmp0 (self->def->seccomp, "none") != 0;
   return job;
 }
 
@@ -324,6 +326,13 @@ prepare_root (CellsJob *job, GError **error)
     g_autofree char *policy = g_build_filename (job->dir, CELLS_LXC_MODEM_POLICY, NULL);
 
     if (!g_file_set_contents_full (policy, cells_lxc_modem_policy, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+      return FALSE;
+  }
+  if (job->seccomp) {
+    g_autofree char *profile = g_build_filename (job->dir, CELLS_LXC_SECCOMP_PROFILE, NULL);
+
+    if (!g_file_set_contents_full (profile, cells_lxc_seccomp_profile, -1,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
       return FALSE;
   }

@@ -178,6 +178,9 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   if (def->devices[CELLS_DEVICE_MODEM] != CELLS_ACCESS_NONE)
     g_string_append_printf (s, "lxc.hook.mount = %s --mount-hook %s/" CELLS_LXC_MODEM_POLICY " "
                             "etc/dbus-1/system.d/org.cells.VirtualModem.conf\n", helper, cell_dir);
+  if (g_strcmp0 (def->seccomp, "none") != 0)
+    g_string_append_printf (s, "lxc.seccomp.profile = %s/" CELLS_LXC_SECCOMP_PROFILE "\n",
+                            cell_dir);
   g_string_append (s, "lxc.pty.max = 64\n");
   g_string_append (s, "lxc.tty.max = 0\n");
   g_string_append_printf (s, "lxc.cap.drop = %s\n", dropped_caps);
@@ -218,6 +221,50 @@ const char cells_lxc_modem_policy[] =
   "    <allow send_destination=\"org.freedesktop.ModemManager1\"/>\n"
   "  </policy>\n"
   "</busconfig>\n";
+
+/* The system calls a phone cell never needs and the kernel's user
+ * namespace surface offers (LXC's own profile, Docker's and Incus's
+ * defaults): what is denied, and why.
+ *  - kexec_load, kexec_file_load: a new kernel.
+ *  - init_module, finit_module, delete_module: kernel modules.
+ *  - open_by_handle_at: opens files by handle, around every path check
+ *    (the "shocker" escape of containers).
+ *  - add_key, keyctl, request_key: the kernel keyrings are not namespaced;
+ *    ENOSYS, so that programs fall back as on a kernel without them.
+ *  - bpf, perf_event_open, userfaultfd: large kernel surface for exploits,
+ *    no use to a phone's apps.
+ *  - swapon, swapoff, acct, quotactl, lookup_dcookie: the host's swap,
+ *    accounting, quotas and profiling.
+ *  - settimeofday, clock_settime, clock_adjtime, adjtimex: the phone's
+ *    clock belongs to the host.
+ *  - umount2 with MNT_FORCE (reject_force_umount): forced unmounts.
+ * Cells that need more (nesting, their own BPF) get seccomp=none. */
+const char cells_lxc_seccomp_profile[] =
+  "2\n"
+  "denylist\n"
+  "reject_force_umount\n"
+  "[all]\n"
+  "kexec_load errno 1\n"
+  "kexec_file_load errno 1\n"
+  "init_module errno 1\n"
+  "finit_module errno 1\n"
+  "delete_module errno 1\n"
+  "open_by_handle_at errno 1\n"
+  "add_key errno 38\n"
+  "keyctl errno 38\n"
+  "request_key errno 38\n"
+  "bpf errno 1\n"
+  "perf_event_open errno 1\n"
+  "userfaultfd errno 1\n"
+  "swapon errno 1\n"
+  "swapoff errno 1\n"
+  "acct errno 1\n"
+  "quotactl errno 1\n"
+  "lookup_dcookie errno 1\n"
+  "settimeofday errno 1\n"
+  "clock_settime errno 1\n"
+  "clock_adjtime errno 1\n"
+  "adjtimex errno 1\n";
 
 static int
 open_userns (guint32 uid_base, guint32 gid_base, GError **error)

@@ -28,6 +28,8 @@ typedef struct {
 
 #define CELLS_LXC_MODEM_POLICY "modem-bus.conf"
 extern const char cells_lxc_modem_policy[];
+#define CELLS_LXC_SECCOMP_PROFILE "seccomp"
+extern const char cells_lxc_seccomp_profile[];
 
 gboolean  cells_lxc_wants_modem     (const CellsDefinition  *def);
 void      cells_host_probe          (CellsHost              *host,

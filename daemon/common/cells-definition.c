@@ -174,6 +174,15 @@ check_seat_dialect (const CellsOption *o, gconstpointer value, GError **error)
 }
 
 static gboolean
+check_seccomp (const CellsOption *o, gconstpointer value, GError **error)
+{
+  if (g_str_equal (value, "default") || g_str_equal (value, "none"))
+    return TRUE;
+  return invalid (error, "The seccomp policy must be “default” (what a phone cell needs) or "
+                  "“none” (for images that need more, such as nested containers).");
+}
+
+static gboolean
 check_phone_line (const CellsOption *o, gconstpointer value, GError **error)
 {
   if (g_strv_contains (phone_lines, value))
@@ -321,6 +330,15 @@ static const CellsOption options[] = {
     "the cell's libseat: 0.7 (libseat 0.7, 0.8) or 0.9",
     { .string = "0.7" },
     check_seat_dialect },
+  { "seccomp",
+    "Seccomp",
+    CELLS_OPTION_STRING,
+    FIELD (seccomp),
+    0,
+    "default|none",
+    "the system calls the cell is denied: default, or none",
+    { .string = "default" },
+    check_seccomp },
   { "phone-line",
     "PhoneLine",
     CELLS_OPTION_STRING,

@@ -29,6 +29,7 @@ typedef struct {
   guint     cpu_weight;
   char     *stop_signal;
   char     *seat_dialect;
+  char     *seccomp;        /* "default" or "none" */
   char     *phone_line;     /* "" (none), "sim" or "sip" */
   char     *phone_number;   /* "" or +digits */
   char     *sip_registrar;  /* host[:port] */
