@@ -51,6 +51,33 @@ PY
 	status=1
 }
 skipped=$(printf '%s' "$skips" | grep -c . || true)
+
+# The whole run (no tests named): the unit and integration suites once
+# more, built with AddressSanitizer and UndefinedBehaviorSanitizer (cellsd,
+# cellsctl and the helpers included); a finding ends the process and fails
+# the run. CELLS_SANITIZERS=0 leaves them out.
+if [ $# = 0 ] && [ "${CELLS_SANITIZERS:-1}" != 0 ]; then
+	san="$build-sanitizers"
+	if [ -d "$san" ]; then
+		meson setup --reconfigure "$san" "$top" >/dev/null
+	else
+		meson setup "$san" "$top" -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	fi
+	ninja -C "$san"
+	for selection in "--suite unit" "test-integration"; do
+		# shellcheck disable=SC2086
+		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			meson test -C "$san" --print-errorlogs --num-processes 1 $selection || status=1
+		san_ok=$(awk '/^Ok:/ {print $2}' "$san/meson-logs/testlog.txt")
+		san_failed=$(awk '/^Fail:/ {print $2}' "$san/meson-logs/testlog.txt")
+		san_skipped=$(awk '/^Skipped:/ {print $2}' "$san/meson-logs/testlog.txt")
+		echo "sanitizers ($selection): $san_ok passed, $san_failed failed, $san_skipped skipped"
+		[ "${san_skipped:-0}" = 0 ] || status=1
+		ok=$((ok + san_ok))
+		failed=$((failed + san_failed))
+	done
+fi
 echo "$ok passed, $failed failed, $skipped skipped"
 if [ "$skipped" != 0 ]; then
 	echo "run-all: $skipped test(s) skipped; every test must run here:" >&2
