@@ -1012,7 +1012,8 @@ raw_send (int fd, guint16 opcode, const void *body, guint16 size)
 
   memcpy (buf, &opcode, 2);
   memcpy (buf + 2, &size, 2);
-  memcpy (buf + 4, body, size);
+  if (size > 0)
+    memcpy (buf + 4, body, size);
   g_assert_cmpint (write (fd, buf, 4 + size), ==, 4 + size);
 }
 

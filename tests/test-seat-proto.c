@@ -9,7 +9,8 @@ message (guint8 *buf, guint16 opcode, const void *body, guint16 size)
 {
   memcpy (buf, &opcode, 2);
   memcpy (buf + 2, &size, 2);
-  memcpy (buf + 4, body, size);
+  if (size > 0)
+    memcpy (buf + 4, body, size);
   return 4 + size;
 }
 
