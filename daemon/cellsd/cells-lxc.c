@@ -457,9 +457,10 @@ cells_lxc_start (const char *lxcpath, const char *name, char *const *argv, const
   for (guint i = 0; argv[i] != NULL; i++)
     g_ptr_array_add (args, argv[i]);
   g_ptr_array_add (args, NULL);
+  /* Its stdin is /dev/null: nothing of cellsd's but what it answers on. */
   process = g_subprocess_newv ((const char *const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_INHERIT | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               error);
   if (process == NULL || !g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, error))
     return FALSE;
   if (g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0 &&
