@@ -40,7 +40,8 @@ static struct {
 } env;
 
 typedef struct {
-  GPid polkit;          /* the polkit mock this test started, or 0 */
+  GPid   polkit;        /* the polkit mock this test started, or 0 */
+  gint64 started;       /* monotonic µs at setup: each test's time is logged */
 } Fixture;
 
 /* Running commands */
@@ -292,6 +293,7 @@ remove_cell (const char *path)
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
+  f->started = g_get_monotonic_time ();
   session_up ();
   if (!cellsd_answers ())
     g_error ("cellsd is not running (see %s/cellsd.log)", env.dir);
@@ -324,6 +326,8 @@ fixture_teardown (Fixture *f, gconstpointer data)
     remove_cell (paths[i]);
   left = list_cells ();
   g_assert_cmpuint (g_strv_length (left), ==, 0);
+  g_test_message ("%s took %.1f s", g_test_get_path (),
+                  (g_get_monotonic_time () - f->started) / 1e6);
 }
 
 /* Runs in the parent process after the tests, whatever became of them:
