@@ -179,11 +179,17 @@ start_cellsd() {
 	dir=$1
 	build=$2
 	shift 2
+	# Cells have loopback only unless CELLS_NETWORK=1: the cells' network
+	# changes the network namespace cellsd runs in (tests/network/ gives
+	# it one of its own).
+	network=--no-network
+	[ "${CELLS_NETWORK:-0}" = 1 ] && network=
 	# cellsd runs in a session of its own; cells outlive it.
+	# shellcheck disable=SC2086
 	DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus" setsid "$build/daemon/cellsd/cellsd" \
 		--state-dir "$dir/state" --switcher-seat "$dir/switcher" \
 		--vmodem "$build/daemon/vmodem/cells-vmodem" \
-		--lxc-start "$build/daemon/lxc-start/cells-lxc-start" --verbose "$@" \
+		--lxc-start "$build/daemon/lxc-start/cells-lxc-start" --verbose $network "$@" \
 		>>"$dir/cellsd.log" 2>&1 &
 	echo $! >"$dir/cellsd.pid"
 	wait_until cellsd_answers "$dir" || die "cellsd did not come up; see $dir/cellsd.log"

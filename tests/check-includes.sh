@@ -13,9 +13,9 @@ cd "$top/daemon" || exit 1
 allowed() {
 	case "$1" in
 	common) echo "common" ;;
-	cellsd/seat) echo "common" ;;
+	cellsd/seat | cellsd/network) echo "common" ;;
 	cellsd/telephony) echo "common cellsd" ;;
-	cellsd) echo "common cellsd/seat cellsd/telephony" ;;
+	cellsd) echo "common cellsd/network cellsd/seat cellsd/telephony" ;;
 	vmodem | cellsctl) echo "common" ;;
 	lxc-start) echo "" ;;
 	*) echo "" ;;

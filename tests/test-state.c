@@ -95,10 +95,10 @@ test_lxc_config (void)
   CellsHost v2 = { .cgroup2 = TRUE, .has_memory = TRUE, .has_pids = TRUE, .has_cpu = TRUE,
                    .has_devices = TRUE, .apparmor = TRUE };
   CellsHost none = { 0 };
-  g_autofree char *c1 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &v1, HELPER);
-  g_autofree char *c2 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &v2, HELPER);
-  g_autofree char *c0 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &none, HELPER);
-  g_autofree char *cp = cells_lxc_config (&phone, "/var/lib/cells/cells/home", &none, HELPER);
+  g_autofree char *c1 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &v1, HELPER, NULL);
+  g_autofree char *c2 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &v2, HELPER, NULL);
+  g_autofree char *c0 = cells_lxc_config (&def, "/var/lib/cells/cells/work", &none, HELPER, NULL);
+  g_autofree char *cp = cells_lxc_config (&phone, "/var/lib/cells/cells/home", &none, HELPER, NULL);
   const char *policy_mount =
       "lxc.hook.mount = " HELPER " --mount-hook /var/lib/cells/cells/home/modem-bus.conf "
       "etc/dbus-1/system.d/org.cells.VirtualModem.conf\n";
@@ -138,7 +138,7 @@ test_lxc_config (void)
   g_assert_null (strstr (c1, "modem-bus.conf"));   /* no modem right */
   phone.devices[CELLS_DEVICE_MODEM] = CELLS_ACCESS_NONE;
   g_clear_pointer (&cp, g_free);
-  cp = cells_lxc_config (&phone, "/var/lib/cells/cells/home", &none, HELPER);
+  cp = cells_lxc_config (&phone, "/var/lib/cells/cells/home", &none, HELPER, NULL);
   g_assert_null (strstr (cp, "modem-bus.conf"));
 }
 

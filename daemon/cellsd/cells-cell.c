@@ -44,6 +44,9 @@ struct _CellsCell {
   CellsSeat            *seat;
   CellsClaims          *claims;     /* the manager's */
   const CellsSettings  *settings;   /* cellsd's */
+  CellsNetwork         *network;    /* the manager's, or NULL: loopback only */
+  gboolean              has_link;   /* the running cell has a link of the network */
+  guint                 counters_id;
   char                 *line_number; /* the own number of the cell's phone line */
   CellsCellValidator    validator;
   gpointer              validator_data;
@@ -77,6 +80,7 @@ typedef struct {
   gboolean   freeze;
   gboolean   modem;
   gboolean   seccomp;
+  char      *resolv_conf;   /* for a cell with a link */
 } CellsJob;
 
 static void
@@ -89,6 +93,7 @@ cells_job_free (CellsJob *job)
   g_free (job->config);
   g_strfreev (job->argv);
   g_free (job->lxc_start);
+  g_free (job->resolv_conf);
   g_free (job);
 }
 
@@ -124,6 +129,71 @@ set_state (CellsCell *self, CellsState state)
 {
   self->state = state;
   cells_dbus_cell_set_state (CELLS_DBUS_CELL (self), cells_state_to_string (state));
+}
+
+/* Network */
+
+static gboolean
+network_allowed (const CellsDefinition *def)
+{
+  return def->devices[CELLS_DEVICE_NETWORK] != CELLS_ACCESS_NONE;
+}
+
+/* The counters as properties: a PropertiesChanged only when they moved. */
+static gboolean
+update_counters (gpointer user_data)
+{
+  CellsCell *self = user_data;
+  CellsDBusCell *iface = CELLS_DBUS_CELL (self);
+  CellsNetCounters c;
+
+  if (self->network == NULL ||
+      !cells_network_read_counters (self->network, self->def->name, &c))
+    return G_SOURCE_CONTINUE;
+  if (c.rx_bytes != cells_dbus_cell_get_received_bytes (iface))
+    cells_dbus_cell_set_received_bytes (iface, c.rx_bytes);
+  if (c.tx_bytes != cells_dbus_cell_get_sent_bytes (iface))
+    cells_dbus_cell_set_sent_bytes (iface, c.tx_bytes);
+  if (c.rx_packets != cells_dbus_cell_get_received_packets (iface))
+    cells_dbus_cell_set_received_packets (iface, c.rx_packets);
+  if (c.tx_packets != cells_dbus_cell_get_sent_packets (iface))
+    cells_dbus_cell_set_sent_packets (iface, c.tx_packets);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+take_link (CellsCell *self, const CellsNetLink *link)
+{
+  CellsDBusCell *iface = CELLS_DBUS_CELL (self);
+
+  self->has_link = TRUE;
+  cells_dbus_cell_set_address (iface, link->address);
+  g_clear_handle_id (&self->counters_id, g_source_remove);
+  self->counters_id = g_timeout_add_seconds (1, update_counters, self);
+}
+
+static void
+reset_counters (CellsCell *self)
+{
+  CellsDBusCell *iface = CELLS_DBUS_CELL (self);
+
+  cells_dbus_cell_set_received_bytes (iface, 0);
+  cells_dbus_cell_set_sent_bytes (iface, 0);
+  cells_dbus_cell_set_received_packets (iface, 0);
+  cells_dbus_cell_set_sent_packets (iface, 0);
+}
+
+/* The cell is gone: its address is free; its counters stay as they were. */
+static void
+drop_link (CellsCell *self)
+{
+  if (!self->has_link)
+    return;
+  update_counters (self);
+  g_clear_handle_id (&self->counters_id, g_source_remove);
+  cells_network_release (self->network, self->def->name);
+  cells_dbus_cell_set_address (CELLS_DBUS_CELL (self), "");
+  self->has_link = FALSE;
 }
 
 static void
@@ -222,6 +292,7 @@ set_stopped (CellsCell *self, const char *last_error)
 
   stop_watching (self);
   close_seat (self);
+  drop_link (self);
   cells_lxc_unmount_lower (lower);
   if (last_error != NULL)
     cells_dbus_cell_set_last_error (CELLS_DBUS_CELL (self), last_error);
@@ -329,6 +400,13 @@ prepare_root (CellsJob *job, GError **error)
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
       return FALSE;
   }
+  if (job->resolv_conf != NULL) {
+    g_autofree char *path = g_build_filename (job->dir, CELLS_LXC_RESOLV_CONF, NULL);
+
+    if (!g_file_set_contents_full (path, job->resolv_conf, -1, G_FILE_SET_CONTENTS_CONSISTENT,
+                                   0644, error))
+      return FALSE;
+  }
   if (job->seccomp) {
     g_autofree char *profile = g_build_filename (job->dir, CELLS_LXC_SECCOMP_PROFILE, NULL);
 
@@ -374,6 +452,7 @@ on_start_thread_done (GObject *source, GAsyncResult *result, gpointer user_data)
     g_warning ("%s", error->message);
     cells_dbus_cell_set_last_error (CELLS_DBUS_CELL (self), error->message);
     close_seat (self);
+    drop_link (self);
     set_state (self, CELLS_STATE_FAILED);
     g_task_return_error (task, g_steal_pointer (&error));
     return;
@@ -389,6 +468,7 @@ cells_cell_start_async (CellsCell *self, GAsyncReadyCallback callback, gpointer 
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   g_autoptr(GTask) thread = NULL;
   g_autoptr(GError) error = NULL;
+  CellsNetLink link;
   CellsJob *job;
 
   g_return_if_fail (CELLS_IS_CELL (self));
@@ -413,10 +493,24 @@ cells_cell_start_async (CellsCell *self, GAsyncReadyCallback callback, gpointer 
     g_task_return_error (task, g_steal_pointer (&error));
     return;
   }
+  if (self->network != NULL) {
+    if (!cells_network_reserve (self->network, self->def->name, network_allowed (self->def),
+                                &link, &error)) {
+      close_seat (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+    reset_counters (self);
+    take_link (self, &link);
+  }
   set_state (self, CELLS_STATE_STARTING);
   job = cells_job_new (self);
   job->config = cells_lxc_config (self->def, self->dir, &self->host,
-                                  self->settings->lxc_start_path);
+                                  self->settings->lxc_start_path,
+                                  self->has_link ? &link : NULL);
+  if (self->has_link)
+    job->resolv_conf = g_strdup_printf ("# The cell's DNS forwarder, on its gateway; "
+                                        "written by cellsd.\nnameserver %s\n", link.gateway);
   thread = cells_job_task (self, job, on_start_thread_done, g_steal_pointer (&task));
   g_task_run_in_thread (thread, start_thread);
 }
@@ -702,6 +796,8 @@ configure (CellsCell *self, GDBusMethodInvocation *invocation, GVariant *options
   cells_definition_free (self->def);
   self->def = g_steal_pointer (&next);
   sync_properties (self);
+  if (self->has_link)
+    cells_network_set_allowed (self->network, self->def->name, network_allowed (self->def));
   g_signal_emit (self, signals[DEFINITION_CHANGED], 0);
   g_dbus_method_invocation_return_value (invocation, NULL);
 }
@@ -760,6 +856,7 @@ cells_cell_finalize (GObject *object)
   CellsCell *self = CELLS_CELL (object);
 
   stop_watching (self);
+  g_clear_handle_id (&self->counters_id, g_source_remove);
   g_clear_pointer (&self->seat, cells_seat_free);
   cells_definition_free (self->def);
   g_free (self->state_dir);
@@ -809,15 +906,18 @@ cells_cell_init (CellsCell *self)
  * @host: what the host offers cells
  * @settings: how cellsd runs; it outlives the cell
  * @claims: the manager's table of device claims, which outlives the cell
+ * @network: (nullable): the manager's network, which outlives the cell, or
+ *   %NULL for cells with loopback only
  */
 CellsCell *
 cells_cell_new (CellsDefinition *def, const char *state_dir, const CellsHost *host,
-                const CellsSettings *settings, CellsClaims *claims)
+                const CellsSettings *settings, CellsClaims *claims, CellsNetwork *network)
 {
   CellsCell *self = g_object_new (CELLS_TYPE_CELL, NULL);
 
   self->settings = settings;
   self->claims = claims;
+  self->network = network;
 
   self->def = def;
   self->state_dir = g_strdup (state_dir);
@@ -826,6 +926,7 @@ cells_cell_new (CellsDefinition *def, const char *state_dir, const CellsHost *ho
   self->host = *host;
   sync_properties (self);
   cells_dbus_cell_set_last_error (CELLS_DBUS_CELL (self), "");
+  cells_dbus_cell_set_address (CELLS_DBUS_CELL (self), "");
   set_state (self, CELLS_STATE_STOPPED);
   return self;
 }
@@ -861,6 +962,25 @@ cells_cell_get_state (CellsCell *self)
 {
   g_return_val_if_fail (CELLS_IS_CELL (self), CELLS_STATE_STOPPED);
   return self->state;
+}
+
+/* The link the running cell was started with, from its LXC configuration. */
+static void
+adopt_link (CellsCell *self)
+{
+  g_autofree char *path = g_build_filename (self->dir, "config", NULL);
+  g_autofree char *config = NULL;
+  CellsNetLink link;
+
+  if (self->network == NULL || !g_file_get_contents (path, &config, NULL, NULL))
+    return;
+  if (cells_network_adopt (self->network, self->def->name, config, network_allowed (self->def),
+                           &link))
+    take_link (self, &link);
+  else
+    g_message ("Cell “%s” runs without a link of the cells' network (it was started with "
+               "loopback only, or with another range); it gets one at its next start",
+               self->def->name);
 }
 
 /**
@@ -964,4 +1084,20 @@ cells_cell_add_missed_call (CellsCell *self)
 
   g_return_if_fail (CELLS_IS_CELL (self));
   cells_dbus_cell_set_missed_calls (iface, cells_dbus_cell_get_missed_calls (iface) + 1);
+}
+
+/**
+ * cells_cell_set_network:
+ * @network: the manager's network, made once cellsd has its name; it
+ *   outlives the cell
+ *
+ * A running cell takes back the link it was started with.
+ */
+void
+cells_cell_set_network (CellsCell *self, CellsNetwork *network)
+{
+  g_return_if_fail (CELLS_IS_CELL (self));
+  self->network = network;
+  if (self->state == CELLS_STATE_RUNNING && !self->has_link)
+    adopt_link (self);
 }

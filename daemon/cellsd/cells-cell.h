@@ -19,7 +19,8 @@ CellsCell       *cells_cell_new             (CellsDefinition     *def,
                                              const char          *state_dir,
                                              const CellsHost     *host,
                                              const CellsSettings *settings,
-                                             CellsClaims         *claims);
+                                             CellsClaims         *claims,
+                                             CellsNetwork        *network);
 const char      *cells_cell_get_name        (CellsCell           *self);
 const CellsDefinition *cells_cell_get_definition (CellsCell      *self);
 const char      *cells_cell_get_directory   (CellsCell           *self);
@@ -42,5 +43,7 @@ void             cells_cell_set_line_status (CellsCell           *self,
                                              const char          *state,
                                              guint                calls);
 void             cells_cell_add_missed_call (CellsCell           *self);
+void             cells_cell_set_network     (CellsCell           *self,
+                                             CellsNetwork        *network);
 
 G_END_DECLS

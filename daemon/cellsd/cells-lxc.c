@@ -139,13 +139,34 @@ add_limits (GString *s, const CellsDefinition *def, const CellsHost *host)
  * @def: the cell
  * @cell_dir: `STATE_DIR/cells/NAME`
  * @host: what the host offers
+ * @helper: the cells-lxc-start program, for the mount hooks
+ * @link: (nullable): the cell's network link, or %NULL for loopback only
  *
  * Returns: (transfer full): the LXC configuration of the cell. The init
  * command is not in it: cellsd passes it to liblxc at start.
  */
+/* A veth pair in router mode: the host side routes the cell's one
+ * address to it, and the cell's default route goes to the gateway. The
+ * cell's resolv.conf names the gateway, where the DNS forwarder is. */
+static void
+add_link (GString *s, const CellsNetLink *link, const char *cell_dir, const char *helper)
+{
+  g_string_append_printf (s,
+                          "lxc.net.0.type = veth\n"
+                          "lxc.net.0.veth.mode = router\n"
+                          "lxc.net.0.veth.pair = %s\n"
+                          "lxc.net.0.name = eth0\n"
+                          "lxc.net.0.flags = up\n"
+                          "lxc.net.0.ipv4.address = %s/32\n"
+                          "lxc.net.0.ipv4.gateway = %s\n",
+                          link->host_side, link->address, link->gateway);
+  g_string_append_printf (s, "lxc.hook.mount = %s --mount-hook %s/" CELLS_LXC_RESOLV_CONF
+                          " etc/resolv.conf\n", helper, cell_dir);
+}
+
 char *
 cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsHost *host,
-                  const char *helper)
+                  const char *helper, const CellsNetLink *link)
 {
   GString *s =
       g_string_new ("# Written by cellsd from cell.conf at every start; edits here are lost.\n");
@@ -154,8 +175,11 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   g_string_append_printf (s, "lxc.rootfs.path = overlay:%s/lower:%s/upper\n", cell_dir, cell_dir);
   g_string_append_printf (s, "lxc.idmap = u 0 %u %u\n", def->uid_base, CELLS_IDS_PER_CELL);
   g_string_append_printf (s, "lxc.idmap = g 0 %u %u\n", def->gid_base, CELLS_IDS_PER_CELL);
-  /* Loopback only, and up: what runs in a cell may talk to itself. */
-  g_string_append (s, "lxc.net.0.type = empty\nlxc.net.0.flags = up\n");
+  /* Loopback, up, at least: what runs in a cell may talk to itself. */
+  if (link != NULL)
+    add_link (s, link, cell_dir, helper);
+  else
+    g_string_append (s, "lxc.net.0.type = empty\nlxc.net.0.flags = up\n");
   g_string_append (s, "lxc.mount.auto = proc:mixed sys:ro\n");
   g_string_append (s, "lxc.autodev = 1\n");
   /* /run is a tmpfs from the start, so that an init that would mount one

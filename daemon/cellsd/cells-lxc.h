@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cells-definition.h"
+#include "cells-network.h"
 
 #include <glib.h>
 #include <sys/types.h>
@@ -29,6 +30,7 @@ typedef struct {
 #define CELLS_LXC_MODEM_POLICY "modem-bus.conf"
 extern const char cells_lxc_modem_policy[];
 #define CELLS_LXC_SECCOMP_PROFILE "seccomp"
+#define CELLS_LXC_RESOLV_CONF "resolv.conf"
 extern const char cells_lxc_seccomp_profile[];
 
 gboolean  cells_lxc_wants_modem     (const CellsDefinition  *def);
@@ -37,7 +39,8 @@ void      cells_host_probe          (CellsHost              *host,
 char     *cells_lxc_config          (const CellsDefinition  *def,
                                      const char             *cell_dir,
                                      const CellsHost        *host,
-                                     const char             *helper);
+                                     const char             *helper,
+                                     const CellsNetLink     *link);
 
 gboolean  cells_lxc_mount_lower     (const char             *image_dir,
                                      const char             *target,

@@ -53,6 +53,7 @@ struct _CellsManager {
   int                       initial_devns_fd;   /* with device namespaces */
   CellsTelephony           *telephony;          /* once on the bus */
   CellsClaims              *claims;             /* who holds which device */
+  CellsNetwork             *network;            /* NULL: cells have loopback only */
 };
 
 static void cells_manager_iface_init (CellsDBusManagerIface *iface);
@@ -303,7 +304,7 @@ create_cell (CellsManager *self, const char *name, GVariant *options, GError **e
     return NULL;
   }
   return cells_cell_new (g_steal_pointer (&def), self->state_dir, &self->host, self->settings,
-                         self->claims);
+                         self->claims, self->network);
 }
 
 static void
@@ -524,11 +525,12 @@ cells_manager_finalize (GObject *object)
   CellsManager *self = CELLS_MANAGER (object);
 
   g_clear_object (&self->telephony);
+  g_clear_pointer (&self->cells, g_hash_table_unref);
+  g_clear_pointer (&self->network, cells_network_free);
   g_clear_pointer (&self->switcher_seat, cells_seat_free);
   if (self->initial_devns_fd >= 0)
     close (self->initial_devns_fd);
   g_clear_object (&self->object_manager);
-  g_clear_pointer (&self->cells, g_hash_table_unref);
   g_clear_pointer (&self->claims, cells_claims_free);
   g_free (self->state_dir);
   g_free (self->cells_dir);
@@ -635,7 +637,8 @@ load_cells (CellsManager *self)
                  error->message);
       continue;
     }
-    cell = cells_cell_new (def, self->state_dir, &self->host, self->settings, self->claims);
+    cell = cells_cell_new (def, self->state_dir, &self->host, self->settings, self->claims,
+                         self->network);
     g_free (add_cell (self, cell));
     cells_cell_adopt (cell);
   }
@@ -686,6 +689,20 @@ use_device_namespaces (CellsManager *self, GError **error)
     return FALSE;
   g_message ("The kernel has device namespaces: background cells keep their input devices");
   return TRUE;
+}
+
+/**
+ * cells_manager_shutdown_network:
+ *
+ * A clean exit: cellsd's nftables table and the cells' bridge go. Not
+ * when another cellsd replaced this one: the network is its now.
+ */
+void
+cells_manager_shutdown_network (CellsManager *self)
+{
+  g_return_if_fail (CELLS_IS_MANAGER (self));
+  if (self->network != NULL)
+    cells_network_shutdown (self->network);
 }
 
 /**
@@ -780,6 +797,33 @@ cells_manager_switch_to_switcher (CellsManager *self)
 {
   g_return_if_fail (CELLS_IS_MANAGER (self));
   set_foreground (self, "");
+}
+
+/**
+ * cells_manager_start_network:
+ *
+ * Once the name is cellsd's: makes the cells' network (unless cellsd.conf
+ * says no) and gives running cells their links back. Without it (no nft,
+ * say) cells have loopback only.
+ */
+void
+cells_manager_start_network (CellsManager *self)
+{
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  CellsCell *cell;
+
+  g_return_if_fail (CELLS_IS_MANAGER (self));
+  if (!self->settings->network.enabled || self->network != NULL)
+    return;
+  self->network = cells_network_new (&self->settings->network, self->state_dir, &error);
+  if (self->network == NULL) {
+    g_warning ("Cells get loopback only: %s", error->message);
+    return;
+  }
+  g_hash_table_iter_init (&iter, self->cells);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &cell))
+    cells_cell_set_network (cell, self->network);
 }
 
 void

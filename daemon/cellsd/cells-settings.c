@@ -14,6 +14,7 @@
  *   [Devices]  KernelDeviceNamespaces=true
  *   [Audio]    PipeWire=DIR
  *   [Images]   MaxSize=BYTES MaxFiles=N MaxFileSize=BYTES StallSeconds=N
+ *   [Network]  Enabled=true Subnet=10.87.0.0/24 Uplink=LINK DNS=ADDRESS;…
  *
  * A missing file means the defaults.
  */
@@ -34,7 +35,11 @@ cells_settings_init (CellsSettings *settings)
       .max_file_size = CELLS_IMAGE_MAX_FILE_SIZE_DEFAULT,
       .stall_s = CELLS_IMAGE_STALL_S_DEFAULT,
     },
+    .network = {
+      .enabled = TRUE,
+    },
   };
+  cells_subnet_parse (CELLS_NET_SUBNET_DEFAULT, &settings->network.subnet, NULL);
   cells_chord_parse (CELLS_CHORD_DEFAULT, settings->chord, &settings->n_chord, NULL);
 }
 
@@ -76,6 +81,33 @@ load_image_limits (GKeyFile *kf, CellsImageLimits *limits, GError **error)
   return TRUE;
 }
 
+static gboolean
+load_network (GKeyFile *kf, CellsNetworkSettings *network, GError **error)
+{
+  g_autofree char *subnet = g_key_file_get_string (kf, "Network", "Subnet", NULL);
+  g_autofree char *uplink = g_key_file_get_string (kf, "Network", "Uplink", NULL);
+  g_auto(GStrv) dns = g_key_file_get_string_list (kf, "Network", "DNS", NULL, NULL);
+
+  if (g_key_file_has_key (kf, "Network", "Enabled", NULL)) {
+    network->enabled = g_key_file_get_boolean (kf, "Network", "Enabled", error);
+    if (*error != NULL)
+      return FALSE;
+  }
+  if (subnet != NULL && !cells_subnet_parse (subnet, &network->subnet, error)) {
+    g_prefix_error (error, "[Network] Subnet: ");
+    return FALSE;
+  }
+  if (uplink != NULL && *g_strstrip (uplink) != '\0') {
+    g_free (network->uplink);
+    network->uplink = g_steal_pointer (&uplink);
+  }
+  if (dns != NULL && dns[0] != NULL) {
+    g_strfreev (network->dns);
+    network->dns = g_steal_pointer (&dns);
+  }
+  return TRUE;
+}
+
 gboolean
 cells_settings_load (CellsSettings *settings, const char *path, GError **error)
 {
@@ -103,7 +135,8 @@ cells_settings_load (CellsSettings *settings, const char *path, GError **error)
     if (local != NULL)
       return fail (error, path, local);
   }
-  if (!load_image_limits (kf, &settings->image_limits, &local))
+  if (!load_image_limits (kf, &settings->image_limits, &local) ||
+      !load_network (kf, &settings->network, &local))
     return fail (error, path, local);
   return TRUE;
 }
@@ -117,4 +150,6 @@ cells_settings_clear (CellsSettings *settings)
   g_clear_pointer (&settings->vmodem_path, g_free);
   g_clear_pointer (&settings->lxc_start_path, g_free);
   g_clear_pointer (&settings->pipewire_dir, g_free);
+  g_clear_pointer (&settings->network.uplink, g_free);
+  g_clear_pointer (&settings->network.dns, g_strfreev);
 }

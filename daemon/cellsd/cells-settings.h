@@ -3,6 +3,7 @@
 
 #include "cells-chord.h"
 #include "cells-image.h"
+#include "cells-network.h"
 
 #include <glib.h>
 
@@ -24,6 +25,7 @@ G_BEGIN_DECLS
  * @verbose: whether debug messages are logged (by cellsd, LXC and the
  *   virtual modems)
  * @image_limits: what an imported image may hold
+ * @network: the cells' network
  *
  * How cellsd runs: `/etc/cells/cellsd.conf` and the command line. Read
  * once at start; every part gets what it needs of it as parameters.
@@ -40,6 +42,7 @@ typedef struct {
   gboolean  device_namespaces;
   gboolean  verbose;
   CellsImageLimits image_limits;
+  CellsNetworkSettings network;
 } CellsSettings;
 
 void     cells_settings_init  (CellsSettings  *settings);

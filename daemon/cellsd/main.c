@@ -30,6 +30,7 @@ typedef struct {
   CellsChord   *chord;
   GDBusConnection *connection;
   int           status;
+  gboolean      stopped;   /* by a signal, not replaced by another cellsd */
 } Daemon;
 
 static void
@@ -60,6 +61,7 @@ on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_d
   Daemon *d = user_data;
 
   g_message ("cellsd %s ready as %s", PACKAGE_VERSION, name);
+  cells_manager_start_network (d->manager);
   cells_manager_autostart (d->manager);
 }
 
@@ -82,6 +84,7 @@ on_signal (gpointer user_data)
   Daemon *d = user_data;
 
   g_message ("Stopping; cells keep running");
+  d->stopped = TRUE;
   g_main_loop_quit (d->loop);
   return G_SOURCE_REMOVE;
 }
@@ -102,7 +105,7 @@ main (int argc, char **argv)
   char *state_dir = NULL, *input_dir = NULL, *switcher_seat = NULL, *vmodem = NULL;
   char *lxc_start = NULL;
   g_autofree char *config = NULL;
-  gboolean verbose = FALSE, replace = FALSE, version = FALSE;
+  gboolean verbose = FALSE, replace = FALSE, version = FALSE, no_network = FALSE;
   GOptionEntry entries[] = {
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
       "Where images and cells are kept (default " CELLS_STATE_DIR ")", "DIR" },
@@ -116,6 +119,8 @@ main (int argc, char **argv)
       "The virtual modem program (default " CELLS_LIBEXEC_DIR "/cells-vmodem)", "FILE" },
     { "lxc-start", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &lxc_start,
       "The helper that starts containers (default " CELLS_LIBEXEC_DIR "/cells-lxc-start)", "FILE" },
+    { "no-network", 0, 0, G_OPTION_ARG_NONE, &no_network,
+      "Give cells loopback only, whatever cellsd.conf says (no links, NAT or DNS)", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running cellsd", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
@@ -151,8 +156,11 @@ main (int argc, char **argv)
   take (&settings.state_dir, state_dir);
   take (&settings.switcher_seat_dir, switcher_seat);
   take (&settings.input_dir, input_dir);
-  take (&settings.vmodem_path, vmodem);
-  take (&settings.lxc_start_path, lxc_start);
+  /* Absolute: LXC runs the helper's hooks from elsewhere. */
+  take (&settings.vmodem_path, vmodem ? g_canonicalize_filename (vmodem, NULL) : NULL);
+  take (&settings.lxc_start_path, lxc_start ? g_canonicalize_filename (lxc_start, NULL) : NULL);
+  g_free (vmodem);
+  g_free (lxc_start);
   settings.verbose = verbose;
   if (!cells_settings_load (&settings, config ? config : CELLS_SYSCONF_DIR "/cellsd.conf",
                             &error)) {
@@ -160,6 +168,8 @@ main (int argc, char **argv)
     cells_settings_clear (&settings);
     return EXIT_FAILURE;
   }
+  if (no_network)
+    settings.network.enabled = FALSE;
   host.verbose = verbose;
   cells_host_probe (&host, "/sys/fs/cgroup");
   host.dev_ns = settings.device_namespaces && cells_devns_probe ();
@@ -183,6 +193,8 @@ main (int argc, char **argv)
 
   g_bus_unown_name (owner);
   cells_chord_free (d.chord);
+  if (d.stopped)
+    cells_manager_shutdown_network (d.manager);
   g_clear_object (&d.manager);
   /* Closed here, not by GDBus's worker thread while the process exits. */
   if (d.connection != NULL)

@@ -96,8 +96,9 @@ cells_access_default (CellsDeviceClass klass)
 /**
  * cells_access_check:
  *
- * Parses and checks one right: a known class, a known right, and no
- * "shared" display (two cells cannot drive one screen at once).
+ * Parses and checks one right: a known class, a known right, no "shared"
+ * display (two cells cannot drive one screen at once) and no "exclusive"
+ * network (the uplink is shared by nature).
  */
 gboolean
 cells_access_check (const char *klass, const char *access, CellsDeviceClass *out_class,
@@ -121,6 +122,12 @@ cells_access_check (const char *klass, const char *access, CellsDeviceClass *out
     g_set_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT,
                  "The display cannot be shared: one cell at a time shows on the screen; "
                  "give it exclusive or none.");
+    return FALSE;
+  }
+  if (*out_class == CELLS_DEVICE_NETWORK && *out_access == CELLS_ACCESS_EXCLUSIVE) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_INVALID_ARGUMENT,
+                 "The network cannot be exclusive: every cell with the right shares the "
+                 "phone's uplink; give it shared or none.");
     return FALSE;
   }
   return TRUE;
