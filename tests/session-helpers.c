@@ -320,6 +320,26 @@ teardown_environment (void)
     g_printerr ("Kept %s\n", env.dir);
 }
 
+/**
+ * session_has:
+ * @present: whether the test's requirement is there
+ * @what: the requirement, for the message
+ *
+ * Returns: @present; when it is not, the test is skipped, or fails in CI,
+ * which installs everything.
+ */
+gboolean
+session_has (gboolean present, const char *what)
+{
+  if (present)
+    return TRUE;
+  if (g_getenv ("CI") != NULL)
+    g_test_fail_printf ("%s is not installed", what);
+  else
+    g_test_skip_printf ("%s is not installed", what);
+  return FALSE;
+}
+
 /* Cells */
 
 void

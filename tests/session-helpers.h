@@ -45,6 +45,7 @@ char     *get_property        (const char *path, const char *iface, const char *
 char     *cell_property       (const char *cell, const char *prop);
 guint     cell_leader         (const char *cell);
 gboolean  wait_for            (gboolean (*cond) (gpointer), gpointer data);
+gboolean  session_has         (gboolean present, const char *what);
 char     *cgroup_read         (guint leader, const char *controller, const char *v1_file,
                                const char *v2_file);
 
