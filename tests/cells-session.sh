@@ -6,7 +6,7 @@
 #
 #   cells-session.sh image DIR [BUILD]  make DIR/busybox.tar.gz (busybox-static), with
 #                                       BUILD/tests/seat-client and its libraries and
-#                                       BUILD/tests/ambush and syscalls if built
+#                                       BUILD/tests/ambush, syscalls and escape if built
 #   cells-session.sh phone-image DIR [PROGRAM…]
 #                                       make DIR/phone.tar.gz: busybox, dbus-daemon (the cell's
 #                                       own system bus, started by /sbin/phone-init), mmcli,
@@ -76,7 +76,7 @@ make_image() {
 	if [ -n "$build" ] && [ -x "$build/tests/seat-client" ]; then
 		add_program "$root" "$build/tests/seat-client" /usr/local/bin/seat-client
 	fi
-	for probe in ambush syscalls; do
+	for probe in ambush syscalls escape; do
 		if [ -n "$build" ] && [ -x "$build/tests/$probe" ]; then
 			mkdir -p "$root/usr/local/bin"
 			cp "$build/tests/$probe" "$root/usr/local/bin/$probe"

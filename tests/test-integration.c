@@ -3,8 +3,8 @@
  * cellsd on a private system bus, as root, with real LXC cells made from a
  * busybox image; driven by cellsctl, busctl and the generated proxies.
  */
-#include "cells-dbus.h"
 #include "seat-driver.h"
+#include "session-helpers.h"
 
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
@@ -26,354 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CELL_INIT "/bin/sh -c 'trap \"exit 0\" TERM; sleep 100000 & wait'"
-
-/* One session per process: a private bus, cellsd and the busybox image,
- * made when the first test needs them. Each test makes the cells it uses,
- * under names of its own, and the fixture removes every cell after it. */
-static struct {
-  char    *dir;
-  char    *state_dir;
-  char    *cellsctl;    /* the built one, for root */
-  char    *bin_dir;     /* copies that any uid may run, wherever the build is */
-  gboolean session_up;
-} env;
-
-typedef struct {
-  GPid   polkit;        /* the polkit mock this test started, or 0 */
-  gint64 started;       /* monotonic µs at setup: each test's time is logged */
-} Fixture;
-
-/* Running commands */
-
-static int
-run_argv (char **out, char **err, const char *const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *o = NULL, *e = NULL;
-  int status;
-
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &o, &e,
-                     &status, &error))
-    g_error ("Cannot run %s: %s", argv[0], error->message);
-  if (g_test_verbose ())
-    g_printerr ("$ %s\n%s%s", g_strjoinv (" ", (char **) argv), o, e);
-  if (out)
-    *out = g_steal_pointer (&o);
-  if (err)
-    *err = g_steal_pointer (&e);
-  if (WIFSIGNALED (status))
-    return 128 + WTERMSIG (status);
-  return WEXITSTATUS (status);
-}
-
-static int run (char **out, char **err, const char *format, ...) G_GNUC_PRINTF (3, 4);
-
-/* Runs a shell-quoted command line; "cellsctl" is the built one. */
-static int
-run (char **out, char **err, const char *format, ...)
-{
-  g_autofree char *line = NULL;
-  g_auto(GStrv) argv = NULL;
-  va_list args;
-
-  va_start (args, format);
-  line = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_assert_true (g_shell_parse_argv (line, NULL, &argv, NULL));
-  for (guint i = 0; argv[i]; i++) {
-    if (g_str_equal (argv[i], "cellsctl")) {
-      g_free (argv[i]);
-      argv[i] = g_strdup (env.cellsctl);
-    }
-  }
-  return run_argv (out, err, (const char *const *) argv);
-}
-
-#define assert_ok(...) G_STMT_START {                                   \
-    g_autofree char *err_ = NULL;                                       \
-    int rc_ = run (NULL, &err_, __VA_ARGS__);                           \
-    if (rc_ != 0)                                                       \
-      g_error ("“%s” failed (%d): %s", #__VA_ARGS__, rc_, err_);        \
-  } G_STMT_END
-
-static char *
-get_property (const char *path, const char *iface, const char *prop)
-{
-  g_autofree char *out = NULL;
-
-  g_assert_cmpint (run (&out, NULL,
-                        "busctl get-property org.cells.Cells1 %s org.cells.Cells1.%s %s", path,
-                        iface, prop),
-                   ==, 0);
-  return g_strdup (g_strstrip (out));
-}
-
-static char *
-cell_property (const char *cell, const char *prop)
-{
-  g_autofree char *path = g_strdup_printf ("/org/cells/Cells1/cell/%s", cell);
-
-  /* D-Bus paths have no '-': the API writes it '_'. */
-  g_strdelimit (path, "-", '_');
-  return get_property (path, "Cell", prop);
-}
-
-static guint
-cell_leader (const char *cell)
-{
-  g_autofree char *v = cell_property (cell, "Leader");
-
-  g_assert_true (g_str_has_prefix (v, "u "));
-  return atoi (v + 2);
-}
-
-static gboolean
-wait_for (gboolean (*cond) (gpointer), gpointer data)
-{
-  for (int i = 0; i < 500; i++) {
-    if (cond (data))
-      return TRUE;
-    g_usleep (20 * 1000);
-  }
-  return FALSE;
-}
-
-/* The environment: a private bus and cellsd */
-
-static const char *
-session_script (void)
-{
-  static char *path;
-
-  if (path == NULL)
-    path = g_build_filename (g_getenv ("CELLS_SOURCE_DIR"), "tests", "cells-session.sh", NULL);
-  return path;
-}
-
-static void
-start_cellsd (const char *args)
-{
-  assert_ok ("%s cellsd %s %s %s", session_script (), env.dir, g_getenv ("CELLS_BUILD_DIR"), args);
-}
-
-static gboolean
-process_gone (gpointer data)
-{
-  g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", GPOINTER_TO_INT (data));
-  g_autofree char *stat = NULL;
-  const char *end;
-
-  if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
-    return TRUE;
-  end = strrchr (stat, ')');
-  return end != NULL && end[2] == 'Z';
-}
-
-static int
-cellsd_pid (void)
-{
-  g_autofree char *pid_path = g_build_filename (env.dir, "cellsd.pid", NULL);
-  g_autofree char *pid_text = NULL;
-
-  g_assert_true (g_file_get_contents (pid_path, &pid_text, NULL, NULL));
-  g_assert_cmpint (atoi (pid_text), >, 1);
-  return atoi (pid_text);
-}
-
-static void
-kill_cellsd (int sig)
-{
-  int pid = cellsd_pid ();
-
-  g_assert_cmpint (kill (pid, sig), ==, 0);
-  g_assert_true (wait_for (process_gone, GINT_TO_POINTER (pid)));
-}
-
-static gboolean
-cellsd_answers (void)
-{
-  return run (NULL, NULL, "busctl get-property org.cells.Cells1 /org/cells/Cells1 "
-                          "org.cells.Cells1.Manager Version") == 0;
-}
-
-/* The programs that a cell's uids or nobody run, copied out of the build
- * tree: a checkout may sit where they cannot reach it (/root is 0700). */
-static void
-copy_programs (void)
-{
-  g_autofree char *client =
-      g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "tests", "seat-client", NULL);
-
-  env.bin_dir = g_build_filename (env.dir, "bin", NULL);
-  g_assert_cmpint (g_mkdir (env.bin_dir, 0755), ==, 0);
-  assert_ok ("cp %s %s/cellsctl", env.cellsctl, env.bin_dir);
-  if (g_file_test (client, G_FILE_TEST_IS_EXECUTABLE))
-    assert_ok ("cp %s %s/seat-client", client, env.bin_dir);
-}
-
-/* The bus, cellsd and the image tarball, once per process. */
-static void
-session_up (void)
-{
-  g_autofree char *address = NULL;
-
-  if (env.session_up)
-    return;
-  address = g_strdup_printf ("unix:path=%s/bus", env.dir);
-  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
-  copy_programs ();
-  assert_ok ("%s image %s %s", session_script (), env.dir, g_getenv ("CELLS_BUILD_DIR"));
-  assert_ok ("%s bus %s", session_script (), env.dir);
-  start_cellsd ("");
-  env.session_up = TRUE;
-}
-
-static gboolean
-image_listed (const char *name)
-{
-  g_autofree char *out = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  g_assert_cmpint (run (&out, NULL, "cellsctl image list"), ==, 0);
-  lines = g_strsplit (out, "\n", -1);
-  return g_strv_contains ((const char *const *) lines, name);
-}
-
-/* The busybox image the tests' cells are made of; imported once. */
-static void
-ensure_image (void)
-{
-  if (!image_listed ("busybox"))
-    assert_ok ("cellsctl image import busybox %s/busybox.tar.gz", env.dir);
-}
-
-static CellsDBusManager *
-manager_proxy (void)
-{
-  g_autoptr(GError) error = NULL;
-  CellsDBusManager *m = cells_dbus_manager_proxy_new_for_bus_sync (
-      G_BUS_TYPE_SYSTEM, 0, "org.cells.Cells1", "/org/cells/Cells1", NULL, &error);
-  g_assert_no_error (error);
-  return m;
-}
-
-static char **
-list_cells (void)
-{
-  g_autoptr(CellsDBusManager) m = manager_proxy ();
-  g_autoptr(GError) error = NULL;
-  char **paths = NULL;
-
-  g_assert_true (cells_dbus_manager_call_list_cells_sync (m, &paths, NULL, &error));
-  g_assert_no_error (error);
-  return paths;
-}
-
-/* Stops and destroys a cell, whatever state a test left it in. */
-static void
-remove_cell (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CellsDBusCell) cell = cells_dbus_cell_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, 0,
-                                                                          "org.cells.Cells1", path,
-                                                                          NULL, &error);
-  const char *name;
-
-  g_assert_no_error (error);
-  name = cells_dbus_cell_get_name (cell);
-  if (cells_dbus_cell_get_frozen (cell))
-    assert_ok ("cellsctl thaw %s", name);
-  if (!g_str_equal (cells_dbus_cell_get_state (cell), "stopped") &&
-      !g_str_equal (cells_dbus_cell_get_state (cell), "failed"))
-    assert_ok ("cellsctl stop %s", name);
-  assert_ok ("cellsctl destroy %s", name);
-}
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  f->started = g_get_monotonic_time ();
-  session_up ();
-  if (!cellsd_answers ())
-    g_error ("cellsd is not running (see %s/cellsd.log)", env.dir);
-  ensure_image ();
-}
-
-/* Kills the polkit mock the test started: by its pid, never by name. */
-static void
-stop_polkit_mock (Fixture *f)
-{
-  g_autofree char *pid_file = g_build_filename (env.dir, "polkit.pid", NULL);
-
-  if (f->polkit == 0)
-    return;
-  kill (f->polkit, SIGTERM);
-  waitpid (f->polkit, NULL, 0);
-  f->polkit = 0;
-  g_unlink (pid_file);
-}
-
-/* The next test starts with no cells, none in the foreground, no mock. */
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_auto(GStrv) paths = list_cells ();
-  g_auto(GStrv) left = NULL;
-
-  stop_polkit_mock (f);
-  for (guint i = 0; paths[i] != NULL; i++)
-    remove_cell (paths[i]);
-  left = list_cells ();
-  g_assert_cmpuint (g_strv_length (left), ==, 0);
-  g_test_message ("%s took %.1f s", g_test_get_path (),
-                  (g_get_monotonic_time () - f->started) / 1e6);
-}
-
-/* Runs in the parent process after the tests, whatever became of them:
- * a polkit mock whose test aborted is killed by the pid it left. */
-static void
-teardown_environment (void)
-{
-  g_autofree char *pid_file = g_build_filename (env.dir, "polkit.pid", NULL);
-  g_autofree char *pid_text = NULL;
-
-  if (g_file_get_contents (pid_file, &pid_text, NULL, NULL)) {
-    int pid = atoi (pid_text);
-    g_autofree char *cmdline_path = g_strdup_printf ("/proc/%d/cmdline", pid);
-    g_autofree char *cmdline = NULL;
-    gsize len = 0;
-
-    /* Still that mock, not a process that took its number since. */
-    if (pid > 1 && g_file_get_contents (cmdline_path, &cmdline, &len, NULL)) {
-      for (gsize i = 0; i + 1 < len; i++)
-        cmdline[i] = cmdline[i] == '\0' ? ' ' : cmdline[i];
-      if (strstr (cmdline, "dbusmock") != NULL)
-        kill (pid, SIGTERM);
-    }
-  }
-  if (g_getenv ("CELLS_TEST_KEEP") == NULL)
-    run (NULL, NULL, "%s stop %s", session_script (), env.dir);
-  else
-    g_printerr ("Kept %s\n", env.dir);
-}
-
 /* Tests */
-
-static void
-create_cell (const char *name)
-{
-  g_autofree char *init = g_shell_quote (CELL_INIT);
-
-  assert_ok ("cellsctl create %s --image busybox --init %s", name, init);
-}
-
-static void
-create_running_cell (const char *name)
-{
-  create_cell (name);
-  assert_ok ("cellsctl start %s", name);
-}
 
 /* No import leftovers: nothing hidden in the image directory. */
 static void
@@ -1440,34 +1093,6 @@ test_mount_no_symlink (Fixture *f, gconstpointer data)
   assert_ok ("rm -rf %s", host_dir);
 }
 
-/* A cgroup file of a cell's init, on a cgroup v1 or v2 host. */
-static char *
-cgroup_read (guint leader, const char *controller, const char *v1_file, const char *v2_file)
-{
-  g_autofree char *proc = g_strdup_printf ("/proc/%u/cgroup", leader);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  gboolean v2 = g_file_test ("/sys/fs/cgroup/cgroup.controllers", G_FILE_TEST_EXISTS);
-  g_autofree char *v1_tag = g_strdup_printf (":%s:", controller);
-
-  g_assert_true (g_file_get_contents (proc, &text, NULL, NULL));
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i]; i++) {
-    const char *path = strrchr (lines[i], ':');
-    g_autofree char *file = NULL;
-    char *value = NULL;
-
-    if (path == NULL ||
-        !(v2 ? g_str_has_prefix (lines[i], "0::") : strstr (lines[i], v1_tag) != NULL))
-      continue;
-    file = v2 ? g_strdup_printf ("/sys/fs/cgroup%s/%s", path + 1, v2_file)
-              : g_strdup_printf ("/sys/fs/cgroup/%s%s/%s", controller, path + 1, v1_file);
-    g_assert_true (g_file_get_contents (file, &value, NULL, NULL));
-    return g_strstrip (value);
-  }
-  g_error ("No %s cgroup for pid %u", controller, leader);
-}
-
 static void
 test_limits (Fixture *f, gconstpointer data)
 {
@@ -1576,21 +1201,16 @@ test_exec_safety (Fixture *f, gconstpointer data)
 
   create_running_cell ("exec-a");
   g_assert_cmpint (run (&fds, NULL, "sh -c 'exec 9</etc 8>/dev/null; %s exec exec-a -- sh -c "
-                                    "\"ls /proc/\\$\\$/fd | tr \\\"\\\\n\\\" \\\" \\\"; "
+                                    "\"ls /proc/\\$\\$/fd; "
                                     "cut -d\\\" \\\" -f7 /proc/\\$\\$/stat\"'",
                        env.cellsctl), ==, 0);
-  /* Only 0, 1 and 2; and tty_nr 0: no controlling terminal at all. */
-  g_assert_cmpstr (fds, ==, "0 1 2 0\n");
+  /* Only 0, 1 and 2; and tty_nr 0: no controlling terminal at all. (No
+   * pipeline in that shell: while it sets one up, it holds the pipe.) */
+  g_assert_cmpstr (fds, ==, "0\n1\n2\n0\n");
 
   script = g_find_program_in_path ("script");
-  if (script == NULL) {
-    /* CI installs everything: there a missing tool is a failure. */
-    if (g_getenv ("CI") != NULL)
-      g_test_fail_printf ("script (util-linux) is not installed");
-    else
-      g_test_skip ("script (util-linux) is not installed");
+  if (!session_has (script != NULL, "script (util-linux)"))
     return;
-  }
   /* Run from a terminal: the command's stdin is a terminal of the cell's
    * own devpts (the path it reads in the cell is that very file). */
   cmd = g_strdup_printf ("%s exec exec-a -- sh -c 't=$(readlink /proc/$$/fd/0); "
@@ -1783,14 +1403,9 @@ test_polkit (Fixture *f, gconstpointer data)
   g_autofree char *pid_file = g_build_filename (env.dir, "polkit.pid", NULL);
   g_autofree char *pid_text = NULL;
 
-  if (run (NULL, NULL, "/usr/bin/python3 -c 'import dbusmock'") != 0) {
-    /* CI installs everything: there a missing tool is a failure. */
-    if (g_getenv ("CI") != NULL)
-      g_test_fail_printf ("python3-dbusmock is not installed");
-    else
-      g_test_skip ("python3-dbusmock is not installed");
+  if (!session_has (run (NULL, NULL, "/usr/bin/python3 -c 'import dbusmock'") == 0,
+                    "python3-dbusmock"))
     return;
-  }
   create_cell ("pk");
   /* The mock's pid, for the fixture and, should this process die, main. */
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
@@ -1830,102 +1445,43 @@ test_polkit (Fixture *f, gconstpointer data)
   }
 }
 
-static const char *
-missing_requirement (void)
+static void
+add_tests (void)
 {
-  static const char *tools[] = { "dbus-daemon", "busctl",  "tar",   "nsenter",
-                                 "unshare",     "setpriv", "pgrep", "timeout" };
-  g_autofree char *subuid = NULL;
-
-  if (geteuid () != 0)
-    return "root (they run containers)";
-  for (guint i = 0; i < G_N_ELEMENTS (tools); i++) {
-    g_autofree char *path = g_find_program_in_path (tools[i]);
-
-    if (path == NULL)
-      return tools[i];
-  }
-  if (!g_file_test ("/bin/busybox", G_FILE_TEST_IS_EXECUTABLE))
-    return "/bin/busybox (package busybox-static)";
-  if (!g_file_get_contents ("/etc/subuid", &subuid, NULL, NULL) || !strstr (subuid, "root:"))
-    return "subordinate ids for root in /etc/subuid and /etc/subgid (run tests/setup-host.sh)";
-  return NULL;
+  add_test ("/integration/image-import", test_image_import);
+  add_test ("/integration/bad-input", test_bad_input);
+  add_test ("/integration/start", test_start);
+  add_test ("/integration/isolation", test_isolation);
+  add_test ("/integration/signals-and-persistence", test_signals_and_persistence);
+  add_test ("/integration/foreground", test_foreground);
+  add_test ("/integration/caller-in-cell", test_caller_in_cell);
+  add_test ("/integration/devices", test_devices);
+  add_test ("/integration/seat", test_seat);
+  add_test ("/integration/seat-dialects", test_seat_dialects);
+  /* Only where there is a KMS card and uinput: the device tier in qemu. */
+  if (g_file_test ("/dev/dri/card0", G_FILE_TEST_EXISTS) &&
+      g_file_test ("/dev/uinput", G_FILE_TEST_EXISTS))
+    add_test ("/integration/device-handover", test_device_handover);
+  add_test ("/integration/init-exits", test_init_exits);
+  add_test ("/integration/crash-and-adopt", test_crash_and_adopt);
+  add_test ("/integration/limits", test_limits);
+  add_test ("/integration/cgroups", test_cgroups);
+  add_test ("/integration/exec-safety", test_exec_safety);
+  add_test ("/integration/exec-ambush", test_exec_ambush);
+  add_test ("/integration/crash-leftovers", test_crash_leftovers);
+  add_test ("/integration/image-bounds", test_image_bounds);
+  add_test ("/integration/seccomp", test_seccomp);
+  add_test ("/integration/mount-no-symlink", test_mount_no_symlink);
+  add_test ("/integration/replace", test_replace);
+  add_test ("/integration/autostart", test_autostart);
+  add_test ("/integration/stop-timeout", test_stop_timeout);
+  add_test ("/integration/real-init", test_real_init);
+  add_test ("/integration/destroy", test_destroy);
+  add_test ("/integration/polkit", test_polkit);
 }
-
-#define add_test(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
 main (int argc, char **argv)
 {
-  const char *missing = missing_requirement ();
-  int status = 0;
-  pid_t child;
-
-  if (missing != NULL) {
-    /* Under TAP a skip is a plan of none; else exit status 77. */
-    if (g_strv_contains ((const char *const *) argv, "--tap")) {
-      printf ("1..0 # SKIP integration tests need %s\n", missing);
-      return 0;
-    }
-    g_printerr ("SKIP: integration tests need %s\n", missing);
-    return 77;
-  }
-  env.dir = g_dir_make_tmp ("cells-test-XXXXXX", NULL);
-  g_assert_nonnull (env.dir);
-  /* Cells reach their layers through here with their own uids. */
-  g_chmod (env.dir, 0711);
-  env.state_dir = g_build_filename (env.dir, "state", NULL);
-  env.cellsctl =
-      g_build_filename (g_getenv ("CELLS_BUILD_DIR"), "daemon", "cellsctl", "cellsctl", NULL);
-
-  /* The tests run in a child, so that cells, cellsd and the bus are
-   * cleaned up here even when an assertion aborts them. Only the child
-   * writes to stdout: the TAP stream. */
-  fflush (stdout);
-  child = fork ();
-  if (child == 0) {
-    /* A seat client that was turned away may be gone before it is told
-     * to quit: EPIPE, not the end of the tests. */
-    signal (SIGPIPE, SIG_IGN);
-    g_test_init (&argc, &argv, NULL);
-    add_test ("/integration/image-import", test_image_import);
-    add_test ("/integration/bad-input", test_bad_input);
-    add_test ("/integration/start", test_start);
-    add_test ("/integration/isolation", test_isolation);
-    add_test ("/integration/signals-and-persistence", test_signals_and_persistence);
-    add_test ("/integration/foreground", test_foreground);
-    add_test ("/integration/caller-in-cell", test_caller_in_cell);
-    add_test ("/integration/devices", test_devices);
-    add_test ("/integration/seat", test_seat);
-    add_test ("/integration/seat-dialects", test_seat_dialects);
-    /* Only where there is a KMS card and uinput: the device tier in qemu. */
-    if (g_file_test ("/dev/dri/card0", G_FILE_TEST_EXISTS) &&
-        g_file_test ("/dev/uinput", G_FILE_TEST_EXISTS))
-      add_test ("/integration/device-handover", test_device_handover);
-    add_test ("/integration/init-exits", test_init_exits);
-    add_test ("/integration/crash-and-adopt", test_crash_and_adopt);
-    add_test ("/integration/limits", test_limits);
-    add_test ("/integration/cgroups", test_cgroups);
-    add_test ("/integration/exec-safety", test_exec_safety);
-    add_test ("/integration/exec-ambush", test_exec_ambush);
-    add_test ("/integration/crash-leftovers", test_crash_leftovers);
-    add_test ("/integration/image-bounds", test_image_bounds);
-    add_test ("/integration/seccomp", test_seccomp);
-    add_test ("/integration/mount-no-symlink", test_mount_no_symlink);
-    add_test ("/integration/replace", test_replace);
-    add_test ("/integration/autostart", test_autostart);
-    add_test ("/integration/stop-timeout", test_stop_timeout);
-    add_test ("/integration/real-init", test_real_init);
-    add_test ("/integration/destroy", test_destroy);
-    add_test ("/integration/polkit", test_polkit);
-    status = g_test_run ();
-    fflush (stdout);
-    _exit (status);
-  }
-  waitpid (child, &status, 0);
-  teardown_environment ();
-  if (WIFSIGNALED (status))
-    return 128 + WTERMSIG (status);
-  return WEXITSTATUS (status);
+  return session_main (argc, argv, "integration tests", NULL, add_tests);
 }
