@@ -23,7 +23,7 @@ packages="
 	modemmanager libmm-glib-dev libsofia-sip-ua-glib-dev kamailio sip-tester
 	libgstreamer1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 	gstreamer1.0-pipewire pipewire pipewire-bin wireplumber
-	nftables dnsmasq-base iproute2
+	nftables dnsmasq-base iproute2 iperf3
 "
 
 missing=
