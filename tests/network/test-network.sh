@@ -199,7 +199,10 @@ grep -q '^198.51.100.2 .*"GET /hello' "$dir/internet-http.log" ||
 if grep -q '^10\.87\.' "$dir/internet-http.log"; then
 	fail "a cell's own address reached the internet"
 fi
-ok "both cells reach a server by name; it sees the phone's address"
+# UDP out and back, as a cell's own SIP app would talk to its registrar.
+in_cell net-a nslookup example.test 198.51.100.1 2>/dev/null | grep -q "^Address: 198.51.100.1" ||
+	fail "a UDP exchange with a server of the internet"
+ok "both cells reach a server by name (and UDP out and back); it sees the phone's address"
 
 rx_a=$(prop net-a ReceivedBytes)
 rx_b=$(prop net-b ReceivedBytes)
@@ -249,6 +252,16 @@ refused net-a http://example.test/hello || fail "net-a gets through with network
 "$cellsctl" set net-a device.network=shared
 [ "$(get net-a http://example.test/hello)" = "hello from the internet" ] ||
 	fail "net-a is back with network=shared"
+# A cell that starts with none is cut off from its first packet.
+"$cellsctl" create net-c --image busybox --init "$init" >/dev/null
+"$cellsctl" set net-c device.network=none
+"$cellsctl" start net-c
+refused net-c http://example.test/hello || fail "net-c started with network=none gets through"
+"$cellsctl" set net-c device.network=shared
+[ "$(get net-c http://example.test/hello)" = "hello from the internet" ] ||
+	fail "net-c is let through"
+"$cellsctl" stop net-c
+"$cellsctl" destroy net-c
 ! "$cellsctl" set net-a device.network=exclusive 2>"$dir/err" || fail "network=exclusive taken"
 grep -q "cannot be exclusive" "$dir/err" || fail "network=exclusive: $(cat "$dir/err")"
 ok "network none and shared while the cell runs, no restart"
