@@ -33,7 +33,11 @@ options_from (const uint8_t *data, size_t size, gboolean text)
     /* What GDBus hands a handler: a value in normal form. */
     return g_variant_get_normal_form (v);
   }
+  /* GDBus lets no string through that is not UTF-8; GLib's parser
+   * complains of one. */
   copy = g_strndup ((const char *) data, size);
+  if (!g_utf8_validate (copy, -1, NULL))
+    return NULL;
   return g_variant_parse (G_VARIANT_TYPE_VARDICT, copy, NULL, NULL, NULL);
 }
 
