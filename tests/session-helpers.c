@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -325,4 +326,56 @@ session_down (void)
     run (NULL, NULL, "%s stop %s", session_script (), env.dir);
   else
     g_printerr ("Kept %s\n", env.dir);
+}
+
+/**
+ * session_main:
+ * @what: what the tests are, for the message of a skip ("crash tests")
+ * @add_tests: adds the tests, after g_test_init ()
+ * @teardown: (nullable): what ends the session after them; session_down ()
+ *   when %NULL
+ *
+ * The main () of a test program on the session: skipped (exit 77, or a
+ * TAP plan of none with --tap) where something it needs is missing. The
+ * tests run in a child, so that cells, cellsd and the bus are cleaned up
+ * here even when an assertion aborts them. Only the child writes to
+ * stdout: the TAP stream.
+ */
+int
+session_main (int argc, char **argv, const char *what, void (*add_tests) (void),
+              void (*teardown) (void))
+{
+  const char *missing = missing_requirement ();
+  int status = 0;
+  pid_t child;
+
+  if (missing != NULL) {
+    if (g_strv_contains ((const char *const *) argv, "--tap")) {
+      printf ("1..0 # SKIP %s need %s\n", what, missing);
+      return 0;
+    }
+    g_printerr ("SKIP: %s need %s\n", what, missing);
+    return 77;
+  }
+  session_init ();
+  fflush (stdout);
+  child = fork ();
+  if (child == 0) {
+    /* A seat client that was turned away may be gone before it is told
+     * to quit: EPIPE, not the end of the tests. */
+    signal (SIGPIPE, SIG_IGN);
+    g_test_init (&argc, &argv, NULL);
+    add_tests ();
+    status = g_test_run ();
+    fflush (stdout);
+    _exit (status);
+  }
+  waitpid (child, &status, 0);
+  if (teardown != NULL)
+    teardown ();
+  else
+    session_down ();
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return WEXITSTATUS (status);
 }

@@ -36,6 +36,11 @@ extern SessionEnv env;
   } G_STMT_END
 
 const char       *missing_requirement (void);
+int               session_main        (int                 argc,
+                                       char              **argv,
+                                       const char         *what,
+                                       void              (*add_tests) (void),
+                                       void              (*teardown) (void));
 void              session_init        (void);
 void              session_up          (void);
 void              session_down        (void);

@@ -1545,71 +1545,43 @@ test_polkit (Fixture *f, gconstpointer data)
 #define add_test(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
+static void
+add_tests (void)
+{
+  add_test ("/integration/image-import", test_image_import);
+  add_test ("/integration/bad-input", test_bad_input);
+  add_test ("/integration/start", test_start);
+  add_test ("/integration/isolation", test_isolation);
+  add_test ("/integration/signals-and-persistence", test_signals_and_persistence);
+  add_test ("/integration/foreground", test_foreground);
+  add_test ("/integration/caller-in-cell", test_caller_in_cell);
+  add_test ("/integration/devices", test_devices);
+  add_test ("/integration/seat", test_seat);
+  add_test ("/integration/seat-dialects", test_seat_dialects);
+  /* Only where there is a KMS card and uinput: the device tier in qemu. */
+  if (g_file_test ("/dev/dri/card0", G_FILE_TEST_EXISTS) &&
+      g_file_test ("/dev/uinput", G_FILE_TEST_EXISTS))
+    add_test ("/integration/device-handover", test_device_handover);
+  add_test ("/integration/init-exits", test_init_exits);
+  add_test ("/integration/crash-and-adopt", test_crash_and_adopt);
+  add_test ("/integration/limits", test_limits);
+  add_test ("/integration/cgroups", test_cgroups);
+  add_test ("/integration/exec-safety", test_exec_safety);
+  add_test ("/integration/exec-ambush", test_exec_ambush);
+  add_test ("/integration/crash-leftovers", test_crash_leftovers);
+  add_test ("/integration/image-bounds", test_image_bounds);
+  add_test ("/integration/seccomp", test_seccomp);
+  add_test ("/integration/mount-no-symlink", test_mount_no_symlink);
+  add_test ("/integration/replace", test_replace);
+  add_test ("/integration/autostart", test_autostart);
+  add_test ("/integration/stop-timeout", test_stop_timeout);
+  add_test ("/integration/real-init", test_real_init);
+  add_test ("/integration/destroy", test_destroy);
+  add_test ("/integration/polkit", test_polkit);
+}
+
 int
 main (int argc, char **argv)
 {
-  const char *missing = missing_requirement ();
-  int status = 0;
-  pid_t child;
-
-  if (missing != NULL) {
-    /* Under TAP a skip is a plan of none; else exit status 77. */
-    if (g_strv_contains ((const char *const *) argv, "--tap")) {
-      printf ("1..0 # SKIP integration tests need %s\n", missing);
-      return 0;
-    }
-    g_printerr ("SKIP: integration tests need %s\n", missing);
-    return 77;
-  }
-  session_init ();
-
-  /* The tests run in a child, so that cells, cellsd and the bus are
-   * cleaned up here even when an assertion aborts them. Only the child
-   * writes to stdout: the TAP stream. */
-  fflush (stdout);
-  child = fork ();
-  if (child == 0) {
-    /* A seat client that was turned away may be gone before it is told
-     * to quit: EPIPE, not the end of the tests. */
-    signal (SIGPIPE, SIG_IGN);
-    g_test_init (&argc, &argv, NULL);
-    add_test ("/integration/image-import", test_image_import);
-    add_test ("/integration/bad-input", test_bad_input);
-    add_test ("/integration/start", test_start);
-    add_test ("/integration/isolation", test_isolation);
-    add_test ("/integration/signals-and-persistence", test_signals_and_persistence);
-    add_test ("/integration/foreground", test_foreground);
-    add_test ("/integration/caller-in-cell", test_caller_in_cell);
-    add_test ("/integration/devices", test_devices);
-    add_test ("/integration/seat", test_seat);
-    add_test ("/integration/seat-dialects", test_seat_dialects);
-    /* Only where there is a KMS card and uinput: the device tier in qemu. */
-    if (g_file_test ("/dev/dri/card0", G_FILE_TEST_EXISTS) &&
-        g_file_test ("/dev/uinput", G_FILE_TEST_EXISTS))
-      add_test ("/integration/device-handover", test_device_handover);
-    add_test ("/integration/init-exits", test_init_exits);
-    add_test ("/integration/crash-and-adopt", test_crash_and_adopt);
-    add_test ("/integration/limits", test_limits);
-    add_test ("/integration/cgroups", test_cgroups);
-    add_test ("/integration/exec-safety", test_exec_safety);
-    add_test ("/integration/exec-ambush", test_exec_ambush);
-    add_test ("/integration/crash-leftovers", test_crash_leftovers);
-    add_test ("/integration/image-bounds", test_image_bounds);
-    add_test ("/integration/seccomp", test_seccomp);
-    add_test ("/integration/mount-no-symlink", test_mount_no_symlink);
-    add_test ("/integration/replace", test_replace);
-    add_test ("/integration/autostart", test_autostart);
-    add_test ("/integration/stop-timeout", test_stop_timeout);
-    add_test ("/integration/real-init", test_real_init);
-    add_test ("/integration/destroy", test_destroy);
-    add_test ("/integration/polkit", test_polkit);
-    status = g_test_run ();
-    fflush (stdout);
-    _exit (status);
-  }
-  waitpid (child, &status, 0);
-  teardown_environment ();
-  if (WIFSIGNALED (status))
-    return 128 + WTERMSIG (status);
-  return WEXITSTATUS (status);
+  return session_main (argc, argv, "integration tests", add_tests, teardown_environment);
 }
