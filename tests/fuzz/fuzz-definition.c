@@ -6,6 +6,7 @@
  */
 #include "cells-definition.h"
 #include "cells-errors.h"
+#include "fuzz-stored.h"
 
 #include <glib.h>
 
@@ -20,9 +21,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autofree char *text = g_strndup ((const char *) data, size);
   g_autoptr(GError) error = NULL;
   g_autoptr(CellsDefinition) def = cells_definition_from_data ("fuzz", text, &error);
-  g_autoptr(CellsDefinition) back = NULL;
-  g_autofree char *saved = NULL;
-  g_autofree char *again = NULL;
 
   if (def == NULL) {
     /* Only logged: GKeyFile's messages quote the file as it is. */
@@ -30,16 +28,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       abort ();
     return 0;
   }
-  saved = cells_definition_to_data (def);
-  back = cells_definition_from_data ("fuzz", saved, &error);
-  if (back == NULL) {
-    g_printerr ("Loaded, saved, but not loaded again: %s\n%s", error->message, saved);
-    abort ();
-  }
-  again = cells_definition_to_data (back);
-  if (!g_str_equal (saved, again)) {
-    g_printerr ("Saved twice, not the same:\n%s\n--\n%s", saved, again);
-    abort ();
-  }
+  fuzz_check_stored (def);
   return 0;
 }

@@ -12,6 +12,7 @@
  */
 #include "cells-definition.h"
 #include "cells-errors.h"
+#include "fuzz-stored.h"
 
 #include <glib.h>
 
@@ -39,25 +40,6 @@ options_from (const uint8_t *data, size_t size, gboolean text)
   if (!g_utf8_validate (copy, -1, NULL))
     return NULL;
   return g_variant_parse (G_VARIANT_TYPE_VARDICT, copy, NULL, NULL, NULL);
-}
-
-static void
-check_stored (const CellsDefinition *def)
-{
-  g_autofree char *saved = cells_definition_to_data (def);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CellsDefinition) back = cells_definition_from_data (def->name, saved, &error);
-  g_autofree char *again = NULL;
-
-  if (back == NULL) {
-    g_printerr ("Accepted, saved, but not loaded: %s\n%s", error->message, saved);
-    abort ();
-  }
-  again = cells_definition_to_data (back);
-  if (!g_str_equal (saved, again)) {
-    g_printerr ("Accepted, but not stored as it was:\n%s\n--\n%s", saved, again);
-    abort ();
-  }
 }
 
 int
@@ -89,6 +71,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   }
   if (creating && *def->image == '\0')
     abort ();
-  check_stored (def);
+  fuzz_check_stored (def);
   return 0;
 }
