@@ -288,12 +288,37 @@ count_entries (const char *dir)
 
 /* The cell was running and stays running, by the same init, with one
  * monitor: adopted, not started again. */
+/* What cellsd logged of a cell, for a failure's message. */
+static char *
+log_of (const Cell *c)
+{
+  g_autofree char *path = g_build_filename (env.dir, "cellsd.log", NULL);
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autofree char *quoted = g_strdup_printf ("“%s”", c->name);
+
+  g_assert_true (g_file_get_contents (path, &log, NULL, NULL));
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    if (strstr (lines[i], quoted) != NULL && strstr (lines[i], "DEBUG") == NULL)
+      g_string_append_printf (s, "%s\n", lines[i]);
+  }
+  return g_strdup (s->str + (s->len > 3000 ? s->len - 3000 : 0));
+}
+
 static void
 assert_adopted (const Cell *c, const Seen *s)
 {
   g_autofree char *out = NULL;
 
-  g_assert_cmpstr (s->state, ==, "running");
+  if (!g_str_equal (s->state, "running")) {
+    g_autofree char *log = log_of (c);
+
+    g_error ("%s was running (init %u), and is %s after the restart; its init is %s. "
+             "cellsd's log of it:\n%s", c->name, c->leader, s->state,
+             kill (c->leader, 0) == 0 ? "still there" : "gone", log);
+  }
   g_assert_cmpuint (s->leader, ==, c->leader);
   g_assert_cmpint (kill (c->leader, 0), ==, 0);
   g_assert_cmpint (run (&out, NULL, "pgrep -c -f '%s/cells %s$'", env.state_dir, c->name), ==, 0);
