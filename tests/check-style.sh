@@ -26,6 +26,7 @@ for f in $files; do
 	[ -f "$f" ] || continue
 	case "$f" in
 	COPYING | po/*.po | *.png | *.svg | kernel/patches/*.patch) continue ;;   # patches: checkpatch.pl
+	tests/fuzz/corpus/*) continue ;;   # fuzz seeds: inputs as they come, bytes and all
 	esac
 	if [ -s "$f" ] && [ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" != '\n' ]; then
 		complain "$f" "no newline at the end"

@@ -78,6 +78,28 @@ if [ $# = 0 ] && [ "${CELLS_SANITIZERS:-1}" != 0 ]; then
 		failed=$((failed + san_failed))
 	done
 fi
+# The whole run: each fuzz target for a few seconds from its seeds, from a
+# build whose compiler is clang (libFuzzer); a finding fails the run.
+# CELLS_FUZZ=0 leaves them out.
+if [ $# = 0 ] && [ "${CELLS_FUZZ:-1}" != 0 ]; then
+	fuzz="$build-fuzz"
+	if [ -d "$fuzz" ]; then
+		meson setup --reconfigure "$fuzz" "$top" >/dev/null
+	else
+		CC=clang meson setup "$fuzz" "$top" >/dev/null
+	fi
+	ninja -C "$fuzz"
+	meson test -C "$fuzz" --print-errorlogs --num-processes 1 --suite fuzz || status=1
+	fuzz_ok=$(awk '/^Ok:/ {print $2}' "$fuzz/meson-logs/testlog.txt")
+	fuzz_failed=$(awk '/^Fail:/ {print $2}' "$fuzz/meson-logs/testlog.txt")
+	fuzz_skipped=$(awk '/^Skipped:/ {print $2}' "$fuzz/meson-logs/testlog.txt")
+	echo "fuzz: $fuzz_ok passed, $fuzz_failed failed, $fuzz_skipped skipped"
+	awk '/^test:/ {t = $NF} /^Done [0-9]+ runs/ {print "  " t ": " $2 " runs in " $5 " s"}' \
+		"$fuzz/meson-logs/testlog.txt"
+	[ "${fuzz_ok:-0}" != 0 ] && [ "${fuzz_skipped:-0}" = 0 ] || status=1
+	ok=$((ok + fuzz_ok))
+	failed=$((failed + fuzz_failed))
+fi
 echo "$ok passed, $failed failed, $skipped skipped"
 if [ "$skipped" != 0 ]; then
 	echo "run-all: $skipped test(s) skipped; every test must run here:" >&2

@@ -175,7 +175,7 @@ copy_programs (void)
 }
 
 /* The bus, cellsd and the image tarball, once per process. */
-static void
+void
 session_up (void)
 {
   g_autofree char *address = NULL;
@@ -203,7 +203,7 @@ image_listed (const char *name)
 }
 
 /* The busybox image the tests' cells are made of; imported once. */
-static void
+void
 ensure_image (void)
 {
   if (!image_listed ("busybox"))
@@ -465,4 +465,36 @@ session_main (int argc, char **argv, const char *what, const char *const *more_t
   if (WIFSIGNALED (status))
     return 128 + WTERMSIG (status);
   return WEXITSTATUS (status);
+}
+
+gboolean
+is_mountpoint (const char *path)
+{
+  return run (NULL, NULL, "mountpoint -q %s", path) == 0;
+}
+
+/* Every cgroup of a hierarchy root that holds @needle in its name. */
+guint
+count_cgroups (const char *needle)
+{
+  g_autoptr(GDir) root = g_dir_open ("/sys/fs/cgroup", 0, NULL);
+  const char *hierarchy;
+  guint n = 0;
+
+  while (root != NULL && (hierarchy = g_dir_read_name (root)) != NULL) {
+    g_autofree char *dir = g_build_filename ("/sys/fs/cgroup", hierarchy, NULL);
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *entry;
+
+    /* On a pure cgroup v2 host the entries are the cgroups themselves. */
+    if (strstr (hierarchy, needle) != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR))
+      n++;
+    while (d != NULL && (entry = g_dir_read_name (d)) != NULL) {
+      g_autofree char *path = g_build_filename (dir, entry, NULL);
+
+      if (strstr (entry, needle) != NULL && g_file_test (path, G_FILE_TEST_IS_DIR))
+        n++;
+    }
+  }
+  return n;
 }

@@ -50,6 +50,8 @@ char     *cgroup_read         (guint leader, const char *controller, const char 
                                const char *v2_file);
 
 const char *session_script    (void);
+void      session_up          (void);
+void      ensure_image        (void);
 void      start_cellsd        (const char *args);
 gboolean  process_gone        (gpointer data);
 int       cellsd_pid          (void);
@@ -60,6 +62,9 @@ CellsDBusManager *manager_proxy (void);
 char    **list_cells          (void);
 void      create_cell         (const char *name);
 void      create_running_cell (const char *name);
+
+gboolean  is_mountpoint       (const char *path);
+guint     count_cgroups       (const char *needle);
 
 void      fixture_setup       (Fixture *f, gconstpointer data);
 void      fixture_teardown    (Fixture *f, gconstpointer data);

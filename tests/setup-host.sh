@@ -13,7 +13,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 packages="
-	meson ninja-build gcc pkg-config gettext
+	meson ninja-build gcc clang pkg-config gettext
 	libglib2.0-dev libglib2.0-bin lxc lxc-dev libpolkit-gobject-1-dev
 	dbus-daemon dbus-bin busybox-static tar gzip procps util-linux
 	libxml2-utils systemd python3 python3-dbus python3-dbusmock

@@ -1006,12 +1006,6 @@ test_crash_and_adopt (Fixture *f, gconstpointer data)
   g_assert_cmpstr (out, ==, "1\n");
 }
 
-static gboolean
-is_mountpoint (const char *path)
-{
-  return run (NULL, NULL, "mountpoint -q %s", path) == 0;
-}
-
 /* What a cellsd killed at the wrong moment leaves is cleared at its next
  * start: a half-created cell (no definition yet, an empty layer) frees
  * its name, a stopped cell's image mount goes, temporary files go; a cell
@@ -1124,32 +1118,6 @@ test_limits (Fixture *f, gconstpointer data)
   g_assert_cmpstr (thawed, ==, v2 ? "0" : "THAWED");
   assert_ok ("cellsctl stop limits");
   assert_ok ("cellsctl destroy limits");
-}
-
-/* Every cgroup of a hierarchy root that holds @needle in its name. */
-static guint
-count_cgroups (const char *needle)
-{
-  g_autoptr(GDir) root = g_dir_open ("/sys/fs/cgroup", 0, NULL);
-  const char *hierarchy;
-  guint n = 0;
-
-  while (root != NULL && (hierarchy = g_dir_read_name (root)) != NULL) {
-    g_autofree char *dir = g_build_filename ("/sys/fs/cgroup", hierarchy, NULL);
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *entry;
-
-    /* On a pure cgroup v2 host the entries are the cgroups themselves. */
-    if (strstr (hierarchy, needle) != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR))
-      n++;
-    while (d != NULL && (entry = g_dir_read_name (d)) != NULL) {
-      g_autofree char *path = g_build_filename (dir, entry, NULL);
-
-      if (strstr (entry, needle) != NULL && g_file_test (path, G_FILE_TEST_IS_DIR))
-        n++;
-    }
-  }
-  return n;
 }
 
 static gboolean

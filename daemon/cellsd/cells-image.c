@@ -239,34 +239,211 @@ on_tar_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     finish (g_steal_pointer (&task));
 }
 
-/* One line of `tar -xvv`: "MODE OWNER/GROUP SIZE DATE TIME NAME…" (a
- * device has "MAJOR,MINOR" for its size). */
+/* Reading tar's listing */
+
+#define LISTED_TYPES "-dlhcbpsSCDMV?"
+#define LISTED_PERMISSIONS "-rwxsStT"
+
+/* The next word at *@p, after the spaces before it; %NULL at the end. */
+static const char *
+next_word (const char **p, gsize *len)
+{
+  const char *word = *p;
+
+  while (*word == ' ')
+    word++;
+  if (*word == '\0')
+    return NULL;
+  *len = strcspn (word, " ");
+  *p = word + *len;
+  return word;
+}
+
+static gboolean
+made_of (const char *word, gsize len, const char *chars)
+{
+  for (gsize i = 0; i < len; i++) {
+    if (strchr (chars, word[i]) == NULL || word[i] == '\0')
+      return FALSE;
+  }
+  return len > 0;
+}
+
+/* "drwxr-xr-x", with a flag of tar's after it when the entry has extended
+ * attributes, an SELinux context or ACLs. */
+static gboolean
+read_mode (const char *word, gsize len, CellsImageEntry *entry)
+{
+  if ((len != 10 && !(len == 11 && strchr ("*.+", word[10]) != NULL)) ||
+      strchr (LISTED_TYPES, word[0]) == NULL || !made_of (word + 1, 9, LISTED_PERMISSIONS))
+    return FALSE;
+  entry->type = word[0];
+  entry->setid = strchr ("sS", word[3]) != NULL || strchr ("sS", word[6]) != NULL;
+  return TRUE;
+}
+
+/* The size; a device has "MAJOR,MINOR" instead, and no size. */
+static gboolean
+read_size (const char *word, gsize len, CellsImageEntry *entry)
+{
+  g_autofree char *text = g_strndup (word, len);
+  const char *comma = strchr (text, ',');
+
+  if (entry->type == 'c' || entry->type == 'b')
+    return comma != NULL && made_of (text, comma - text, "0123456789") &&
+           made_of (comma + 1, strlen (comma + 1), "0123456789");
+  return g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &entry->size, NULL);
+}
+
+/* "2024-05-01 12:00", or the seconds alone for a time tar cannot show as
+ * a date. Leaves *@p on the space before the name. */
+static gboolean
+read_time (const char **p)
+{
+  gsize len = 0;
+  const char *word = next_word (p, &len);
+
+  if (word == NULL)
+    return FALSE;
+  if (made_of (word + (*word == '-'), len - (*word == '-'), "0123456789"))
+    return TRUE;
+  if (!made_of (word, len, "0123456789-") || memchr (word + 1, '-', len - 1) == NULL)
+    return FALSE;
+  word = next_word (p, &len);
+  return word != NULL && made_of (word, len, "0123456789:.") && memchr (word, ':', len) != NULL;
+}
+
+/* Whether the @n bytes at @s have a ".." component: components end at
+ * '/' and, when @sep is given, where @sep stands. */
+static gboolean
+leads_out (const char *s, gsize n, const char *sep)
+{
+  gsize sep_len = sep != NULL ? strlen (sep) : 0;
+  gsize start = 0;
+
+  for (gsize i = 0; i <= n; i++) {
+    gsize skip;
+
+    if (i == n || s[i] == '/')
+      skip = 1;
+    else if (sep_len > 0 && n - i >= sep_len && memcmp (s + i, sep, sep_len) == 0)
+      skip = sep_len;
+    else
+      continue;
+    if (i - start == 2 && s[start] == '.' && s[start + 1] == '.')
+      return TRUE;
+    i += skip - 1;
+    start = i + 1;
+  }
+  return FALSE;
+}
+
+/* The name and what it must not lead out of: a symbolic link's target
+ * may point anywhere (it is read inside the cell), a hard link's must stay
+ * in the image. A name that holds the separator itself is checked at every
+ * place it could end. */
+static CellsImageVerdict
+read_name (const char *rest, CellsImageEntry *entry)
+{
+  const char *sep = entry->type == 'l' ? " -> " : entry->type == 'h' ? " link to " : NULL;
+  gsize n = strlen (rest);
+  gsize checked = n;
+
+  if (n == 0)
+    return CELLS_IMAGE_ENTRY_UNREADABLE;
+  entry->name = rest;
+  entry->name_length = n;
+  if (sep != NULL) {
+    const char *first = strstr (rest, sep);
+    const char *last = first;
+
+    if (first == NULL || first == rest)
+      return CELLS_IMAGE_ENTRY_UNREADABLE;
+    entry->name_length = first - rest;
+    for (const char *p = first; p != NULL; p = strstr (p + 1, sep))
+      last = p;
+    if (entry->type == 'l')
+      checked = last - rest;
+  }
+  return leads_out (rest, checked, sep) ? CELLS_IMAGE_ENTRY_TRAVERSAL : CELLS_IMAGE_ENTRY_OK;
+}
+
+/**
+ * cells_image_check_entry:
+ * @line: one line of `tar --extract --verbose --verbose --quoting-style=escape`:
+ *   "MODE OWNER/GROUP SIZE DATE TIME NAME", as tar reads the entry's header
+ *   and before it writes it
+ * @max_file_size: the most one file may be
+ * @entry: (out): what the line says, for %CELLS_IMAGE_ENTRY_OK and the
+ *   refusals after %CELLS_IMAGE_ENTRY_UNREADABLE
+ *
+ * The verdict of the importer on one entry. Device nodes and set-ID files
+ * are allowed (a cell sees its image with nodev and nosuid); an absolute
+ * name or hard link target is made relative by tar; a sparse file counts
+ * with its whole size.
+ *
+ * Returns: the verdict
+ */
+CellsImageVerdict
+cells_image_check_entry (const char *line, guint64 max_file_size, CellsImageEntry *entry)
+{
+  const char *p = line;
+  const char *word;
+  gsize len = 0;
+  CellsImageVerdict verdict;
+
+  memset (entry, 0, sizeof *entry);
+  word = next_word (&p, &len);
+  if (word == NULL || word != line || !read_mode (word, len, entry))
+    return CELLS_IMAGE_ENTRY_UNREADABLE;
+  /* A directory tar creates on the way: "MODE   Creating directory: NAME". */
+  word = next_word (&p, &len);
+  if (word != NULL && memchr (word, '/', len) == NULL)
+    return entry->type == 'd' ? CELLS_IMAGE_ENTRY_NOTE : CELLS_IMAGE_ENTRY_UNREADABLE;
+  if (word == NULL || (word = next_word (&p, &len)) == NULL || !read_size (word, len, entry) ||
+      !read_time (&p) || *p != ' ')
+    return CELLS_IMAGE_ENTRY_UNREADABLE;
+  verdict = read_name (p + 1, entry);
+  if (verdict == CELLS_IMAGE_ENTRY_OK && entry->size > max_file_size)
+    return CELLS_IMAGE_ENTRY_TOO_LARGE;
+  return verdict;
+}
+
+/* One line of tar's listing, against the limits. */
 static void
 check_entry (ImportData *d, const char *line)
 {
-  g_auto(GStrv) words = g_strsplit_set (line, " \t", 0);
-  guint64 size = 0;
+  CellsImageEntry entry;
   g_autofree char *limit = NULL;
-  guint field = 0;
+  g_autofree char *name = NULL;
 
+  switch (cells_image_check_entry (line, d->limits.max_file_size, &entry)) {
+  case CELLS_IMAGE_ENTRY_OK:
+  case CELLS_IMAGE_ENTRY_NOTE:
+    break;
+  case CELLS_IMAGE_ENTRY_UNREADABLE:
+    name = g_utf8_make_valid (line, -1);
+    refuse (d, "tar listed an entry that cellsd cannot read (“%s”); no image was created.", name);
+    return;
+  case CELLS_IMAGE_ENTRY_TRAVERSAL:
+    name = g_utf8_make_valid (entry.name, entry.name_length);
+    refuse (d, "The archive holds an entry that leads out of the image (“%s”); no image was "
+            "created.", name);
+    return;
+  case CELLS_IMAGE_ENTRY_TOO_LARGE:
+  default:
+    limit = g_format_size_full (d->limits.max_file_size, G_FORMAT_SIZE_IEC_UNITS);
+    refuse (d, "The archive holds a file larger than %s, the most one file of an image may be "
+            "([Images] MaxFileSize in cellsd.conf); no image was created.", limit);
+    return;
+  }
   d->entries++;
   if (d->entries > d->limits.max_files) {
     refuse (d, "The archive holds more than %" G_GUINT64_FORMAT " entries, the most an image may "
             "have ([Images] MaxFiles in cellsd.conf); no image was created.", d->limits.max_files);
     return;
   }
-  /* The third field is the size (of a device: "MAJOR,MINOR", no size). */
-  for (guint i = 0; words[i] != NULL && field < 3; i++) {
-    if (*words[i] != '\0' && ++field == 3 && strchr (words[i], ',') == NULL)
-      g_ascii_string_to_unsigned (words[i], 10, 0, G_MAXUINT64, &size, NULL);
-  }
-  if (size > d->limits.max_file_size) {
-    limit = g_format_size_full (d->limits.max_file_size, G_FORMAT_SIZE_IEC_UNITS);
-    refuse (d, "The archive holds a file larger than %s, the most one file of an image may be "
-            "([Images] MaxFileSize in cellsd.conf); no image was created.", limit);
-    return;
-  }
-  d->bytes += size;
+  d->bytes += entry.size;
   if (d->bytes > d->limits.max_bytes) {
     limit = g_format_size_full (d->limits.max_bytes, G_FORMAT_SIZE_IEC_UNITS);
     refuse (d, "The archive unpacks to more than %s, the most an image may hold "
