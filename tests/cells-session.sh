@@ -5,7 +5,8 @@
 # the demo, the benchmarks and the integration tests.
 #
 #   cells-session.sh image DIR [BUILD]  make DIR/busybox.tar.gz (busybox-static), with
-#                                       BUILD/tests/seat-client and its libraries and
+#                                       BUILD/tests/seat-client and udev-probe and their
+#                                       libraries and
 #                                       BUILD/tests/ambush, syscalls and escape if built
 #   cells-session.sh phone-image DIR [PROGRAM…]
 #                                       make DIR/phone.tar.gz: busybox, dbus-daemon (the cell's
@@ -73,9 +74,11 @@ make_image() {
 	build=${2:-}
 	root="$dir/rootfs"
 	busybox_root "$root"
-	if [ -n "$build" ] && [ -x "$build/tests/seat-client" ]; then
-		add_program "$root" "$build/tests/seat-client" /usr/local/bin/seat-client
-	fi
+	for program in seat-client udev-probe; do
+		if [ -n "$build" ] && [ -x "$build/tests/$program" ]; then
+			add_program "$root" "$build/tests/$program" "/usr/local/bin/$program"
+		fi
+	done
 	for probe in ambush syscalls escape; do
 		if [ -n "$build" ] && [ -x "$build/tests/$probe" ]; then
 			mkdir -p "$root/usr/local/bin"

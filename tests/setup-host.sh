@@ -17,7 +17,7 @@ packages="
 	libglib2.0-dev libglib2.0-bin lxc lxc-dev libpolkit-gobject-1-dev
 	dbus-daemon dbus-bin busybox-static tar gzip procps util-linux
 	libxml2-utils systemd python3 python3-dbus python3-dbusmock
-	qemu-system-x86 linux-image-amd64 e2fsprogs cpio kmod libseat-dev libdrm-dev
+	qemu-system-x86 linux-image-amd64 e2fsprogs cpio kmod libseat-dev libdrm-dev libudev-dev
 	linux-source-6.12 make bc bison flex libelf-dev libssl-dev xz-utils perl git
 	libc6-dev python3-ply python3-git
 	modemmanager libmm-glib-dev libsofia-sip-ua-glib-dev kamailio sip-tester

@@ -19,7 +19,7 @@ make_cell (CellsClaims *claims, const char *options)
 
   g_assert_true (cells_definition_apply (def, v, TRUE, NULL));
   def->uid_base = 65536 * 7;
-  return cells_cell_new (def, "/nonexistent", &host, &settings, claims, NULL);
+  return cells_cell_new (def, "/nonexistent", &host, &settings, claims, NULL, NULL);
 }
 
 static void

@@ -314,11 +314,11 @@ test_isolation (Fixture *f, gconstpointer data)
   g_assert_cmpint (run (&out, NULL, "cellsctl exec iso-a -- cat /proc/self/uid_map"), ==, 0);
   g_assert_cmpuint (g_ascii_strtoull (strchr (g_strstrip (out), ' '), NULL, 10), >=, 65536);
 
-  /* /dev holds the harmless nodes only. */
+  /* /dev holds the harmless nodes only, and shared memory. */
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run (&out, NULL, "cellsctl exec iso-a -- ls -A /dev"), ==, 0);
-  g_assert_cmpstr (out, ==, ".lxc-boot-id\nconsole\nfd\nfull\nnull\nptmx\npts\nrandom\nstderr\n"
-                            "stdin\nstdout\ntty\nurandom\nzero\n");
+  g_assert_cmpstr (out, ==, ".lxc-boot-id\nconsole\nfd\nfull\nnull\nptmx\npts\nrandom\nshm\n"
+                            "stderr\nstdin\nstdout\ntty\nurandom\nzero\n");
   /* No CAP_MKNOD (bit 27) even in the cell's bounding set. */
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run (&out, NULL, "cellsctl exec iso-a -- grep CapBnd /proc/1/status"), ==, 0);
@@ -788,6 +788,111 @@ create_input (int *out_fd, guint16 key)
     }
   }
   g_error ("uinput made no event device");
+}
+
+/* A keyboard as udev classifies one: the first 31 keys and more. */
+static int
+create_keyboard (char **out_sysname)
+{
+  struct uinput_setup setup = { .id = { .bustype = BUS_USB, .vendor = 1, .product = 2 } };
+  char sysname[64] = "";
+  int fd = open ("/dev/uinput", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ioctl (fd, UI_SET_EVBIT, EV_KEY), ==, 0);
+  for (int k = KEY_ESC; k <= KEY_Z; k++)
+    g_assert_cmpint (ioctl (fd, UI_SET_KEYBIT, k), ==, 0);
+  g_strlcpy (setup.name, "cells test keyboard", sizeof setup.name);
+  g_assert_cmpint (ioctl (fd, UI_DEV_SETUP, &setup), ==, 0);
+  g_assert_cmpint (ioctl (fd, UI_DEV_CREATE), ==, 0);
+  g_assert_cmpint (ioctl (fd, UI_GET_SYSNAME (sizeof sysname), sysname), >=, 0);
+  *out_sysname = g_strdup (sysname);
+  return fd;
+}
+
+/* The event node's name of the uinput device @sysname (input%d). */
+static char *
+event_of (const char *sysname)
+{
+  g_autofree char *dir = g_strdup_printf ("/sys/devices/virtual/input/%s", sysname);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *entry;
+
+  while (d != NULL && (entry = g_dir_read_name (d)) != NULL) {
+    if (g_str_has_prefix (entry, "event"))
+      return g_strdup (entry);
+  }
+  g_error ("%s has no event device", sysname);
+}
+
+/* The next line of @probe starts with @expected. */
+static void
+probe_expect (SeatDriver *probe, const char *expected)
+{
+  g_autofree char *line = seat_driver_line (probe);
+
+  g_test_message ("udev-probe: %s", line ? line : "(nothing)");
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, expected));
+}
+
+/* What libudev in a cell finds: the cards and input devices its rights
+ * allow, initialized and with udev's properties; events as they come and
+ * go; nothing of what it may not use. */
+static void
+test_udev_view (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = NULL, *sysname = NULL, *event = NULL, *add = NULL, *listed = NULL;
+  const char *argv[] = { env.cellsctl, "exec", "udev-a", "--", "udev-probe", "monitor", "20",
+                         NULL };
+  SeatDriver *probe;
+  int kbd = create_keyboard (&sysname);
+
+  event = event_of (sysname);
+  create_running_cell ("udev-a");
+  create_cell ("udev-none");
+  assert_ok ("cellsctl set udev-none device.display=none device.input=none");
+  assert_ok ("cellsctl start udev-none");
+
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec udev-a -- udev-probe list"), ==, 0);
+  g_test_message ("udev-a sees:\n%s", out);
+  g_assert_nonnull (strstr (out, "initialized drm card0"));
+  listed = g_strdup_printf ("initialized input %s ID_INPUT=1 ID_INPUT_KEYBOARD=1 ID_INPUT_KEY=1 "
+                            "tag:seat\n", event);
+  g_assert_nonnull (strstr (out, listed));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec udev-none -- udev-probe list"), ==, 0);
+  g_test_message ("udev-none sees:\n%s", out);
+  g_assert_false (g_str_has_prefix (out, "initialized"));
+  g_assert_null (strstr (out, "\ninitialized"));
+  g_assert_nonnull (strstr (out, "uninitialized drm card0"));
+
+  /* Hotplug: the keyboard goes, another comes, and goes, while it runs. */
+  probe = seat_driver_spawn (argv);
+  probe_expect (probe, "ready");
+  close (kbd);
+  probe_expect (probe, "remove input event");
+  kbd = create_keyboard (&sysname);
+  g_free (event);
+  event = event_of (sysname);
+  add = g_strdup_printf ("add input %s ID_INPUT=1 ID_INPUT_KEYBOARD=1", event);
+  probe_expect (probe, add);
+  close (kbd);
+  probe_expect (probe, "remove input event");
+  seat_driver_free (probe);
+
+  /* A right taken while it runs: those devices leave the view. */
+  kbd = create_keyboard (&sysname);
+  assert_ok ("cellsctl set udev-a device.input=none");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "cellsctl exec udev-a -- udev-probe list"), ==, 0);
+  g_assert_false (g_str_has_prefix (out, "initialized input"));
+  g_assert_null (strstr (out, "\ninitialized input"));
+  g_assert_nonnull (strstr (out, "initialized drm card0"));
+  close (kbd);
+  /* What every Linux system has, and libudev checks for. */
+  assert_ok ("cellsctl exec udev-a -- test -d /dev/shm -a -e /run/udev/control");
+  assert_ok ("cellsctl stop udev-none");
 }
 
 static void
@@ -1430,6 +1535,8 @@ add_tests (void)
   if (g_file_test ("/dev/dri/card0", G_FILE_TEST_EXISTS) &&
       g_file_test ("/dev/uinput", G_FILE_TEST_EXISTS))
     add_test ("/integration/device-handover", test_device_handover);
+  if (g_file_test ("/dev/uinput", G_FILE_TEST_EXISTS))
+    add_test ("/integration/udev-view", test_udev_view);
   add_test ("/integration/init-exits", test_init_exits);
   add_test ("/integration/crash-and-adopt", test_crash_and_adopt);
   add_test ("/integration/limits", test_limits);

@@ -6,6 +6,7 @@
 #include "cells-errors.h"
 #include "cells-image.h"
 #include "cells-seat.h"
+#include "cells-udev.h"
 #include "cells-devns.h"
 #include "cells-util.h"
 
@@ -42,6 +43,8 @@ struct _CellsCell {
   guint                 pidfd_watch;
   int                   devns_fd;   /* the init's pid namespace, with device namespaces */
   CellsSeat            *seat;
+  CellsUdev            *udev;       /* the manager's */
+  CellsUdevView        *udev_view;  /* while the cell runs */
   CellsClaims          *claims;     /* the manager's */
   const CellsSettings  *settings;   /* cellsd's */
   CellsNetwork         *network;    /* the manager's, or NULL: loopback only */
@@ -204,6 +207,8 @@ stop_watching (CellsCell *self)
     close (self->pidfd);
     self->pidfd = -1;
   }
+  if (self->udev_view != NULL)
+    cells_udev_view_detach (self->udev_view);
   if (self->devns_fd >= 0) {
     if (self->seat != NULL)
       cells_seat_set_device_namespace (self->seat, -1);
@@ -257,6 +262,30 @@ seat_changed (gpointer data)
   cells_dbus_cell_set_held_devices (CELLS_DBUS_CELL (self), (const char *const *) held);
 }
 
+static void
+sync_udev_rights (CellsCell *self)
+{
+  if (self->udev_view != NULL)
+    cells_udev_view_set_rights (self->udev_view,
+                                self->def->devices[CELLS_DEVICE_DISPLAY] != CELLS_ACCESS_NONE,
+                                self->def->devices[CELLS_DEVICE_INPUT] != CELLS_ACCESS_NONE);
+}
+
+/* What libudev in the cell finds: the devices its seat may hand out. */
+static gboolean
+open_udev_view (CellsCell *self, GError **error)
+{
+  g_autofree char *dir = g_build_filename (self->dir, "udev", NULL);
+
+  if (self->udev == NULL || self->udev_view != NULL)
+    return TRUE;
+  self->udev_view = cells_udev_view_new (self->udev, dir, self->def->name, error);
+  if (self->udev_view == NULL)
+    return FALSE;
+  sync_udev_rights (self);
+  return TRUE;
+}
+
 static gboolean
 open_seat (CellsCell *self, GError **error)
 {
@@ -272,7 +301,7 @@ open_seat (CellsCell *self, GError **error)
   if (self->seat == NULL)
     return FALSE;
   cells_seat_set_active (self->seat, cells_dbus_cell_get_foreground (CELLS_DBUS_CELL (self)));
-  return TRUE;
+  return open_udev_view (self, error);
 }
 
 static void
@@ -281,6 +310,7 @@ close_seat (CellsCell *self)
   static const char *const none[] = { NULL };
 
   g_clear_pointer (&self->seat, cells_seat_free);
+  g_clear_pointer (&self->udev_view, cells_udev_view_free);
   cells_dbus_cell_set_seat_clients (CELLS_DBUS_CELL (self), 0);
   cells_dbus_cell_set_held_devices (CELLS_DBUS_CELL (self), none);
 }
@@ -330,6 +360,8 @@ set_running (CellsCell *self, pid_t leader)
     return;
   }
   self->pidfd_watch = g_unix_fd_add (self->pidfd, G_IO_IN, on_leader_exit, self);
+  if (self->udev_view != NULL)
+    cells_udev_view_attach (self->udev_view, self->pidfd);
 
   if (self->host.dev_ns) {
     self->devns_fd = cells_devns_open (self->pidfd);
@@ -796,6 +828,7 @@ configure (CellsCell *self, GDBusMethodInvocation *invocation, GVariant *options
   cells_definition_free (self->def);
   self->def = g_steal_pointer (&next);
   sync_properties (self);
+  sync_udev_rights (self);
   if (self->has_link)
     cells_network_set_allowed (self->network, self->def->name, network_allowed (self->def));
   g_signal_emit (self, signals[DEFINITION_CHANGED], 0);
@@ -858,6 +891,7 @@ cells_cell_finalize (GObject *object)
   stop_watching (self);
   g_clear_handle_id (&self->counters_id, g_source_remove);
   g_clear_pointer (&self->seat, cells_seat_free);
+  g_clear_pointer (&self->udev_view, cells_udev_view_free);
   cells_definition_free (self->def);
   g_free (self->state_dir);
   g_free (self->lxcpath);
@@ -908,13 +942,17 @@ cells_cell_init (CellsCell *self)
  * @claims: the manager's table of device claims, which outlives the cell
  * @network: (nullable): the manager's network, which outlives the cell, or
  *   %NULL for cells with loopback only
+ * @udev: (nullable): the manager's devices for the cells' udev views,
+ *   which outlive the cell
  */
 CellsCell *
 cells_cell_new (CellsDefinition *def, const char *state_dir, const CellsHost *host,
-                const CellsSettings *settings, CellsClaims *claims, CellsNetwork *network)
+                const CellsSettings *settings, CellsClaims *claims, CellsNetwork *network,
+                CellsUdev *udev)
 {
   CellsCell *self = g_object_new (CELLS_TYPE_CELL, NULL);
 
+  self->udev = udev;
   self->settings = settings;
   self->claims = claims;
   self->network = network;

@@ -7,6 +7,7 @@
 #include "cells-lxc.h"
 #include "cells-settings.h"
 #include "cells-state.h"
+#include "cells-udev.h"
 
 G_BEGIN_DECLS
 
@@ -20,7 +21,8 @@ CellsCell       *cells_cell_new             (CellsDefinition     *def,
                                              const CellsHost     *host,
                                              const CellsSettings *settings,
                                              CellsClaims         *claims,
-                                             CellsNetwork        *network);
+                                             CellsNetwork        *network,
+                                             CellsUdev           *udev);
 const char      *cells_cell_get_name        (CellsCell           *self);
 const CellsDefinition *cells_cell_get_definition (CellsCell      *self);
 const char      *cells_cell_get_directory   (CellsCell           *self);

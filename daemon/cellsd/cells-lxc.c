@@ -190,6 +190,12 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
                    "lxc.mount.entry = tmpfs run tmpfs rw,nosuid,nodev,mode=755,create=dir 0 0\n");
   g_string_append_printf (s, "lxc.mount.entry = %s/seat run/cells-seat none bind,create=dir 0 0\n",
                           cell_dir);
+  /* The cell's view of udev (cells-udev.c), read-only. */
+  g_string_append_printf (s, "lxc.mount.entry = %s/udev run/udev none bind,ro,create=dir 0 0\n",
+                          cell_dir);
+  /* Shared memory, as every Linux system has it (wlroots' keymaps). */
+  g_string_append (s, "lxc.mount.entry = tmpfs dev/shm tmpfs rw,nosuid,nodev,mode=1777,"
+                      "create=dir 0 0\n");
   /* LXC appends the cell's name and the hook's kind: they land in $0… */
   g_string_append (s, "lxc.hook.mount = sh -c 'ln -sf cells-seat/seatd.sock "
                       "\"$LXC_ROOTFS_MOUNT/run/seatd.sock\"'\n");

@@ -54,6 +54,7 @@ struct _CellsManager {
   CellsTelephony           *telephony;          /* once on the bus */
   CellsClaims              *claims;             /* who holds which device */
   CellsNetwork             *network;            /* NULL: cells have loopback only */
+  CellsUdev                *udev;               /* the devices of the cells' udev views */
 };
 
 static void cells_manager_iface_init (CellsDBusManagerIface *iface);
@@ -304,7 +305,8 @@ create_cell (CellsManager *self, const char *name, GVariant *options, GError **e
     return NULL;
   }
   return cells_cell_new (g_steal_pointer (&def), self->state_dir, &self->host, self->settings,
-                         self->claims, self->network);
+                         self->claims, self->network,
+                         self->udev);
 }
 
 static void
@@ -528,6 +530,7 @@ cells_manager_finalize (GObject *object)
   g_clear_pointer (&self->cells, g_hash_table_unref);
   g_clear_pointer (&self->network, cells_network_free);
   g_clear_pointer (&self->switcher_seat, cells_seat_free);
+  g_clear_pointer (&self->udev, cells_udev_free);
   if (self->initial_devns_fd >= 0)
     close (self->initial_devns_fd);
   g_clear_object (&self->object_manager);
@@ -638,7 +641,7 @@ load_cells (CellsManager *self)
       continue;
     }
     cell = cells_cell_new (def, self->state_dir, &self->host, self->settings, self->claims,
-                         self->network);
+                         self->network, self->udev);
     g_free (add_cell (self, cell));
     cells_cell_adopt (cell);
   }
@@ -745,6 +748,7 @@ cells_manager_new (const CellsSettings *settings, const CellsHost *host, GError 
   if (self->switcher_seat == NULL)
     return NULL;
   cells_seat_set_active (self->switcher_seat, TRUE);
+  self->udev = cells_udev_new ("/sys", "/run/udev", settings->lxc_start_path);
   load_cells (self);
   return g_steal_pointer (&self);
 }

@@ -4,6 +4,7 @@
  *
  *   cells-lxc-start LXCPATH NAME -- INIT [ARG…]
  *   cells-lxc-start --mount-hook SOURCE TARGET [LXC's arguments]
+ *   cells-lxc-start --uevent          (a pidfd of the cell's init as fd 3)
  *
  * prints the host pid of the cell's init on success, or the reason on
  * stderr and exits 1. liblxc moves the process that starts a container
@@ -12,9 +13,11 @@
  * cgroup and the monitor can remove its cgroup when the cell stops (as
  * lxc-start's front end and LXD's forkstart do). cellsd runs it with
  * nothing of its own but stdout and stderr. With --mount-hook it is the
- * cell's lxc.hook.mount instead (mount-hook.c).
+ * cell's lxc.hook.mount instead (mount-hook.c); with --uevent it hands a
+ * udev message to the cell's libudev monitors (uevent.c).
  */
 #include "mount-hook.h"
+#include "uevent.h"
 
 #include <lxc/lxccontainer.h>
 
@@ -30,6 +33,8 @@ main (int argc, char **argv)
 
   if (argc >= 4 && strcmp (argv[1], "--mount-hook") == 0)
     return cells_mount_hook (argv[2], argv[3]);
+  if (argc == 2 && strcmp (argv[1], "--uevent") == 0)
+    return cells_uevent_send (3);
   if (argc < 5 || strcmp (argv[3], "--") != 0) {
     fprintf (stderr, "Usage: cells-lxc-start LXCPATH NAME -- INIT [ARG…]\n");
     return 2;
