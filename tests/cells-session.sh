@@ -101,6 +101,7 @@ make_phone_image() {
 	busybox_root "$root"
 	add_program "$root" "$(command -v dbus-daemon)" /usr/bin/dbus-daemon
 	add_program "$root" "$(command -v mmcli)" /usr/bin/mmcli
+	add_program "$root" "$(command -v dbus-send)" /usr/bin/dbus-send
 	for program in "$@"; do
 		add_program "$root" "$program" "/usr/local/bin/$(basename "$program")"
 	done
@@ -125,10 +126,26 @@ make_phone_image() {
     <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
     <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
   </policy>
+  <servicedir>/usr/share/dbus-1/system-services</servicedir>
   <includedir>/etc/dbus-1/system.d</includedir>
   <includedir>/usr/share/dbus-1/system.d</includedir>
 </busconfig>
 CONF
+	# The image's own ModemManager, as a phone image has it (GNOME Calls
+	# depends on it): activatable on the bus, and a systemd unit. Started,
+	# it only leaves a mark.
+	mkdir -p "$root/usr/share/dbus-1/system-services" "$root/usr/lib/systemd/system"
+	cat >"$root/usr/share/dbus-1/system-services/org.freedesktop.ModemManager1.service" <<'SERVICE'
+[D-BUS Service]
+Name=org.freedesktop.ModemManager1
+Exec=/usr/sbin/ModemManager
+User=root
+SERVICE
+	printf '[Service]\nExecStart=/usr/sbin/ModemManager\n' \
+		>"$root/usr/lib/systemd/system/ModemManager.service"
+	mkdir -p "$root/usr/sbin"
+	printf '#!/bin/sh\ntouch /run/image-modemmanager-ran\n' >"$root/usr/sbin/ModemManager"
+	chmod 755 "$root/usr/sbin/ModemManager"
 	echo 0123456789abcdef0123456789abcdef >"$root/var/lib/dbus/machine-id"
 	ln -sf ../var/lib/dbus/machine-id "$root/etc/machine-id"
 	cat >"$root/sbin/phone-init" <<'INIT'

@@ -135,11 +135,19 @@ test_lxc_config (void)
    * the hook that follows no link, never a mount entry that creates. */
   g_assert_null (strstr (cp, "create=file"));
   g_assert_nonnull (strstr (cp, policy_mount));
+  /* The image's own ModemManager is masked where the virtual one may run. */
+  g_assert_nonnull (strstr (cp, "lxc.hook.mount = " HELPER " --mask-hook "
+                                "/var/lib/cells/cells/home/empty "
+                                "usr/share/dbus-1/system-services/"
+                                "org.freedesktop.ModemManager1.service "
+                                "usr/lib/systemd/system/ModemManager.service "));
   g_assert_null (strstr (c1, "modem-bus.conf"));   /* no modem right */
+  g_assert_null (strstr (c1, "--mask-hook"));
   phone.devices[CELLS_DEVICE_MODEM] = CELLS_ACCESS_NONE;
   g_clear_pointer (&cp, g_free);
   cp = cells_lxc_config (&phone, "/var/lib/cells/cells/home", &none, HELPER, NULL);
   g_assert_null (strstr (cp, "modem-bus.conf"));
+  g_assert_null (strstr (cp, "--mask-hook"));
 }
 
 static void

@@ -427,9 +427,11 @@ prepare_root (CellsJob *job, GError **error)
     return FALSE;
   if (job->modem) {
     g_autofree char *policy = g_build_filename (job->dir, CELLS_LXC_MODEM_POLICY, NULL);
+    g_autofree char *empty = g_build_filename (job->dir, CELLS_LXC_EMPTY, NULL);
 
     if (!g_file_set_contents_full (policy, cells_lxc_modem_policy, -1,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error) ||
+        !g_file_set_contents_full (empty, "", 0, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
       return FALSE;
   }
   if (job->resolv_conf != NULL) {

@@ -40,6 +40,15 @@ static const char *const allowed_devices[] = {
   "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm",
 };
 
+/* What a cell with the modem right runs instead of its image's own
+ * ModemManager: masked, where the image has it. */
+static const char *const masked_for_modem[] = {
+  "usr/share/dbus-1/system-services/org.freedesktop.ModemManager1.service",
+  "usr/lib/systemd/system/ModemManager.service",
+  "lib/systemd/system/ModemManager.service",
+  "etc/init.d/modemmanager",
+};
+
 /* Capabilities dropped even inside the cell's user namespace. */
 static const char dropped_caps[] =
   "mknod sys_module sys_rawio sys_time sys_boot mac_admin mac_override syslog wake_alarm";
@@ -205,9 +214,18 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   /* The path is in the cell's own tree: not a mount entry (LXC would
    * follow a symlink the cell made there), but the helper's hook, which
    * follows none. */
-  if (def->devices[CELLS_DEVICE_MODEM] != CELLS_ACCESS_NONE)
+  if (def->devices[CELLS_DEVICE_MODEM] != CELLS_ACCESS_NONE) {
     g_string_append_printf (s, "lxc.hook.mount = %s --mount-hook %s/" CELLS_LXC_MODEM_POLICY " "
                             "etc/dbus-1/system.d/org.cells.VirtualModem.conf\n", helper, cell_dir);
+    /* The image's own ModemManager (GNOME Calls depends on it) would own
+     * the name first and see no modem: its D-Bus activation, its systemd
+     * unit and its OpenRC service are masked with an empty file. */
+    g_string_append_printf (s, "lxc.hook.mount = %s --mask-hook %s/" CELLS_LXC_EMPTY, helper,
+                            cell_dir);
+    for (guint i = 0; i < G_N_ELEMENTS (masked_for_modem); i++)
+      g_string_append_printf (s, " %s", masked_for_modem[i]);
+    g_string_append (s, " --\n");
+  }
   if (g_strcmp0 (def->seccomp, "none") != 0)
     g_string_append_printf (s, "lxc.seccomp.profile = %s/" CELLS_LXC_SECCOMP_PROFILE "\n",
                             cell_dir);

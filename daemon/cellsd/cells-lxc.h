@@ -31,6 +31,7 @@ typedef struct {
 extern const char cells_lxc_modem_policy[];
 #define CELLS_LXC_SECCOMP_PROFILE "seccomp"
 #define CELLS_LXC_RESOLV_CONF "resolv.conf"
+#define CELLS_LXC_EMPTY "empty"
 extern const char cells_lxc_seccomp_profile[];
 
 gboolean  cells_lxc_wants_modem     (const CellsDefinition  *def);

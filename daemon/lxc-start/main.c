@@ -4,6 +4,7 @@
  *
  *   cells-lxc-start LXCPATH NAME -- INIT [ARG…]
  *   cells-lxc-start --mount-hook SOURCE TARGET [LXC's arguments]
+ *   cells-lxc-start --mask-hook EMPTY_FILE TARGET… -- [LXC's arguments]
  *   cells-lxc-start --uevent          (a pidfd of the cell's init as fd 3)
  *
  * prints the host pid of the cell's init on success, or the reason on
@@ -33,6 +34,8 @@ main (int argc, char **argv)
 
   if (argc >= 4 && strcmp (argv[1], "--mount-hook") == 0)
     return cells_mount_hook (argv[2], argv[3]);
+  if (argc >= 3 && strcmp (argv[1], "--mask-hook") == 0)
+    return cells_mask_hook (argv[2], &argv[3]);
   if (argc == 2 && strcmp (argv[1], "--uevent") == 0)
     return cells_uevent_send (3);
   if (argc < 5 || strcmp (argv[3], "--") != 0) {

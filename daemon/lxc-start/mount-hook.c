@@ -39,27 +39,27 @@ open_beneath (int dirfd, const char *name, int flags)
   return syscall (SYS_openat2, dirfd, name, &how, sizeof how);
 }
 
-/* The directory @name below @dirfd, made if missing. */
+/* The directory @name below @dirfd, made if missing and @create. */
 static int
-enter_dir (int dirfd, const char *name)
+enter_dir (int dirfd, const char *name, int create)
 {
   int fd = open_beneath (dirfd, name, O_PATH | O_DIRECTORY);
 
-  if (fd >= 0 || errno != ENOENT)
+  if (fd >= 0 || errno != ENOENT || !create)
     return fd;
   if (mkdirat (dirfd, name, 0755) < 0 && errno != EEXIST)
     return -1;
   return open_beneath (dirfd, name, O_PATH | O_DIRECTORY);
 }
 
-/* The regular file @name below @dirfd, made empty if missing. */
+/* The regular file @name below @dirfd, made empty if missing and @create. */
 static int
-enter_file (int dirfd, const char *name)
+enter_file (int dirfd, const char *name, int create)
 {
   struct stat st;
   int fd = open_beneath (dirfd, name, O_PATH);
 
-  if (fd < 0 && errno == ENOENT) {
+  if (fd < 0 && errno == ENOENT && create) {
     int made = openat (dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 
     if (made < 0)
@@ -77,7 +77,7 @@ enter_file (int dirfd, const char *name)
 
 /* The target's descriptor, walked to one component at a time. */
 static int
-open_target (int rootfd, const char *target)
+open_target (int rootfd, const char *target, int create)
 {
   char *path = strdup (target);
   char *save = NULL;
@@ -96,10 +96,10 @@ open_target (int rootfd, const char *target)
       goto out;
     }
     if (next == NULL) {
-      fd = enter_file (dirfd, name);
+      fd = enter_file (dirfd, name, create);
       goto out;
     }
-    fd = enter_dir (dirfd, name);
+    fd = enter_dir (dirfd, name, create);
     close (dirfd);
     dirfd = fd;
     fd = -1;
@@ -133,23 +133,65 @@ bind_read_only (const char *source, int targetfd)
   return ret;
 }
 
+static int
+open_root (void)
+{
+  const char *root = getenv ("LXC_ROOTFS_MOUNT");
+  int rootfd;
+
+  if (root == NULL) {
+    fprintf (stderr, "cells-lxc-start: the mount hook needs LXC_ROOTFS_MOUNT\n");
+    return -1;
+  }
+  rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    fprintf (stderr, "cells-lxc-start: %s: %s\n", root, strerror (errno));
+  return rootfd;
+}
+
+/**
+ * cells_mask_hook:
+ * @source: an empty file of cellsd's
+ * @targets: paths relative to the cell's root, up to a "--" or the end
+ *
+ * Mounts @source over each target that is a regular file of the cell's
+ * image reached with no symbolic link: an empty unit file is a masked
+ * unit to systemd, an empty D-Bus service file activates nothing. What
+ * is missing stays missing.
+ */
+int
+cells_mask_hook (const char *source, char **targets)
+{
+  int rootfd = open_root ();
+
+  if (rootfd < 0)
+    return 1;
+  for (int i = 0; targets[i] != NULL && strcmp (targets[i], "--") != 0; i++) {
+    int fd = *targets[i] == '/' ? -1 : open_target (rootfd, targets[i], 0);
+
+    if (fd < 0)
+      continue;
+    if (bind_read_only (source, fd) < 0)
+      fprintf (stderr, "cells-lxc-start: cannot mask /%s: %s\n", targets[i], strerror (errno));
+    close (fd);
+  }
+  close (rootfd);
+  return 0;
+}
+
 int
 cells_mount_hook (const char *source, const char *target)
 {
-  const char *root = getenv ("LXC_ROOTFS_MOUNT");
   int rootfd, fd;
 
-  if (root == NULL || *target == '/') {
-    fprintf (stderr, "cells-lxc-start: the mount hook needs LXC_ROOTFS_MOUNT and a path "
-             "relative to it\n");
+  if (*target == '/') {
+    fprintf (stderr, "cells-lxc-start: the mount hook needs a path relative to the root\n");
     return 1;
   }
-  rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (rootfd < 0) {
-    fprintf (stderr, "cells-lxc-start: %s: %s\n", root, strerror (errno));
+  rootfd = open_root ();
+  if (rootfd < 0)
     return 1;
-  }
-  fd = open_target (rootfd, target);
+  fd = open_target (rootfd, target, 1);
   close (rootfd);
   if (fd < 0) {
     /* The cell made this path so; it goes without the file. */

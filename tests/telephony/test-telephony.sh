@@ -207,6 +207,26 @@ cell_prop_is home PhoneLineState registered || fail "Cell.PhoneLineState is regi
 ok "Cell.PhoneNumber is $own_number and PhoneLineState registered"
 has_modems work 0 || fail "a cell without a phone line sees no modem: $(in_cell work mmcli -L 2>&1)"
 ok "a cell without a phone line sees no modem"
+# The image's own ModemManager never runs where the virtual one may be:
+# its activation and its unit are masked in cells with the modem right.
+ping_mm() {
+	in_cell "$1" dbus-send --system --print-reply --reply-timeout=1000 \
+		--dest=org.freedesktop.ModemManager1 \
+		/org/freedesktop/ModemManager1 org.freedesktop.DBus.Peer.Ping >/dev/null 2>&1 || true
+}
+ping_mm work
+! in_cell work test -e /run/image-modemmanager-ran || fail "the image's ModemManager ran in work"
+in_cell work sh -c '[ ! -s /usr/lib/systemd/system/ModemManager.service ]' ||
+	fail "the image's ModemManager unit is masked (empty) in work"
+"$cellsctl" create nomodem --image phone --init /sbin/phone-init >/dev/null
+"$cellsctl" set nomodem device.modem=none
+"$cellsctl" start nomodem
+ping_mm nomodem
+wait_for 5 in_cell nomodem test -e /run/image-modemmanager-ran ||
+	fail "the image's ModemManager is activated in a cell without the modem right"
+"$cellsctl" stop nomodem
+"$cellsctl" destroy nomodem
+ok "the image's own ModemManager is masked in cells with the modem right, and runs elsewhere"
 if "$cellsctl" set work phone-line=sim 2>"$dir/err"; then
 	fail "a second cell cannot take the SIM line"
 fi
