@@ -16,6 +16,9 @@ build=$1
 source_dir=$2
 session="$source_dir/tests/cells-session.sh"
 cellsctl="$build/daemon/cellsctl/cellsctl"
+# wait_for SECONDS COMMAND…
+# shellcheck source=../telephony/common.sh
+. "$source_dir/tests/telephony/common.sh"
 init="/bin/sh -c 'trap \"exit 0\" TERM; sleep 100000 & wait'"
 n=0
 
@@ -67,16 +70,6 @@ fail() {
 	exit 1
 }
 
-wait_for() {
-	limit=$(($1 * 10))
-	shift
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -lt "$limit" ] || return 1
-		sleep 0.1
-	done
-}
 
 # A namespace held by a process of its own: its pid in $netns_pid.
 new_netns() {
