@@ -16,8 +16,8 @@ member=cells-member other=cells-other
 dir=$(mktemp -d)
 cleanup() {
 	[ -n "${polkitd:-}" ] && kill "$polkitd" 2>/dev/null
-	[ -n "${bus:-}" ] && kill "$bus" 2>/dev/null
 	wait 2>/dev/null
+	[ -d "$dir/bus-dir" ] && sh "$(dirname "$0")/../cells-session.sh" stop "$dir/bus-dir"
 	rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -55,30 +55,13 @@ chmod 644 "$dir/passwd" "$dir/group"
 mount --bind "$dir/passwd" /etc/passwd
 mount --bind "$dir/group" /etc/group
 
-# polkitd runs as its own user: it must reach the bus.
+# The tests' private system bus; polkitd runs as its own user and must
+# reach it.
 chmod 755 "$dir"
-cat >"$dir/bus.conf" <<CONF
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$dir/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-  </policy>
-</busconfig>
-CONF
-dbus-daemon --config-file="$dir/bus.conf" --nofork --nopidfile &
-bus=$!
-export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus"
-i=0
-until [ -S "$dir/bus" ]; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "the private bus did not start"; exit 1; }
-	sleep 0.05
-done
+mkdir "$dir/bus-dir"
+chmod 755 "$dir/bus-dir"
+sh "$(dirname "$0")/../cells-session.sh" bus "$dir/bus-dir"
+export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus-dir/bus"
 
 /usr/lib/polkit-1/polkitd >"$dir/polkitd.log" 2>&1 &
 polkitd=$!
