@@ -13,7 +13,16 @@ cd "$top" || exit 1
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	files=$(git ls-files --cached --others --exclude-standard)
 else
-	files=$(find . -type f ! -path './.git/*' ! -path './_build/*' | sed 's|^\./||')
+	# Not the project's: build directories (a meson-private/ in them) and
+	# the debian/ a packager copies into an unpacked tarball.
+	prune=$(find . -mindepth 1 -maxdepth 1 -type d \( -name debian -o -name .git \) -print)
+	for d in $(find . -mindepth 1 -maxdepth 1 -type d); do
+		[ -d "$d/meson-private" ] && prune="$prune $d"
+	done
+	files=$(find . -type f | sed 's|^\./||')
+	for d in $prune; do
+		files=$(echo "$files" | grep -v "^${d#./}/")
+	done
 fi
 
 status=0
@@ -49,6 +58,9 @@ for f in $files; do
 	esac
 	case "$f" in
 	*.md | .gitignore | po/LINGUAS | po/POTFILES.in) ;;
+	# Debian's formats leave no place for the line.
+	data/packaging/debian/changelog | data/packaging/debian/copyright | \
+		data/packaging/debian/source/format) ;;
 	*)
 		head -n 5 "$f" | grep -q 'SPDX-License-Identifier: GPL-3.0-or-later' ||
 			complain "$f" "no SPDX-License-Identifier line in its first lines"

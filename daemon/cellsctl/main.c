@@ -829,6 +829,9 @@ main (int argc, char **argv)
   const char *cmd;
 
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, CELLS_LOCALE_DIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   if (argc > 1 && g_str_equal (argv[1], "--json")) {
     opt_json = TRUE;
     argv++;
