@@ -12,6 +12,9 @@
 #                                       make DIR/phone.tar.gz: busybox, dbus-daemon (the cell's
 #                                       own system bus, started by /sbin/phone-init), mmcli,
 #                                       and each PROGRAM in /usr/local/bin
+#   cells-session.sh session-image DIR BUILD
+#                                       make DIR/session.tar.gz: busybox, cage and
+#                                       BUILD/tests/wl-fill with their libraries
 #   cells-session.sh bus DIR            start dbus-daemon on DIR/bus
 #   cells-session.sh cellsd DIR BUILD [ARG…]
 #                                       start BUILD/daemon/cellsd/cellsd on it, state in DIR/state
@@ -162,6 +165,38 @@ INIT
 	rm -rf "$root"
 }
 
+# A phone session in miniature: an unmodified compositor (Debian's cage,
+# wlroots 0.15) with BUILD/tests/wl-fill, which fills the screen with one
+# colour, and what they read at run time (keymaps, libinput's quirks).
+make_session_image() {
+	dir=$1
+	build=$2
+	root="$dir/session-rootfs"
+	for tool in cage Xwayland setpriv; do
+		command -v "$tool" >/dev/null || die "needs $tool (apt-get install cage xwayland util-linux)"
+	done
+	[ -x "$build/tests/wl-fill" ] || die "needs $build/tests/wl-fill (libwayland-dev)"
+	busybox_root "$root"
+	# cage refuses to run as root: the session is the phone user's.
+	echo 'phone:x:10000:10000:phone:/home/phone:/bin/sh' >>"$root/etc/passwd"
+	echo 'phone:x:10000:' >>"$root/etc/group"
+	mkdir -p "$root/home/phone" "$root/tmp/.X11-unix"
+	chmod 1777 "$root/tmp" "$root/tmp/.X11-unix"
+	add_program "$root" "$(command -v cage)" /usr/bin/cage
+	# Debian's cage does not start without it (it starts it only for X clients).
+	add_program "$root" "$(command -v Xwayland)" /usr/bin/Xwayland
+	add_program "$root" "$build/tests/wl-fill" /usr/local/bin/wl-fill
+	# util-linux's, which can become a user (busybox's cannot).
+	add_program "$root" "$(command -v setpriv)" /usr/local/bin/setpriv
+	for data in /usr/share/X11/xkb /usr/share/libinput; do
+		[ -d "$data" ] || continue
+		mkdir -p "$root$(dirname "$data")"
+		cp -a "$data" "$root$data"
+	done
+	tar -C "$root" -czf "$dir/session.tar.gz" .
+	rm -rf "$root"
+}
+
 start_bus() {
 	dir=$1
 	cat >"$dir/bus.conf" <<CONF
@@ -255,6 +290,7 @@ phone-image)
 	shift
 	make_phone_image "$@"
 	;;
+session-image) make_session_image "$2" "$3" ;;
 bus) start_bus "$2" ;;
 cellsd)
 	shift

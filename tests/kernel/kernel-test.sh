@@ -30,7 +30,7 @@ on=${images% *}
 off=${images#* }
 
 run() {
-	CELLS_KERNEL=$1 CELLS_QEMU_BUILTIN=1 CELLS_QEMU_TIMEOUT=${CELLS_QEMU_TIMEOUT:-600} \
+	CELLS_KERNEL=$1 CELLS_QEMU_BUILTIN=1 CELLS_QEMU_TIMEOUT=${CELLS_QEMU_TIMEOUT:-900} \
 		exec "$top/tests/device/qemu-run.sh" "$2" ${3+"$3"} ${4+"$4"}
 }
 
