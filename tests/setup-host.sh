@@ -24,6 +24,7 @@ packages="
 	libgstreamer1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 	gstreamer1.0-pipewire pipewire pipewire-bin wireplumber
 	nftables dnsmasq-base iproute2 iperf3
+	cage xwayland libwayland-dev wayland-protocols
 	libdbus-1-dev scdoc polkitd man-db build-essential debhelper dpkg-dev fakeroot lintian
 "
 

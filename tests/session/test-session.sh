@@ -1,0 +1,111 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Phone sessions in cells, seen on the screen: Debian's own cage (wlroots
+# 0.15, libinput, libseat) in two cells, unmodified, in qemu with a
+# virtio-vga KMS card and a uinput keyboard (guest-session.sh). The
+# compositors find the card and the keyboard through each cell's udev view
+# and get them through its seat; the screen is read from outside the
+# guest (qemu's screendump over QMP, screendump.py) and must be the
+# foreground cell's colour. The pictures are kept in
+# BUILD/meson-logs/session/.
+#
+#   test-session.sh BUILD_DIR SOURCE_DIR      (root; prints TAP)
+set -eu
+
+build=$1
+src=$2
+out="$build/meson-logs/session"
+
+skip() {
+	echo "1..0 # SKIP $*"
+	exit 77
+}
+
+[ "$(id -u)" = 0 ] || skip "needs root (cells are containers)"
+for tool in qemu-system-x86_64 cage Xwayland setpriv /usr/bin/python3; do
+	command -v "$tool" >/dev/null 2>&1 || skip "$tool is missing (tests/setup-host.sh installs it)"
+done
+for program in wl-fill uinput-key; do
+	[ -x "$build/tests/$program" ] || skip "$build/tests/$program was not built (libwayland-dev)"
+done
+
+work=$(mktemp -d /tmp/cells-session-test.XXXXXX)
+chmod 711 "$work"
+watcher=
+cleanup() {
+	[ -z "$watcher" ] || kill "$watcher" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+sh "$src/tests/cells-session.sh" session-image "$work" "$build"
+rm -rf "$out"
+mkdir -p "$out"
+status=0
+CELLS_QEMU_LOG="$work/serial.log" CELLS_QEMU_MODULES="virtio-gpu uinput evdev" \
+	CELLS_QEMU_ARGS="-vga none -device virtio-vga -qmp unix:$work/qmp.sock,server=on,wait=off" \
+	CELLS_QEMU_TIMEOUT=800 \
+	"$src/tests/device/qemu-run.sh" "$src/tests/session/guest-session.sh" "$build" "$src" \
+	"$work/session.tar.gz" >"$work/qemu.out" 2>&1 &
+qemu=$!
+/usr/bin/python3 "$src/tests/session/screendump.py" "$work/serial.log" "$work/qmp.sock" "$out" \
+	"$qemu" &
+watcher=$!
+wait "$qemu" || status=$?
+wait "$watcher" || true
+watcher=
+
+# The guest's own checks, then what the screen showed.
+tr -d '\r' <"$work/serial.log" | grep -E '^(ok|not ok) ' >"$work/guest.tap" || true
+n=0
+while read -r line; do
+	n=$((n + 1))
+	echo "$line" | sed "s/^\(ok\|not ok\) [0-9]*/\1 $n/"
+done <"$work/guest.tap"
+if [ "$status" != 0 ] || grep -q '^not ok' "$work/guest.tap"; then
+	tr -d '\r' <"$work/serial.log" | grep -v 'GLib-GIO-DEBUG' | tail -60 | sed 's/^/# /'
+	echo "not ok $((n + 1)) - the guest's session tests (status $status)"
+	echo "1..$((n + 1))"
+	exit 1
+fi
+
+# The colour of the middle of a screenshot (binary PPM), as RRGGBB.
+middle() {
+	/usr/bin/python3 - "$1" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+fields, pos = [], 0
+while len(fields) < 4:
+    while data[pos:pos + 1].isspace():
+        pos += 1
+    start = pos
+    while not data[pos:pos + 1].isspace():
+        pos += 1
+    fields.append(data[start:pos])
+w, h = int(fields[1]), int(fields[2])
+pixels = data[pos + 1:]
+i = ((h // 2) * w + w // 2) * 3
+print("%02x%02x%02x" % tuple(pixels[i:i + 3]))
+PY
+}
+
+for shot in red:ff0000 blue:0000ff red-again:ff0000 blue-again:0000ff; do
+	name=${shot%%:*}
+	want=${shot#*:}
+	n=$((n + 1))
+	if [ ! -f "$out/$name.ppm" ]; then
+		echo "not ok $n - the screen was taken at $name"
+		status=1
+		continue
+	fi
+	got=$(middle "$out/$name.ppm")
+	if [ "$got" = "$want" ]; then
+		echo "ok $n - the screen at $name shows #$want ($out/$name.png)"
+	else
+		echo "not ok $n - the screen at $name shows #$got, not #$want"
+		status=1
+	fi
+done
+echo "1..$n"
+exit "$status"
