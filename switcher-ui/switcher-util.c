@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "switcher-util"
+
+#include "switcher-util.h"
+
+#include <glib/gi18n.h>
+
+/*
+ * What the switcher's pages share: the device classes and their rights as
+ * people read them, the words for cellsd's states, and a cell's colour.
+ */
+
+#define DEFAULT_COLOR "#77767b"
+
+static const char *const all_rights[] = { "none", "shared", "exclusive", NULL };
+static const char *const not_shared[] = { "none", "exclusive", NULL };
+static const char *const not_exclusive[] = { "none", "shared", NULL };
+
+static const SwitcherDeviceClass device_classes[] = {
+  { "display", N_("Screen"), not_shared,
+    N_("One cell at a time shows on the screen, so it cannot be shared.") },
+  { "input", N_("Touchscreen and keys"), all_rights, NULL },
+  { "audio-output", N_("Speaker"), all_rights, NULL },
+  { "microphone", N_("Microphone"), all_rights, NULL },
+  { "camera", N_("Camera"), all_rights, NULL },
+  { "modem", N_("Phone and messages"), all_rights, NULL },
+  { "location", N_("Location"), all_rights, NULL },
+  { "sensors", N_("Sensors"), all_rights, NULL },
+  { "vibrator", N_("Vibration"), all_rights, NULL },
+  { "leds", N_("Lights"), all_rights, NULL },
+  { "backlight", N_("Screen brightness"), all_rights, NULL },
+  { "network", N_("Network"), not_exclusive,
+    N_("Every cell with network uses the phone's connection, so it cannot be exclusive.") },
+};
+
+/**
+ * switcher_device_classes:
+ *
+ * Returns: the device classes, in the order the cell page shows them
+ */
+const SwitcherDeviceClass *
+switcher_device_classes (guint *n_classes)
+{
+  *n_classes = G_N_ELEMENTS (device_classes);
+  return device_classes;
+}
+
+const char *
+switcher_right_label (const char *right)
+{
+  if (g_strcmp0 (right, "none") == 0)
+    return _("No access");
+  if (g_strcmp0 (right, "shared") == 0)
+    return _("Shared");
+  if (g_strcmp0 (right, "exclusive") == 0)
+    return _("Exclusive");
+  return right;
+}
+
+const char *
+switcher_state_label (const char *state)
+{
+  static const struct { const char *state; const char *label; } labels[] = {
+    { "stopped", N_("Stopped") },
+    { "starting", N_("Starting") },
+    { "running", N_("Running") },
+    { "stopping", N_("Stopping") },
+    { "failed", N_("Failed") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++) {
+    if (g_strcmp0 (state, labels[i].state) == 0)
+      return _(labels[i].label);
+  }
+  return state;
+}
+
+const char *
+switcher_line_state_label (const char *state)
+{
+  static const struct { const char *state; const char *label; } labels[] = {
+    { "stopped", N_("Line off") },
+    { "no-modem", N_("No modem") },
+    { "locked", N_("SIM locked") },
+    { "searching", N_("Searching for network") },
+    { "registered", N_("Connected") },
+    { "registering", N_("Connecting") },
+    { "unreachable", N_("Server unreachable") },
+    { "refused", N_("Account refused") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++) {
+    if (g_strcmp0 (state, labels[i].state) == 0)
+      return _(labels[i].label);
+  }
+  return state;
+}
+
+/**
+ * switcher_cell_color:
+ *
+ * Parses a cell's colour (`#rrggbb`); a cell without one is grey.
+ */
+void
+switcher_cell_color (const char *color, GdkRGBA *rgba)
+{
+  if (color == NULL || !gdk_rgba_parse (rgba, color))
+    gdk_rgba_parse (rgba, DEFAULT_COLOR);
+}
+
+/**
+ * switcher_text_color:
+ *
+ * Returns: black or white, whichever reads better on @background
+ */
+const char *
+switcher_text_color (const GdkRGBA *background)
+{
+  double luma = 0.2126 * background->red + 0.7152 * background->green +
+                0.0722 * background->blue;
+
+  return luma > 0.55 ? "#000000" : "#ffffff";
+}
+
+/**
+ * switcher_draw_badge:
+ *
+ * Draws a cell's badge: a disc of its colour with the first letter of its
+ * name.
+ */
+void
+switcher_draw_badge (cairo_t *cr, GtkWidget *widget, int width, int height,
+                     const GdkRGBA *color, const char *name)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autofree char *initial = NULL;
+  GdkRGBA fg;
+  int size = MIN (width, height);
+  int tw, th;
+  g_autofree char *font = g_strdup_printf ("Sans Bold %d", MAX (size * 2 / 5, 1));
+  g_autoptr(PangoFontDescription) desc = pango_font_description_from_string (font);
+
+  gdk_cairo_set_source_rgba (cr, color);
+  cairo_arc (cr, width / 2.0, height / 2.0, size / 2.0, 0, 2 * G_PI);
+  cairo_fill (cr);
+  if (name == NULL || *name == '\0')
+    return;
+  initial = g_utf8_strup (name, g_utf8_next_char (name) - name);
+  gdk_rgba_parse (&fg, switcher_text_color (color));
+  layout = gtk_widget_create_pango_layout (widget, initial);
+  pango_layout_set_font_description (layout, desc);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  gdk_cairo_set_source_rgba (cr, &fg);
+  cairo_move_to (cr, (width - tw) / 2.0, (height - th) / 2.0);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/**
+ * switcher_error_message:
+ *
+ * Returns: cellsd's sentence of @error, without the D-Bus error name
+ */
+char *
+switcher_error_message (const GError *error)
+{
+  g_autoptr(GError) copy = g_error_copy (error);
+
+  g_dbus_error_strip_remote_error (copy);
+  return g_strdup (copy->message);
+}
+
+/**
+ * switcher_button_set_mnemonic:
+ * @mnemonic: the button's label, with an underscore before its access key
+ *
+ * Sets a button's label, and its name for screen readers to the label as
+ * shown.
+ */
+void
+switcher_button_set_mnemonic (GtkWidget *button, const char *mnemonic)
+{
+  g_autoptr(GString) shown = g_string_new (NULL);
+
+  for (const char *p = mnemonic; *p != '\0'; p++) {
+    if (*p == '_' && p[1] != '_')
+      continue;
+    g_string_append_c (shown, *p);
+    if (*p == '_')
+      p++;
+  }
+  gtk_button_set_use_underline (GTK_BUTTON (button), TRUE);
+  gtk_button_set_label (GTK_BUTTON (button), mnemonic);
+  /* GTK 4.8 names a button by its label with the underscore, and again
+   * by the label it is labelled by. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  shown->str, -1);
+}
+
+GtkWidget *
+switcher_button_new (const char *mnemonic)
+{
+  GtkWidget *button = gtk_button_new ();
+
+  switcher_button_set_mnemonic (button, mnemonic);
+  return button;
+}

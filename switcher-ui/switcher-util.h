@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/**
+ * SwitcherDeviceClass:
+ * @name: the class as cellsd names it
+ * @label: what a person reads
+ * @rights: the rights cellsd takes for it, NULL-terminated
+ * @reason: why some right is not offered, or %NULL
+ */
+typedef struct {
+  const char *name;
+  const char *label;
+  const char *const *rights;
+  const char *reason;
+} SwitcherDeviceClass;
+
+const SwitcherDeviceClass *switcher_device_classes (guint *n_classes);
+const char *switcher_right_label       (const char *right);
+const char *switcher_state_label       (const char *state);
+const char *switcher_line_state_label  (const char *state);
+void        switcher_cell_color        (const char *color,
+                                        GdkRGBA    *rgba);
+const char *switcher_text_color        (const GdkRGBA *background);
+void        switcher_draw_badge        (cairo_t       *cr,
+                                        GtkWidget     *widget,
+                                        int            width,
+                                        int            height,
+                                        const GdkRGBA *color,
+                                        const char    *name);
+char       *switcher_error_message     (const GError *error);
+GtkWidget  *switcher_button_new        (const char   *mnemonic);
+void        switcher_button_set_mnemonic (GtkWidget  *button,
+                                          const char *mnemonic);
+
+G_END_DECLS
