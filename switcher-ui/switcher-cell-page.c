@@ -41,8 +41,7 @@ struct _SwitcherCellPage {
   CellsDBusCell *cell;
   gboolean       syncing;       /* rows are set from the cell, not by the user */
 
-  GtkWidget     *error_revealer;
-  GtkWidget     *error_label;
+  GtkWidget     *error_banner;
   GtkWidget     *page;
   GtkWidget     *name_row;
   GtkWidget     *colors[G_N_ELEMENTS (palette)];
@@ -54,7 +53,8 @@ struct _SwitcherCellPage {
   GtkWidget     *registrar_row;
   GtkWidget     *user_row;
   GtkWidget     *password_row;
-  GPtrArray     *device_rows;   /* AdwComboRow, in the order of switcher_device_classes () */
+  GPtrArray     *device_rows;   /* AdwComboRow, or GtkSwitch for a class of two rights, in
+                                 * the order of switcher_device_classes () */
   GtkWidget     *start_stop;
   GtkWidget     *freeze;
   GtkWidget     *delete;
@@ -75,12 +75,7 @@ static void sync_rows (SwitcherCellPage *self);
 static void
 show_error (SwitcherCellPage *self, const GError *error)
 {
-  g_autofree char *message = switcher_error_message (error);
-
-  g_message ("cellsd refused: %s", message);
-  gtk_label_set_text (GTK_LABEL (self->error_label), message);
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), TRUE);
-  gtk_widget_set_visible (self->error_revealer, TRUE);
+  switcher_error_banner_show (self->error_banner, error);
   /* Back to what the cell really has. */
   sync_rows (self);
 }
@@ -88,9 +83,7 @@ show_error (SwitcherCellPage *self, const GError *error)
 static void
 clear_error (SwitcherCellPage *self)
 {
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
-  gtk_widget_set_visible (self->error_revealer, FALSE);
-  gtk_label_set_text (GTK_LABEL (self->error_label), "");
+  switcher_error_banner_show (self->error_banner, NULL);
 }
 
 typedef gboolean (*CallFinish) (CellsDBusCell *cell, GAsyncResult *res, GError **error);
@@ -224,6 +217,19 @@ on_device_selected (AdwComboRow *row, GParamSpec *pspec, SwitcherCellPage *self)
       call_new (self, cells_dbus_cell_call_set_device_access_finish));
 }
 
+/* A class of two rights: off is the first (none), on the second. */
+static void
+on_device_switched (GtkSwitch *sw, GParamSpec *pspec, SwitcherCellPage *self)
+{
+  const SwitcherDeviceClass *dc = g_object_get_data (G_OBJECT (sw), "switcher-class");
+
+  if (self->syncing || self->cell == NULL)
+    return;
+  cells_dbus_cell_call_set_device_access (
+      self->cell, dc->name, dc->rights[gtk_switch_get_active (sw) ? 1 : 0], NULL, on_call_ready,
+      call_new (self, cells_dbus_cell_call_set_device_access_finish));
+}
+
 static void
 lifecycle (SwitcherCellPage *self,
            void (*call) (CellsDBusCell *, GCancellable *, GAsyncReadyCallback, gpointer),
@@ -312,8 +318,14 @@ sync_devices (SwitcherCellPage *self)
     if (devices != NULL)
       g_variant_lookup (devices, classes[i].name, "&s", &right);
     for (guint r = 0; classes[i].rights[r] != NULL; r++) {
-      if (g_strcmp0 (classes[i].rights[r], right) == 0)
-        adw_combo_row_set_selected (g_ptr_array_index (self->device_rows, i), r);
+      GtkWidget *control = g_ptr_array_index (self->device_rows, i);
+
+      if (g_strcmp0 (classes[i].rights[r], right) != 0)
+        continue;
+      if (GTK_IS_SWITCH (control))
+        gtk_switch_set_active (GTK_SWITCH (control), r == 1);
+      else
+        adw_combo_row_set_selected (ADW_COMBO_ROW (control), r);
     }
   }
 }
@@ -391,6 +403,15 @@ on_properties_changed (GDBusProxy *proxy, GVariant *changed, GStrv invalidated,
 
 /* Building the page */
 
+/* The buttons take the focus, not the flow box's children around them. */
+static void
+unfocus_children (GtkWidget *flow_box)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (flow_box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+}
+
 static void
 draw_swatch (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
@@ -435,6 +456,7 @@ build_colors (SwitcherCellPage *self)
     self->colors[i] = button;
     gtk_flow_box_append (GTK_FLOW_BOX (colors), button);
   }
+  unfocus_children (colors);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), colors);
   return group;
 }
@@ -525,6 +547,43 @@ build_phone (SwitcherCellPage *self)
 }
 
 static GtkWidget *
+device_combo_row (SwitcherCellPage *self, const SwitcherDeviceClass *dc)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) rights = gtk_string_list_new (NULL);
+
+  for (guint r = 0; dc->rights[r] != NULL; r++)
+    gtk_string_list_append (rights, switcher_right_label (dc->rights[r]));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(dc->label));
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (rights));
+  g_object_set_data (G_OBJECT (row), "switcher-class", (gpointer) dc);
+  g_signal_connect (row, "notify::selected", G_CALLBACK (on_device_selected), self);
+  g_ptr_array_add (self->device_rows, row);
+  return row;
+}
+
+/* Two rights, none and one other: a switch, with why there is no third. */
+static GtkWidget *
+device_switch_row (SwitcherCellPage *self, const SwitcherDeviceClass *dc)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *sw = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(dc->label));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(dc->reason));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _(dc->label), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+  g_object_set_data (G_OBJECT (sw), "switcher-class", (gpointer) dc);
+  g_signal_connect (sw, "notify::active", G_CALLBACK (on_device_switched), self);
+  g_ptr_array_add (self->device_rows, sw);
+  return row;
+}
+
+static GtkWidget *
 build_devices (SwitcherCellPage *self)
 {
   GtkWidget *group = adw_preferences_group_new ();
@@ -535,22 +594,11 @@ build_devices (SwitcherCellPage *self)
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _("What the cell may use. Exclusive means one cell at a "
                                            "time: the others wait until it lets go."));
-  for (guint i = 0; i < n; i++) {
-    GtkWidget *row = adw_combo_row_new ();
-    g_autoptr(GtkStringList) rights = gtk_string_list_new (NULL);
-
-    for (guint r = 0; classes[i].rights[r] != NULL; r++)
-      gtk_string_list_append (rights, switcher_right_label (classes[i].rights[r]));
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(classes[i].label));
-    if (classes[i].reason != NULL)
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(classes[i].reason));
-    adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-    adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (rights));
-    g_object_set_data (G_OBJECT (row), "switcher-class", (gpointer) &classes[i]);
-    g_signal_connect (row, "notify::selected", G_CALLBACK (on_device_selected), self);
-    g_ptr_array_add (self->device_rows, row);
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  }
+  for (guint i = 0; i < n; i++)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                               classes[i].rights[2] == NULL ?
+                               device_switch_row (self, &classes[i]) :
+                               device_combo_row (self, &classes[i]));
   return group;
 }
 
@@ -569,16 +617,24 @@ static GtkWidget *
 build_actions (SwitcherCellPage *self)
 {
   GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *box = gtk_flow_box_new ();
 
+  /* Side by side where they fit, else one under the other. */
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (box), TRUE);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (box), 1);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 3);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (box), 12);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (box), 12);
   self->start_stop = action_button (_("S_top"), G_CALLBACK (on_start_stop_clicked), self);
   self->freeze = action_button (_("_Freeze"), G_CALLBACK (on_freeze_clicked), self);
   self->delete = action_button (_("_Delete…"), G_CALLBACK (on_delete_clicked), self);
   gtk_widget_add_css_class (self->delete, "destructive-action");
   gtk_widget_set_tooltip_text (self->delete, _("A cell is deleted once it is stopped"));
-  gtk_box_append (GTK_BOX (box), self->start_stop);
-  gtk_box_append (GTK_BOX (box), self->freeze);
-  gtk_box_append (GTK_BOX (box), self->delete);
+  gtk_flow_box_append (GTK_FLOW_BOX (box), self->start_stop);
+  gtk_flow_box_append (GTK_FLOW_BOX (box), self->freeze);
+  gtk_flow_box_append (GTK_FLOW_BOX (box), self->delete);
+  unfocus_children (box);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
   return group;
 }
@@ -588,16 +644,8 @@ build (SwitcherCellPage *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
-  self->error_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->error_label), 0);
-  gtk_widget_add_css_class (self->error_label, "error-banner");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->error_label),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("cellsd refused"), -1);
-  self->error_revealer = gtk_revealer_new ();
-  gtk_revealer_set_child (GTK_REVEALER (self->error_revealer), self->error_label);
-  gtk_widget_set_visible (self->error_revealer, FALSE);
-  gtk_box_append (GTK_BOX (box), self->error_revealer);
+  self->error_banner = switcher_error_banner_new ();
+  gtk_box_append (GTK_BOX (box), self->error_banner);
 
   self->page = adw_preferences_page_new ();
   gtk_widget_set_vexpand (self->page, TRUE);

@@ -27,8 +27,7 @@ struct _SwitcherCreatePage {
   GtkStringList  *images;
   char           *importing;   /* the image being imported */
 
-  GtkWidget      *error_revealer;
-  GtkWidget      *error_label;
+  GtkWidget      *error_banner;
   GtkWidget      *name_row;
   GtkWidget      *display_row;
   GtkWidget      *image_row;
@@ -49,11 +48,7 @@ static guint signals[N_SIGNALS];
 static void
 show_error (SwitcherCreatePage *self, const GError *error)
 {
-  g_autofree char *message = error ? switcher_error_message (error) : NULL;
-
-  gtk_label_set_text (GTK_LABEL (self->error_label), message ?: "");
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), message != NULL);
-  gtk_widget_set_visible (self->error_revealer, message != NULL);
+  switcher_error_banner_show (self->error_banner, error);
 }
 
 static void
@@ -268,14 +263,8 @@ build (SwitcherCreatePage *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
-  self->error_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->error_label), 0);
-  gtk_widget_add_css_class (self->error_label, "error-banner");
-  self->error_revealer = gtk_revealer_new ();
-  gtk_revealer_set_child (GTK_REVEALER (self->error_revealer), self->error_label);
-  gtk_widget_set_visible (self->error_revealer, FALSE);
-  gtk_box_append (GTK_BOX (outer), self->error_revealer);
+  self->error_banner = switcher_error_banner_new ();
+  gtk_box_append (GTK_BOX (outer), self->error_banner);
 
   adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("New Cell"));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),

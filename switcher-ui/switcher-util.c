@@ -18,7 +18,7 @@ static const char *const not_exclusive[] = { "none", "shared", NULL };
 
 static const SwitcherDeviceClass device_classes[] = {
   { "display", N_("Screen"), not_shared,
-    N_("One cell at a time shows on the screen, so it cannot be shared.") },
+    N_("On: one cell at a time, the one on the screen. It cannot be shared.") },
   { "input", N_("Touchscreen and keys"), all_rights, NULL },
   { "audio-output", N_("Speaker"), all_rights, NULL },
   { "microphone", N_("Microphone"), all_rights, NULL },
@@ -30,7 +30,7 @@ static const SwitcherDeviceClass device_classes[] = {
   { "leds", N_("Lights"), all_rights, NULL },
   { "backlight", N_("Screen brightness"), all_rights, NULL },
   { "network", N_("Network"), not_exclusive,
-    N_("Every cell with network uses the phone's connection, so it cannot be exclusive.") },
+    N_("On: the phone's connection, which the cells share. It cannot be exclusive.") },
 };
 
 /**
@@ -57,43 +57,53 @@ switcher_right_label (const char *right)
   return right;
 }
 
+typedef struct {
+  const char *name;
+  const char *label;
+} Label;
+
+static const Label state_labels[] = {
+  { "stopped", N_("Stopped") },
+  { "starting", N_("Starting") },
+  { "running", N_("Running") },
+  { "stopping", N_("Stopping") },
+  { "failed", N_("Failed") },
+  { NULL, NULL }
+};
+
+static const Label line_state_labels[] = {
+  { "stopped", N_("Line off") },
+  { "no-modem", N_("No modem") },
+  { "locked", N_("SIM locked") },
+  { "searching", N_("Searching for network") },
+  { "registered", N_("Connected") },
+  { "registering", N_("Connecting") },
+  { "unreachable", N_("Server unreachable") },
+  { "refused", N_("Account refused") },
+  { NULL, NULL }
+};
+
+/* What people read for @name; a name the table does not know, as it is. */
+static const char *
+lookup_label (const Label *labels, const char *name)
+{
+  for (const Label *l = labels; l->name != NULL; l++) {
+    if (g_strcmp0 (name, l->name) == 0)
+      return _(l->label);
+  }
+  return name;
+}
+
 const char *
 switcher_state_label (const char *state)
 {
-  static const struct { const char *state; const char *label; } labels[] = {
-    { "stopped", N_("Stopped") },
-    { "starting", N_("Starting") },
-    { "running", N_("Running") },
-    { "stopping", N_("Stopping") },
-    { "failed", N_("Failed") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++) {
-    if (g_strcmp0 (state, labels[i].state) == 0)
-      return _(labels[i].label);
-  }
-  return state;
+  return lookup_label (state_labels, state);
 }
 
 const char *
 switcher_line_state_label (const char *state)
 {
-  static const struct { const char *state; const char *label; } labels[] = {
-    { "stopped", N_("Line off") },
-    { "no-modem", N_("No modem") },
-    { "locked", N_("SIM locked") },
-    { "searching", N_("Searching for network") },
-    { "registered", N_("Connected") },
-    { "registering", N_("Connecting") },
-    { "unreachable", N_("Server unreachable") },
-    { "refused", N_("Account refused") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++) {
-    if (g_strcmp0 (state, labels[i].state) == 0)
-      return _(labels[i].label);
-  }
-  return state;
+  return lookup_label (line_state_labels, state);
 }
 
 /**
@@ -204,4 +214,41 @@ switcher_button_new (const char *mnemonic)
 
   switcher_button_set_mnemonic (button, mnemonic);
   return button;
+}
+
+/**
+ * switcher_error_banner_new:
+ *
+ * Returns: a banner for cellsd's refusals, hidden until
+ *   switcher_error_banner_show() gives it a sentence
+ */
+GtkWidget *
+switcher_error_banner_new (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *revealer = gtk_revealer_new ();
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "error-banner");
+  gtk_revealer_set_child (GTK_REVEALER (revealer), label);
+  gtk_widget_set_visible (revealer, FALSE);
+  return revealer;
+}
+
+/**
+ * switcher_error_banner_show:
+ * @error: (nullable): what cellsd answered, %NULL to hide the banner
+ */
+void
+switcher_error_banner_show (GtkWidget *banner, const GError *error)
+{
+  GtkWidget *label = gtk_revealer_get_child (GTK_REVEALER (banner));
+  g_autofree char *message = error ? switcher_error_message (error) : NULL;
+
+  if (message != NULL)
+    g_message ("cellsd refused: %s", message);
+  gtk_label_set_text (GTK_LABEL (label), message ?: "");
+  gtk_revealer_set_reveal_child (GTK_REVEALER (banner), message != NULL);
+  gtk_widget_set_visible (banner, message != NULL);
 }

@@ -9,8 +9,9 @@ G_BEGIN_DECLS
  * SwitcherDeviceClass:
  * @name: the class as cellsd names it
  * @label: what a person reads
- * @rights: the rights cellsd takes for it, NULL-terminated
- * @reason: why some right is not offered, or %NULL
+ * @rights: the rights cellsd takes for it, NULL-terminated; two of them
+ *   ("none" and one other) are offered as off and on
+ * @reason: why the third right is not offered, for a class of two
  */
 typedef struct {
   const char *name;
@@ -36,5 +37,8 @@ char       *switcher_error_message     (const GError *error);
 GtkWidget  *switcher_button_new        (const char   *mnemonic);
 void        switcher_button_set_mnemonic (GtkWidget  *button,
                                           const char *mnemonic);
+GtkWidget  *switcher_error_banner_new  (void);
+void        switcher_error_banner_show (GtkWidget    *banner,
+                                        const GError *error);
 
 G_END_DECLS

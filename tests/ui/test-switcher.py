@@ -16,7 +16,9 @@
 # when a tool is missing. Screenshots go to SCREENSHOT_DIR (default
 # BUILD_DIR/tests/ui-screenshots).
 
+import glob
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -24,7 +26,7 @@ import sys
 import tempfile
 import time
 
-build, source = sys.argv[1], sys.argv[2]
+build, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 shots = sys.argv[3] if len(sys.argv) > 3 else os.path.join(build, "tests", "ui-screenshots")
 session = os.path.join(source, "tests", "cells-session.sh")
 sip_session = os.path.join(source, "tests", "telephony", "sip-session.sh")
@@ -196,7 +198,9 @@ def start_switcher(language=None):
     if language:
         env["LANGUAGE"] = language
     log = open(tmp + "/switcher.log", "a")
-    return start("switcher", [switcher, "--verbose"], env=env, stdout=log, stderr=log)
+    # Should it crash, its core is in tmp, for the backtrace in the log.
+    return start("switcher", [switcher, "--verbose"], env=env, stdout=log, stderr=log, cwd=tmp,
+                 preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_CORE, (-1, -1)))
 
 
 def stop_switcher(proc):
@@ -306,7 +310,12 @@ def press(keysym):
     pyatspi.Registry.generateKeyboardEvent(keysym, None, pyatspi.KEY_SYM)
 
 
-def screenshot(name):
+def screenshot(name, settle=True):
+    import pyatspi
+    if settle:
+        # The pointer out of the way, so that no hover shows.
+        pyatspi.Registry.generateMouseEvent(WIDTH - 1, HEIGHT - 1, "abs")
+        time.sleep(0.2)
     path = os.path.join(shots, name + ".png")
     run("import", "-window", "root", path)
     return path
@@ -415,7 +424,7 @@ def test_tap_to_switch():
     color = wait_for(lambda: (lambda p: p if close(p, COLORS["home"]) else None)(
         pixel(WIDTH // 2, HEIGHT - 40)), 2, 0.01)
     check(color, "the tapped card covers the screen in the cell's colour")
-    screenshot("switching")
+    screenshot("switching", settle=False)
     check(wait_for(lambda: foreground() == 's "home"', 5),
           "tapping Personal's card switches to it: %s" % foreground())
     check(wait_for(lambda: "On screen" in card("Personal").name, 5), "Personal is marked")
@@ -487,9 +496,18 @@ def test_cell_page():
 
     check(scroll_to("cannot be shared") is not None,
           "the screen's right says why it cannot be shared: %s" % screen_texts())
+    check(scroll_to("cannot be exclusive") is not None,
+          "the network's right says why it cannot be exclusive: %s" % screen_texts())
+    network = control("Network")
+    check(network is not None and network.getRoleName() != "label",
+          "the network's right is a switch: %s" % screen_texts())
+    tap(network)
+    check(wait_for(lambda: '"network" "none"' in cell_prop("home", "Devices"), 5),
+          "switching the network off reaches cellsd: %s" % cell_prop("home", "Devices"))
     screenshot("cell-page-devices")
     scroll_back()
-    ok("the screen's row says why it is not offered as shared")
+    ok("the screen's and the network's rows say why a right is not offered; "
+       "network off reaches cellsd")
 
     # What cellsd says to a number that is none, word for word.
     expected = run("busctl", "call", "org.cells.Cells1", "/org/cells/Cells1/cell/home",
@@ -572,6 +590,13 @@ def main():
         raise
     finally:
         if n and sys.exc_info()[0] is not None:
+            for name, proc in started:
+                if name == "switcher" and proc.poll() is not None:
+                    note("the switcher ended with %d" % proc.returncode)
+            for core in glob.glob(tmp + "/core*"):
+                if shutil.which("gdb"):
+                    note(run("gdb", "-batch", "-ex", "bt", switcher, core,
+                             check_rc=False).stdout[-4000:])
             for log in ["/switcher.log", "/xvfb.log"]:
                 if os.path.exists(tmp + log):
                     note(open(tmp + log).read()[-3000:])
