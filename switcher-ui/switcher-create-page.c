@@ -26,6 +26,7 @@ struct _SwitcherCreatePage {
   SwitcherClient *client;
   GtkStringList  *images;
   char           *importing;   /* the image being imported */
+  char           *imported;    /* the image to offer once the list is back */
 
   GtkWidget      *error_banner;
   GtkWidget      *name_row;
@@ -66,6 +67,11 @@ on_list_images_ready (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   gtk_string_list_splice (self->images, 0, n, (const char *const *) images);
   gtk_widget_set_sensitive (self->create_button, images[0] != NULL);
+  for (guint i = 0; self->imported != NULL && images[i] != NULL; i++) {
+    if (g_str_equal (images[i], self->imported))
+      adw_combo_row_set_selected (ADW_COMBO_ROW (self->image_row), i);
+  }
+  g_clear_pointer (&self->imported, g_free);
 }
 
 static void
@@ -101,11 +107,14 @@ on_import_ready (GObject *source, GAsyncResult *res, gpointer user_data)
   gtk_widget_set_sensitive (self->import_button, TRUE);
   gtk_widget_set_visible (self->progress, FALSE);
   if (!cells_dbus_manager_call_import_image_finish (CELLS_DBUS_MANAGER (source), NULL, res,
-                                                    &error))
+                                                    &error)) {
     show_error (self, error);
-  else
+    g_clear_pointer (&self->importing, g_free);
+  } else {
     show_error (self, NULL);
-  g_clear_pointer (&self->importing, g_free);
+    g_free (self->imported);
+    self->imported = g_steal_pointer (&self->importing);
+  }
   refresh_images (self);
 }
 
@@ -300,6 +309,7 @@ switcher_create_page_dispose (GObject *object)
   g_clear_object (&self->images);
   g_clear_object (&self->chooser);
   g_clear_pointer (&self->importing, g_free);
+  g_clear_pointer (&self->imported, g_free);
   G_OBJECT_CLASS (switcher_create_page_parent_class)->dispose (object);
 }
 
