@@ -186,6 +186,9 @@ build (SwitcherCellCard *self)
   gtk_label_set_ellipsize (GTK_LABEL (self->name), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (self->name, "title-4");
   self->state = dim_label ();
+  /* "Stopped — tap to start" is long in some languages. */
+  gtk_label_set_ellipsize (GTK_LABEL (self->state), PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_wrap (GTK_LABEL (self->state), TRUE);
   self->line = dim_label ();
   self->missed = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->missed), 0);
