@@ -86,34 +86,23 @@ clear_error (SwitcherCellPage *self)
   switcher_error_banner_show (self->error_banner, NULL);
 }
 
-typedef gboolean (*CallFinish) (CellsDBusCell *cell, GAsyncResult *res, GError **error);
-
-typedef struct {
-  SwitcherCellPage *self;
-  CallFinish        finish;
-} Call;
-
-static Call *
-call_new (SwitcherCellPage *self, CallFinish finish)
-{
-  Call *call = g_new0 (Call, 1);
-
-  call->self = g_object_ref (self);
-  call->finish = finish;
-  return call;
-}
-
 static void
 on_call_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autofree Call *call = user_data;
-  g_autoptr(SwitcherCellPage) self = call->self;
+  g_autoptr(SwitcherCellPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!call->finish (CELLS_DBUS_CELL (source), res, &error))
+  if (!switcher_call_finish (source, res, &error))
     show_error (self, error);
   else
     clear_error (self);
+}
+
+/* Calls @method of the cell shown; a refusal shows on the page. */
+static void
+call (SwitcherCellPage *self, const char *method, GVariant *parameters)
+{
+  switcher_call (self->cell, method, parameters, NULL, -1, on_call_ready, g_object_ref (self));
 }
 
 static void
@@ -125,9 +114,7 @@ configure (SwitcherCellPage *self, const char *key, GVariant *value)
     return;
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&b, "{sv}", key, value);
-  cells_dbus_cell_call_configure (self->cell, g_variant_builder_end (&b), NULL,
-                                  on_call_ready,
-                                  call_new (self, cells_dbus_cell_call_configure_finish));
+  call (self, "Configure", g_variant_new ("(@a{sv})", g_variant_builder_end (&b)));
 }
 
 /* The user's changes */
@@ -183,9 +170,7 @@ on_line_selected (AdwComboRow *row, GParamSpec *pspec, SwitcherCellPage *self)
     g_variant_builder_add (&b, "{sv}", "sip-user", g_variant_new_string (
                              gtk_editable_get_text (GTK_EDITABLE (self->user_row))));
   }
-  cells_dbus_cell_call_configure (self->cell, g_variant_builder_end (&b), NULL,
-                                  on_call_ready,
-                                  call_new (self, cells_dbus_cell_call_configure_finish));
+  call (self, "Configure", g_variant_new ("(@a{sv})", g_variant_builder_end (&b)));
 }
 
 static void
@@ -212,9 +197,7 @@ on_device_selected (AdwComboRow *row, GParamSpec *pspec, SwitcherCellPage *self)
 
   if (self->syncing || self->cell == NULL || selected == GTK_INVALID_LIST_POSITION)
     return;
-  cells_dbus_cell_call_set_device_access (
-      self->cell, dc->name, dc->rights[selected], NULL, on_call_ready,
-      call_new (self, cells_dbus_cell_call_set_device_access_finish));
+  call (self, "SetDeviceAccess", g_variant_new ("(ss)", dc->name, dc->rights[selected]));
 }
 
 /* A class of two rights: off is the first (none), on the second. */
@@ -225,19 +208,8 @@ on_device_switched (GtkSwitch *sw, GParamSpec *pspec, SwitcherCellPage *self)
 
   if (self->syncing || self->cell == NULL)
     return;
-  cells_dbus_cell_call_set_device_access (
-      self->cell, dc->name, dc->rights[gtk_switch_get_active (sw) ? 1 : 0], NULL, on_call_ready,
-      call_new (self, cells_dbus_cell_call_set_device_access_finish));
-}
-
-static void
-lifecycle (SwitcherCellPage *self,
-           void (*call) (CellsDBusCell *, GCancellable *, GAsyncReadyCallback, gpointer),
-           CallFinish finish)
-{
-  if (self->cell == NULL)
-    return;
-  call (self->cell, NULL, on_call_ready, call_new (self, finish));
+  call (self, "SetDeviceAccess",
+        g_variant_new ("(ss)", dc->name, dc->rights[gtk_switch_get_active (sw) ? 1 : 0]));
 }
 
 static void
@@ -245,18 +217,18 @@ on_start_stop_clicked (GtkButton *button, SwitcherCellPage *self)
 {
   if (g_strcmp0 (cells_dbus_cell_get_state (self->cell), "stopped") == 0 ||
       g_strcmp0 (cells_dbus_cell_get_state (self->cell), "failed") == 0)
-    lifecycle (self, cells_dbus_cell_call_start, cells_dbus_cell_call_start_finish);
+    call (self, "Start", NULL);
   else
-    lifecycle (self, cells_dbus_cell_call_stop, cells_dbus_cell_call_stop_finish);
+    call (self, "Stop", NULL);
 }
 
 static void
 on_freeze_clicked (GtkButton *button, SwitcherCellPage *self)
 {
   if (cells_dbus_cell_get_frozen (self->cell))
-    lifecycle (self, cells_dbus_cell_call_thaw, cells_dbus_cell_call_thaw_finish);
+    call (self, "Thaw", NULL);
   else
-    lifecycle (self, cells_dbus_cell_call_freeze, cells_dbus_cell_call_freeze_finish);
+    call (self, "Freeze", NULL);
 }
 
 static void
@@ -265,7 +237,7 @@ on_destroy_ready (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(SwitcherCellPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!cells_dbus_cell_call_destroy_finish (CELLS_DBUS_CELL (source), res, &error)) {
+  if (!switcher_call_finish (source, res, &error)) {
     show_error (self, error);
     return;
   }
@@ -277,7 +249,7 @@ static void
 on_delete_response (AdwMessageDialog *dialog, const char *response, SwitcherCellPage *self)
 {
   if (g_strcmp0 (response, "delete") == 0 && self->cell != NULL)
-    cells_dbus_cell_call_destroy (self->cell, NULL, on_destroy_ready, g_object_ref (self));
+    switcher_call (self->cell, "Destroy", NULL, NULL, -1, on_destroy_ready, g_object_ref (self));
 }
 
 static void

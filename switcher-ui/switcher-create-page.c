@@ -106,8 +106,7 @@ on_import_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 
   gtk_widget_set_sensitive (self->import_button, TRUE);
   gtk_widget_set_visible (self->progress, FALSE);
-  if (!cells_dbus_manager_call_import_image_finish (CELLS_DBUS_MANAGER (source), NULL, res,
-                                                    &error)) {
+  if (!switcher_call_finish (source, res, &error)) {
     show_error (self, error);
     g_clear_pointer (&self->importing, g_free);
   } else {
@@ -169,8 +168,9 @@ import_file (SwitcherCreatePage *self, GFile *file)
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress), self->importing);
   gtk_widget_set_visible (self->progress, TRUE);
   gtk_widget_set_sensitive (self->import_button, FALSE);
-  cells_dbus_manager_call_import_image (manager, self->importing, g_variant_new_handle (0), fds,
-                                        NULL, on_import_ready, g_object_ref (self));
+  /* cellsd answers once the whole archive is unpacked. */
+  switcher_call (manager, "ImportImage", g_variant_new ("(sh)", self->importing, 0), fds,
+                 G_MAXINT, on_import_ready, g_object_ref (self));
 }
 
 static void
@@ -210,11 +210,9 @@ on_create_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(SwitcherCreatePage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
   gtk_widget_set_sensitive (self->create_button, TRUE);
-  if (!cells_dbus_manager_call_create_cell_finish (CELLS_DBUS_MANAGER (source), &path, res,
-                                                   &error)) {
+  if (!switcher_call_finish (source, res, &error)) {
     show_error (self, error);
     return;
   }
@@ -239,10 +237,10 @@ on_create_clicked (GtkButton *button, SwitcherCreatePage *self)
   if (*display != '\0')
     g_variant_builder_add (&b, "{sv}", "display-name", g_variant_new_string (display));
   gtk_widget_set_sensitive (self->create_button, FALSE);
-  cells_dbus_manager_call_create_cell (manager,
-                                       gtk_editable_get_text (GTK_EDITABLE (self->name_row)),
-                                       g_variant_builder_end (&b), NULL, on_create_ready,
-                                       g_object_ref (self));
+  switcher_call (manager, "CreateCell",
+                 g_variant_new ("(s@a{sv})", gtk_editable_get_text (GTK_EDITABLE (self->name_row)),
+                                g_variant_builder_end (&b)),
+                 NULL, -1, on_create_ready, g_object_ref (self));
 }
 
 static GtkWidget *

@@ -217,6 +217,42 @@ switcher_button_new (const char *mnemonic)
 }
 
 /**
+ * switcher_call:
+ * @proxy: one of cellsd's objects (a CellsDBusManager or CellsDBusCell proxy)
+ * @parameters: (nullable): the method's arguments, floating
+ * @fds: (nullable): the file descriptors they hand over
+ * @timeout_ms: how long cellsd may take, -1 for the proxy's default
+ *
+ * Calls a method of cellsd that polkit may guard, allowing polkit to ask:
+ * with an authentication agent in the session, the user is asked for
+ * their password instead of being refused. Finish with
+ * switcher_call_finish().
+ */
+void
+switcher_call (gpointer proxy, const char *method, GVariant *parameters, GUnixFDList *fds,
+               int timeout_ms, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_dbus_proxy_call_with_unix_fd_list (G_DBUS_PROXY (proxy), method, parameters,
+                                       G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+                                       timeout_ms, fds, NULL, callback, user_data);
+}
+
+/**
+ * switcher_call_finish:
+ *
+ * Returns: whether cellsd did what switcher_call() asked (its answer,
+ *   if any, is dropped)
+ */
+gboolean
+switcher_call_finish (gpointer proxy, GAsyncResult *res, GError **error)
+{
+  g_autoptr(GVariant) reply = g_dbus_proxy_call_with_unix_fd_list_finish (G_DBUS_PROXY (proxy),
+                                                                          NULL, res, error);
+
+  return reply != NULL;
+}
+
+/**
  * switcher_error_banner_new:
  *
  * Returns: a banner for cellsd's refusals, hidden until

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gio/gunixfdlist.h>
 #include <gtk/gtk.h>
 
 G_BEGIN_DECLS
@@ -37,6 +38,16 @@ char       *switcher_error_message     (const GError *error);
 GtkWidget  *switcher_button_new        (const char   *mnemonic);
 void        switcher_button_set_mnemonic (GtkWidget  *button,
                                           const char *mnemonic);
+void        switcher_call              (gpointer             proxy,
+                                        const char          *method,
+                                        GVariant            *parameters,
+                                        GUnixFDList         *fds,
+                                        int                  timeout_ms,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean    switcher_call_finish       (gpointer             proxy,
+                                        GAsyncResult        *res,
+                                        GError             **error);
 GtkWidget  *switcher_error_banner_new  (void);
 void        switcher_error_banner_show (GtkWidget    *banner,
                                         const GError *error);

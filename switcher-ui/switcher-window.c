@@ -145,7 +145,7 @@ on_switch_to_ready (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(SwitcherWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!cells_dbus_manager_call_switch_to_finish (CELLS_DBUS_MANAGER (source), res, &error)) {
+  if (!switcher_call_finish (source, res, &error)) {
     toast_error (self, error);
     on_splash_hide (self);
     return;
@@ -166,8 +166,8 @@ on_splash_done (AdwAnimation *animation, SwitcherWindow *self)
     return;
   }
   g_message ("Switching to %s", self->switching_to);
-  cells_dbus_manager_call_switch_to (manager, self->switching_to, NULL, on_switch_to_ready,
-                                     g_object_ref (self));
+  switcher_call (manager, "SwitchTo", g_variant_new ("(s)", self->switching_to), NULL, -1,
+                 on_switch_to_ready, g_object_ref (self));
   g_clear_pointer (&self->switching_to, g_free);
 }
 
@@ -204,7 +204,7 @@ on_start_ready (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(SwitcherWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!cells_dbus_cell_call_start_finish (CELLS_DBUS_CELL (source), res, &error)) {
+  if (!switcher_call_finish (source, res, &error)) {
     toast_error (self, error);
     return;
   }
@@ -224,7 +224,7 @@ on_card_activated (SwitcherCellCard *card, SwitcherWindow *self)
   } else if (g_strcmp0 (state, "stopped") == 0 || g_strcmp0 (state, "failed") == 0) {
     text = g_strdup_printf (_("Starting %s…"), cells_dbus_cell_get_display_name (cell));
     toast (self, text);
-    cells_dbus_cell_call_start (cell, NULL, on_start_ready, g_object_ref (self));
+    switcher_call (cell, "Start", NULL, NULL, -1, on_start_ready, g_object_ref (self));
   } else {
     text = g_strdup_printf (_("%s is %s; try again in a moment."),
                             cells_dbus_cell_get_display_name (cell),
@@ -332,7 +332,7 @@ on_decline_ready (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(SwitcherWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!cells_dbus_manager_call_decline_call_finish (CELLS_DBUS_MANAGER (source), res, &error))
+  if (!switcher_call_finish (source, res, &error))
     toast_error (self, error);
 }
 
@@ -345,8 +345,8 @@ on_decline_clicked (GtkButton *button, SwitcherWindow *self)
   if (manager == NULL || cell == NULL)
     return;
   set_ringing (self, cell, NULL);
-  cells_dbus_manager_call_decline_call (manager, cell, NULL, on_decline_ready,
-                                        g_object_ref (self));
+  switcher_call (manager, "DeclineCall", g_variant_new ("(s)", cell), NULL, -1, on_decline_ready,
+                 g_object_ref (self));
 }
 
 static GtkWidget *
