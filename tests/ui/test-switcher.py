@@ -444,6 +444,28 @@ def test_start_stopped():
     ok("tapping a stopped cell starts it and switches to it")
 
 
+def focused(acc):
+    import pyatspi
+    try:
+        return acc.getState().contains(pyatspi.STATE_FOCUSED)
+    except Exception:
+        return False
+
+
+def test_keyboard():
+    run(cellsctl, "switch", "--none")
+    for _ in range(20):
+        if focused(card("Work")):
+            break
+        press(0xff09)               # Tab
+        time.sleep(0.15)
+    check(focused(card("Work")), "Tab reaches Work's card")
+    press(0xff0d)                   # Return
+    check(wait_for(lambda: foreground() == 's "work"', 5),
+          "Return on the focused card switches to it: %s" % foreground())
+    ok("with the keyboard alone: Tab to a card, Return switches to it")
+
+
 def test_ring():
     run(cellsctl, "switch", "--none")
     check(wait_for(lambda: cell_prop("work", "PhoneLineState") == 's "registered"', 30),
@@ -610,6 +632,7 @@ def main():
         test_tap_to_switch()
         test_ring()
         test_start_stopped()
+        test_keyboard()
         run(cellsctl, "switch", "--none")
         test_cell_page()
         test_create()
