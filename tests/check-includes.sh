@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# The include rule of daemon/ (HACKING.md): which folder's code may
+# The include rule of daemon/ and switcher-ui/ (HACKING.md): which folder's code may
 # include which folder's headers. A quoted include is looked up among the
 # project's own headers; one from a folder the rule does not allow fails.
 set -u
@@ -40,5 +40,17 @@ for src in $(find . -name '*.[ch]' | sed 's|^\./||' | sort); do
 		esac
 	done
 done
-[ $status = 0 ] && echo "includes: every folder of daemon/ keeps the include rule"
+
+# The switcher includes its own headers and the generated D-Bus code only:
+# nothing of cellsd's, nothing of the code that runs in cells.
+cd "$top/switcher-ui" || exit 1
+for src in $(find . -name '*.[ch]' | sed 's|^\./||' | sort); do
+	for header in $(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$src"); do
+		[ "$header" = cells-dbus.h ] && continue
+		[ -f "$header" ] && continue
+		echo "switcher-ui/$src includes $header, which is not the switcher's own nor cells-dbus.h"
+		status=1
+	done
+done
+[ $status = 0 ] && echo "includes: every folder of daemon/ and switcher-ui/ keeps the include rule"
 exit $status

@@ -26,6 +26,8 @@ packages="
 	nftables dnsmasq-base iproute2 iperf3
 	cage xwayland libwayland-dev wayland-protocols
 	libdbus-1-dev scdoc polkitd man-db build-essential debhelper dpkg-dev fakeroot lintian
+	libgtk-4-dev libadwaita-1-dev xvfb xauth at-spi2-core python3-pyatspi gir1.2-atspi-2.0
+	python3-gi imagemagick appstream desktop-file-utils
 "
 
 missing=

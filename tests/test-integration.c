@@ -396,6 +396,9 @@ assert_foreground (const char *expected)
   g_assert_cmpstr (fg, ==, quoted);
 }
 
+#define DECLINE "busctl call org.cells.Cells1 /org/cells/Cells1 org.cells.Cells1.Manager " \
+  "DeclineCall s "
+
 static void
 test_foreground (Fixture *f, gconstpointer data)
 {
@@ -426,6 +429,18 @@ test_foreground (Fixture *f, gconstpointer data)
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (NULL, &err, "cellsctl switch fg-b"), ==, 1);
   g_assert_nonnull (strstr (err, "not running"));
+
+  /* Declining: the name is checked, and a cell with nothing ringing says so
+   * (tests/telephony/ declines a ringing call). */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, DECLINE "'Bad Name'"), ==, 1);
+  g_assert_nonnull (strstr (err, "The cell name must start with a lower-case letter"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, DECLINE "ghost"), ==, 1);
+  g_assert_nonnull (strstr (err, "no cell named “ghost”"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, DECLINE "fg-a"), ==, 1);
+  g_assert_nonnull (strstr (err, "No call is ringing in cell “fg-a”."));
 }
 
 static void
@@ -1473,6 +1488,8 @@ test_polkit (Fixture *f, gconstpointer data)
                          "--template",       "polkitd", NULL };
   g_autofree char *nobody = g_strdup_printf (
       "setpriv --reuid=65534 --regid=65534 --clear-groups %s/cellsctl", env.bin_dir);
+  g_autofree char *nobody_decline =
+      g_strdup_printf ("setpriv --reuid=65534 --regid=65534 --clear-groups " DECLINE "pk");
   g_autofree char *pid_file = g_build_filename (env.dir, "polkit.pid", NULL);
   g_autofree char *pid_text = NULL;
 
@@ -1494,10 +1511,18 @@ test_polkit (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (err, "not allowed"));
   assert_foreground ("");
 
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "%s", nobody_decline), ==, 1);
+  g_assert_nonnull (strstr (err, "not allowed"));
+
   assert_ok ("busctl call org.freedesktop.PolicyKit1 /org/freedesktop/PolicyKit1/Authority "
              "org.freedesktop.DBus.Mock SetAllowed as 1 org.cells.Cells1.switch");
   assert_ok ("%s switch pk", nobody);
   assert_foreground ("pk");
+  /* Declining is allowed with switching: past polkit, nothing rings. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "%s", nobody_decline), ==, 1);
+  g_assert_nonnull (strstr (err, "No call is ringing"));
   /* Switching is not managing. */
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (NULL, &err, "%s stop pk", nobody), ==, 1);

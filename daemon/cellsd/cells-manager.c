@@ -416,6 +416,34 @@ handle_switch_to (CellsDBusManager *object, GDBusMethodInvocation *invocation, c
   return begin_call (CELLS_MANAGER (object), invocation, CELLS_ACTION_SWITCH, do_switch_to);
 }
 
+/* DeclineCall */
+
+static void
+do_decline_call (CellsManager *self, GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GError) error = NULL;
+  const char *name;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &name);
+  if (lookup (self, name, &error) == NULL) {
+    cells_error_return (invocation, error);
+    return;
+  }
+  if (self->telephony == NULL || cells_telephony_decline (self->telephony, name) == 0) {
+    g_dbus_method_invocation_return_error (invocation, CELLS_ERROR, CELLS_ERROR_NOT_FOUND,
+                                           "No call is ringing in cell “%s”.", name);
+    return;
+  }
+  cells_dbus_manager_complete_decline_call (CELLS_DBUS_MANAGER (self), invocation);
+}
+
+static gboolean
+handle_decline_call (CellsDBusManager *object, GDBusMethodInvocation *invocation,
+                     const char *name)
+{
+  return begin_call (CELLS_MANAGER (object), invocation, CELLS_ACTION_SWITCH, do_decline_call);
+}
+
 /* ImportImage */
 
 typedef struct {
@@ -517,6 +545,7 @@ cells_manager_iface_init (CellsDBusManagerIface *iface)
   iface->handle_get_cell = handle_get_cell;
   iface->handle_list_cells = handle_list_cells;
   iface->handle_switch_to = handle_switch_to;
+  iface->handle_decline_call = handle_decline_call;
   iface->handle_list_images = handle_list_images;
   iface->handle_import_image = handle_import_image;
 }

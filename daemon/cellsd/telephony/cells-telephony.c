@@ -449,6 +449,42 @@ cells_telephony_update_cell (CellsTelephony *self, CellsCell *cell)
     sync_cell (self, cell);
 }
 
+/**
+ * cells_telephony_decline:
+ * @cell: the name of a cell
+ *
+ * Rejects the incoming calls that ring in @cell and were not answered
+ * (the switcher's Decline). A declined call does not count as missed;
+ * its end comes back from the line as for any other.
+ *
+ * Returns: how many calls were rejected
+ */
+guint
+cells_telephony_decline (CellsTelephony *self, const char *cell)
+{
+  g_autoptr(GArray) ids = NULL;
+  CellsLine *line;
+  guint declined = 0;
+
+  g_return_val_if_fail (CELLS_IS_TELEPHONY (self), 0);
+  line = g_hash_table_lookup (self->lines, cell);
+  if (line == NULL)
+    return 0;
+  ids = cells_calls_of (self->calls, cell);
+  for (guint i = 0; i < ids->len; i++) {
+    guint id = g_array_index (ids, guint, i);
+    CellsLineBackend *backend = cells_line_get_backend (line);
+
+    if (!g_hash_table_remove (self->unanswered, GUINT_TO_POINTER (id)) ||
+        !cells_line_backend_has_call (backend, id))
+      continue;
+    g_message ("Declining call %u of cell “%s”", id, cell);
+    cells_line_backend_hangup_async (backend, id, NULL, NULL);
+    declined++;
+  }
+  return declined;
+}
+
 void
 cells_telephony_remove_cell (CellsTelephony *self, CellsCell *cell)
 {

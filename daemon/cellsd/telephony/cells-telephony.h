@@ -19,5 +19,7 @@ void            cells_telephony_update_cell (CellsTelephony  *self,
                                              CellsCell       *cell);
 void            cells_telephony_remove_cell (CellsTelephony  *self,
                                              CellsCell       *cell);
+guint           cells_telephony_decline     (CellsTelephony  *self,
+                                             const char      *cell);
 
 G_END_DECLS
