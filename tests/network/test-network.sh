@@ -59,17 +59,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-
-fail() {
-	n=$((n + 1))
-	echo "not ok $n - $*"
-	exit 1
-}
-
 
 # A namespace held by a process of its own: its pid in $netns_pid.
 new_netns() {

@@ -64,17 +64,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-
-fail() {
-	n=$((n + 1))
-	echo "not ok $n - $*"
-	exit 1
-}
-
 
 in_cell() {
 	cell=$1

@@ -51,6 +51,8 @@ struct _CellsNetwork {
   char       **dns;
   char        *uplink;       /* now */
   char        *applied;      /* the ruleset last applied */
+  char        *net_dev;      /* /proc/net/dev, as read at net_dev_time */
+  gint64       net_dev_time;
   GHashTable  *links;        /* cell name → Link */
   GSubprocess *forwarder;
   char        *forwarder_pid_file;
@@ -436,6 +438,7 @@ cells_network_free (CellsNetwork *self)
   g_strfreev (self->dns);
   g_free (self->uplink);
   g_free (self->applied);
+  g_free (self->net_dev);
   g_free (self->forwarder_pid_file);
   g_free (self);
 }
@@ -615,17 +618,23 @@ gboolean
 cells_network_read_counters (CellsNetwork *self, const char *cell, CellsNetCounters *out)
 {
   Link *link = g_hash_table_lookup (self->links, cell);
-  g_autofree char *text = NULL;
+  gint64 now = g_get_monotonic_time ();
   char name[16];
   CellsNetCounters host_side;
 
   if (link == NULL)
     return FALSE;
   g_snprintf (name, sizeof name, CELLS_NET_LINK_PREFIX "%u", link->index);
-  /* /proc/net is cellsd's own network namespace's (/sys/class/net is
-   * the one sysfs was mounted in). */
-  if (!g_file_get_contents ("/proc/net/dev", &text, NULL, NULL) ||
-      !cells_net_dev_counters (text, name, &host_side))
+  /* Read once for all the cells that ask within half a second. /proc/net
+   * is cellsd's own network namespace's (/sys/class/net is the one sysfs
+   * was mounted in). */
+  if (self->net_dev == NULL || now - self->net_dev_time > G_USEC_PER_SEC / 2) {
+    g_clear_pointer (&self->net_dev, g_free);
+    if (!g_file_get_contents ("/proc/net/dev", &self->net_dev, NULL, NULL))
+      return FALSE;
+    self->net_dev_time = now;
+  }
+  if (!cells_net_dev_counters (self->net_dev, name, &host_side))
     return FALSE;
   /* What the host side sends, the cell receives. */
   out->rx_bytes = host_side.tx_bytes;
