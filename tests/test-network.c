@@ -126,53 +126,6 @@ test_counters (void)
 }
 
 static void
-load (const char *text, CellsSettings *settings, GError **error, gboolean expect)
-{
-  g_autofree char *path = NULL;
-  int fd = g_file_open_tmp ("cellsd-XXXXXX.conf", &path, NULL);
-
-  g_assert_cmpint (fd, >=, 0);
-  close (fd);
-  g_assert_true (g_file_set_contents (path, text, -1, NULL));
-  cells_settings_init (settings);
-  g_assert_cmpint (cells_settings_load (settings, path, error), ==, expect);
-  g_unlink (path);
-}
-
-static void
-test_settings (void)
-{
-  g_autoptr(GError) error = NULL;
-  CellsSettings s;
-  g_autofree char *net = NULL;
-
-  load ("", &s, &error, TRUE);
-  g_assert_true (s.network.enabled);
-  net = cells_subnet_address (&s.network.subnet, 0);
-  g_assert_cmpstr (net, ==, "10.87.0.0");
-  g_assert_cmpuint (s.network.subnet.prefix, ==, 24);
-  g_assert_null (s.network.uplink);
-  g_assert_null (s.network.dns);
-  cells_settings_clear (&s);
-
-  load ("[Network]\nEnabled=false\nSubnet=172.30.4.0/22\nUplink=wwan0\nDNS=9.9.9.9;1.1.1.1\n",
-        &s, &error, TRUE);
-  g_assert_false (s.network.enabled);
-  g_assert_cmpuint (s.network.subnet.prefix, ==, 22);
-  g_assert_cmpstr (s.network.uplink, ==, "wwan0");
-  g_assert_cmpuint (g_strv_length (s.network.dns), ==, 2);
-  g_assert_cmpstr (s.network.dns[1], ==, "1.1.1.1");
-  cells_settings_clear (&s);
-
-  load ("[Network]\nSubnet=10.87.0.0/32\n", &s, &error, FALSE);
-  g_assert_nonnull (strstr (error->message, "[Network] Subnet"));
-  cells_settings_clear (&s);
-  g_clear_error (&error);
-  load ("[Network]\nEnabled=perhaps\n", &s, &error, FALSE);
-  cells_settings_clear (&s);
-}
-
-static void
 test_lxc_link (void)
 {
   g_autoptr(CellsDefinition) def = cells_definition_new ("work");
@@ -201,7 +154,6 @@ main (int argc, char **argv)
   g_test_add_func ("/network/ruleset", test_ruleset);
   g_test_add_func ("/network/routes", test_routes);
   g_test_add_func ("/network/counters", test_counters);
-  g_test_add_func ("/network/settings", test_settings);
   g_test_add_func ("/network/lxc-link", test_lxc_link);
   return g_test_run ();
 }

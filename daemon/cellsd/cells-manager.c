@@ -17,6 +17,8 @@
 #include <glib/gstdio.h>
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -698,6 +700,79 @@ switcher_released (gpointer data, CellsDeviceClass klass, const char *path)
 {
 }
 
+/* Whether @uid is one that cells run as: in a cell's block, or in root's
+ * subordinate ranges, from which every block is taken. */
+static gboolean
+is_cells_uid (CellsManager *self, uid_t uid)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GArray) ranges = NULL;
+  GHashTableIter iter;
+  CellsCell *cell;
+
+  g_hash_table_iter_init (&iter, self->cells);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &cell)) {
+    const CellsDefinition *def = cells_cell_get_definition (cell);
+
+    if (uid >= def->uid_base && (guint64) uid < (guint64) def->uid_base + CELLS_IDS_PER_CELL)
+      return TRUE;
+  }
+  if (!g_file_get_contents ("/etc/subuid", &contents, NULL, NULL))
+    return FALSE;
+  ranges = cells_idmap_parse (contents, "root", 0);
+  for (guint i = 0; i < ranges->len; i++) {
+    const CellsIdRange *r = &g_array_index (ranges, CellsIdRange, i);
+
+    if (uid >= r->start && (guint64) uid < (guint64) r->start + r->count)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Who may be the switcher's seat client, the compositor of the trusted
+ * screen: root, [Switcher] User, members of [Switcher] Group; never a uid
+ * that cells run as, whatever its groups. Names are looked up at each
+ * connection, so a user made after cellsd started is seen. */
+static char *
+switcher_may_connect (gpointer data, uid_t uid, const gid_t *gids, guint n_gids)
+{
+  CellsManager *self = data;
+  const char *user = self->settings->switcher_user;
+  const char *group = self->settings->switcher_group;
+
+  if (uid == 0)
+    return NULL;
+  if (is_cells_uid (self, uid))
+    return g_strdup ("a uid that cells run as");
+  if (user != NULL) {
+    struct passwd pw, *found = NULL;
+    char buf[4096];
+
+    if (getpwnam_r (user, &pw, buf, sizeof buf, &found) == 0 && found != NULL &&
+        found->pw_uid == uid)
+      return NULL;
+  }
+  if (group != NULL) {
+    struct group gr, *found = NULL;
+    g_autofree char *buf = g_malloc (65536);
+
+    if (getgrnam_r (group, &gr, buf, 65536, &found) == 0 && found != NULL) {
+      for (guint i = 0; i < n_gids; i++) {
+        if (gids[i] == found->gr_gid)
+          return NULL;
+      }
+    }
+  }
+  if (user != NULL && group != NULL)
+    return g_strdup_printf ("not root, not “%s” and not in the group “%s” ([Switcher] in "
+                            "cellsd.conf)", user, group);
+  if (user != NULL || group != NULL)
+    return g_strdup_printf ("not root and not %s “%s” ([Switcher] in cellsd.conf)",
+                            user != NULL ? "the user" : "in the group",
+                            user != NULL ? user : group);
+  return g_strdup ("not root (cellsd.conf names no [Switcher] User or Group)");
+}
+
 static void
 switcher_seat_changed (gpointer data)
 {
@@ -769,13 +844,15 @@ cells_manager_new (const CellsSettings *settings, const CellsHost *host, GError 
   if (self->host.dev_ns && !use_device_namespaces (self, error))
     return NULL;
   cells_dbus_manager_set_kernel_device_namespaces (CELLS_DBUS_MANAGER (self), self->host.dev_ns);
-  /* The switcher is a seat client in the root namespace, root only; it
-   * has the screen while no cell is in the foreground. */
+  /* The switcher is a seat client in the root namespace (root, or the
+   * user or group of [Switcher], see switcher_may_connect); it has the
+   * screen while no cell is in the foreground. */
   self->switcher_seat = cells_seat_new ("(switcher)", settings->switcher_seat_dir, 0, 1,
                                         CELLS_SEAT_DIALECT_0_7, switcher_may_open,
                                         switcher_released, switcher_seat_changed, self, error);
   if (self->switcher_seat == NULL)
     return NULL;
+  cells_seat_set_may_connect (self->switcher_seat, switcher_may_connect);
   cells_seat_set_active (self->switcher_seat, TRUE);
   self->udev = cells_udev_new ("/sys", "/run/udev", settings->lxc_start_path);
   load_cells (self);

@@ -5,12 +5,14 @@
 #include "cells-settings.h"
 #include "cells-errors.h"
 
+#include <string.h>
+
 /**
  * SECTION:cells-settings
  *
  * cellsd's configuration file, `/etc/cells/cellsd.conf`:
  *
- *   [Switcher] Chord=KEY_POWER+KEY_VOLUMEUP
+ *   [Switcher] Chord=KEY_POWER+KEY_VOLUMEUP User=NAME Group=NAME
  *   [Devices]  KernelDeviceNamespaces=true
  *   [Audio]    PipeWire=DIR
  *   [Images]   MaxSize=BYTES MaxFiles=N MaxFileSize=BYTES StallSeconds=N
@@ -25,6 +27,7 @@ cells_settings_init (CellsSettings *settings)
   *settings = (CellsSettings) {
     .state_dir = g_strdup (CELLS_STATE_DIR),
     .switcher_seat_dir = g_strdup ("/run/cells/switcher"),
+    .switcher_group = *CELLS_SWITCH_GROUP != '\0' ? g_strdup (CELLS_SWITCH_GROUP) : NULL,
     .input_dir = g_strdup ("/dev/input"),
     .vmodem_path = g_build_filename (CELLS_LIBEXEC_DIR, "cells-vmodem", NULL),
     .lxc_start_path = g_build_filename (CELLS_LIBEXEC_DIR, "cells-lxc-start", NULL),
@@ -49,6 +52,35 @@ fail (GError **error, const char *path, GError *local)
   g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "%s: %s", path, local->message);
   g_error_free (local);
   return FALSE;
+}
+
+/* [Switcher] User or Group, if the file has it: a user or group name as
+ * useradd takes it; empty means none. Whether it exists is asked at each
+ * connection, so a user made after cellsd started is seen. */
+static gboolean
+load_name (GKeyFile *kf, const char *key, char **out, GError **error)
+{
+  g_autofree char *name = g_key_file_get_string (kf, "Switcher", key, NULL);
+
+  if (name == NULL)
+    return TRUE;
+  g_strstrip (name);
+  for (const char *p = name; *p != '\0'; p++) {
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.' &&
+        !(*p == '$' && p[1] == '\0')) {
+      g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+                   "[Switcher] %s: “%s” is not a user or group name", key, name);
+      return FALSE;
+    }
+  }
+  if (*name == '-' || strlen (name) > 32) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+                 "[Switcher] %s: “%s” is not a user or group name", key, name);
+    return FALSE;
+  }
+  g_free (*out);
+  *out = *name != '\0' ? g_steal_pointer (&name) : NULL;
+  return TRUE;
 }
 
 /* A number of [Images], if the file has it: 1 or more. */
@@ -124,6 +156,9 @@ cells_settings_load (CellsSettings *settings, const char *path, GError **error)
   chord = g_key_file_get_string (kf, "Switcher", "Chord", NULL);
   if (chord != NULL && !cells_chord_parse (chord, settings->chord, &settings->n_chord, &local))
     return fail (error, path, local);
+  if (!load_name (kf, "User", &settings->switcher_user, &local) ||
+      !load_name (kf, "Group", &settings->switcher_group, &local))
+    return fail (error, path, local);
   pipewire = g_key_file_get_string (kf, "Audio", "PipeWire", NULL);
   if (pipewire != NULL && *pipewire != '\0') {
     g_free (settings->pipewire_dir);
@@ -146,6 +181,8 @@ cells_settings_clear (CellsSettings *settings)
 {
   g_clear_pointer (&settings->state_dir, g_free);
   g_clear_pointer (&settings->switcher_seat_dir, g_free);
+  g_clear_pointer (&settings->switcher_user, g_free);
+  g_clear_pointer (&settings->switcher_group, g_free);
   g_clear_pointer (&settings->input_dir, g_free);
   g_clear_pointer (&settings->vmodem_path, g_free);
   g_clear_pointer (&settings->lxc_start_path, g_free);

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
  * CellsSettings:
  * @state_dir: where images and cells are kept
  * @switcher_seat_dir: where the switcher's seatd socket goes
+ * @switcher_user: (nullable): a user whose processes may be the switcher
+ *   seat's clients, besides root
+ * @switcher_group: (nullable): a group whose members may be
+ *   (the switcher seat accepts no uid of a cell, whatever its groups)
  * @input_dir: where the input devices are (the chord's keys)
  * @vmodem_path: the virtual modem program started in cells
  * @lxc_start_path: the helper that starts containers (cells-lxc-start)
@@ -33,6 +37,8 @@ G_BEGIN_DECLS
 typedef struct {
   char     *state_dir;
   char     *switcher_seat_dir;
+  char     *switcher_user;
+  char     *switcher_group;
   char     *input_dir;
   char     *vmodem_path;
   char     *lxc_start_path;

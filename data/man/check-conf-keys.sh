@@ -10,13 +10,16 @@ settings=$1 conf=$2 page=$3
 dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
 
-# g_key_file_get_*/has_key (kf, "Group", "Key" ...), and the [Images]
-# numbers read through load_limit (kf, "Key", ...).
+# g_key_file_get_*/has_key (kf, "Group", "Key" ...), the [Images]
+# numbers read through load_limit (kf, "Key", ...) and the [Switcher]
+# names read through load_name (kf, "Key", ...).
 tr '\n' ' ' <"$settings" |
 	grep -o 'g_key_file_[a-z_]* *(kf, *"[A-Za-z]*", *"[A-Za-z]*"' |
 	sed 's/.*"\([A-Za-z]*\)", *"\([A-Za-z]*\)"$/[\1] \2/' >"$dir/code"
 grep -o 'load_limit (kf, "[A-Za-z]*"' "$settings" |
 	sed 's/.*"\([A-Za-z]*\)"$/[Images] \1/' >>"$dir/code"
+grep -o 'load_name (kf, "[A-Za-z]*"' "$settings" |
+	sed 's/.*"\([A-Za-z]*\)"$/[Switcher] \1/' >>"$dir/code"
 sort -u -o "$dir/code" "$dir/code"
 
 awk '/^\[[A-Za-z]*\]$/ { group = $0; next }

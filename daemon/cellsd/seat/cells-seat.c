@@ -73,6 +73,7 @@ struct _CellsSeat {
   guint32           uid_first;
   guint32           uid_count;
   CellsSeatDialect  dialect;
+  CellsSeatMayConnect may_connect;
   CellsSeatMayOpen  may_open;
   CellsSeatReleased released;
   CellsSeatChanged  changed;
@@ -436,6 +437,32 @@ on_client_io (int fd, GIOCondition condition, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Whether the peer of @cfd may be a client: NULL, or why not. */
+static char *
+refusal (CellsSeat *seat, int cfd, const struct ucred *cred)
+{
+  g_autofree gid_t *gids = NULL;
+  socklen_t len = 32 * sizeof (gid_t);
+
+  if (seat->may_connect == NULL) {
+    if (cred->uid == 0 || (cred->uid >= seat->uid_first &&
+                           (guint64) cred->uid < (guint64) seat->uid_first + seat->uid_count))
+      return NULL;
+    return g_strdup ("not one of the cell's");
+  }
+  /* The primary group, then the supplementary groups the peer had when it
+   * connected (the kernel says how much room they need). */
+  for (int tries = 0;; tries++) {
+    gids = g_realloc (gids, sizeof (gid_t) + len);
+    if (getsockopt (cfd, SOL_SOCKET, SO_PEERGROUPS, gids + 1, &len) == 0)
+      break;
+    if (errno != ERANGE || tries > 0)
+      return g_strdup_printf ("its groups are unknown (%s)", g_strerror (errno));
+  }
+  gids[0] = cred->gid;
+  return seat->may_connect (seat->data, cred->uid, gids, 1 + len / sizeof (gid_t));
+}
+
 static gboolean
 on_connection (int fd, GIOCondition condition, gpointer user_data)
 {
@@ -443,15 +470,18 @@ on_connection (int fd, GIOCondition condition, gpointer user_data)
   struct ucred cred;
   socklen_t len = sizeof cred;
   int cfd = accept4 (fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+  g_autofree char *why = NULL;
   Client *c;
 
   if (cfd < 0)
     return G_SOURCE_CONTINUE;
-  if (getsockopt (cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-      (cred.uid != 0 && (cred.uid < seat->uid_first ||
-                         (guint64) cred.uid >= (guint64) seat->uid_first + seat->uid_count))) {
-    g_message ("Cell “%s”: seat connection from uid %u refused: not one of the cell's",
-               seat->cell_name, (guint) cred.uid);
+  if (getsockopt (cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+    why = g_strdup_printf ("its credentials are unknown (%s)", g_strerror (errno));
+  else
+    why = refusal (seat, cfd, &cred);
+  if (why != NULL) {
+    g_message ("Cell “%s”: seat connection from uid %u refused: %s", seat->cell_name,
+               (guint) cred.uid, why);
     close (cfd);
     return G_SOURCE_CONTINUE;
   }
@@ -546,6 +576,19 @@ cells_seat_free (CellsSeat *seat)
   g_free (seat->socket_path);
   g_free (seat->cell_name);
   g_free (seat);
+}
+
+/**
+ * cells_seat_set_may_connect:
+ *
+ * Who may connect is asked of @may_connect (with the seat's data) instead
+ * of the seat's uid range, from the next connection on.
+ */
+void
+cells_seat_set_may_connect (CellsSeat *seat, CellsSeatMayConnect may_connect)
+{
+  g_return_if_fail (seat != NULL);
+  seat->may_connect = may_connect;
 }
 
 /**

@@ -4,6 +4,7 @@
 #include "cells-devices.h"
 
 #include <glib.h>
+#include <sys/types.h>
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,11 @@ typedef int (*CellsSeatMayOpen) (gpointer data, CellsDeviceClass klass, const ch
 /* The cell no longer holds @path. */
 typedef void (*CellsSeatReleased) (gpointer data, CellsDeviceClass klass, const char *path);
 
+/* Asked when a process connects, in place of the seat's uid range: NULL
+ * when it may be a client, else why not (freed by the seat). @gids holds
+ * its primary group first, then its supplementary groups. */
+typedef char *(*CellsSeatMayConnect) (gpointer data, uid_t uid, const gid_t *gids, guint n_gids);
+
 /* Called when a client connects or leaves. */
 typedef void (*CellsSeatChanged) (gpointer data);
 
@@ -41,6 +47,8 @@ CellsSeat *cells_seat_new            (const char        *cell_name,
                                       gpointer           data,
                                       GError           **error);
 void       cells_seat_free           (CellsSeat         *seat);
+void       cells_seat_set_may_connect (CellsSeat        *seat,
+                                      CellsSeatMayConnect may_connect);
 void       cells_seat_set_active     (CellsSeat         *seat,
                                       gboolean           active);
 void       cells_seat_set_device_namespace (CellsSeat   *seat,
