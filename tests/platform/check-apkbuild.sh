@@ -82,13 +82,13 @@ for p in lxc dbus polkit modemmanager pipewire nftables dnsmasq tar; do
 	case $depends in *" $p "*) ok "depends on $p" ;; *) not_ok "depends on $p" ;; esac
 done
 for p in meson scdoc glib-dev lxc-dev polkit-dev modemmanager-dev sofia-sip-dev gstreamer-dev \
-	dbus-dev; do
+	dbus-dev gtk4.0-dev libadwaita-dev; do
 	case $makedepends in *" $p "*) ok "makedepends has $p" ;; *) not_ok "makedepends has $p" ;; esac
 done
 
 # Each subpackage: its own function, or abuild's default for its suffix.
 subpackages=$(read_var subpackages)
-for want in cells-doc cells-lang cells-openrc cells-systemd; do
+for want in cells-doc cells-lang cells-switcher cells-openrc cells-systemd; do
 	case " $subpackages " in *" $want "*) ok "subpackage $want" ;; *) not_ok "subpackage $want" ;; esac
 done
 for sub in $subpackages; do
@@ -103,6 +103,13 @@ check "cells-systemd is installed with systemd (install_if) and holds usr/lib/sy
 	cd "$1" && log="$2/log.si" busybox ash -c ". \"\$0\"; systemd; echo \"\$install_if\"" "$3" >"$2/if" &&
 		grep -qx "cells=$4-r0 systemd" "$2/if" && grep -qx "amove usr/lib/systemd" "$2/log.si"' \
 	sh "$dir" "$tmp" "$tmp/read.sh" "$version"
+check "cells-switcher holds the switcher and its session's OpenRC script, needs cage, makes its user" sh -c '
+	cd "$1" && log="$2/log.sw" busybox ash -c ". \"\$0\"; switcher; echo \"\$depends\"; echo \"\$install\"" "$3" >"$2/sw" &&
+		grep -qx "amove usr/bin/cells-switcher" "$2/log.sw" &&
+		grep -qx "amove etc/init.d/cells-switcher" "$2/log.sw" &&
+		grep -q " cage$" "$2/sw" && grep -qx "cells-switcher.pre-install" "$2/sw" &&
+		grep -q "adduser -S .*-G cells .*cells-switcher" "$1/cells-switcher.pre-install"' \
+	sh "$dir" "$tmp" "$tmp/read.sh"
 check "build() configures with abuild-meson, check() runs the unit tests, package() installs" \
 	sh -c 'cd "$1" && log="$2/log.b" busybox ash -c ". \"\$0\"; build; check; package" "$3" &&
 		grep -q "^abuild-meson .*output" "$2/log.b" &&

@@ -95,6 +95,25 @@ else
 fi
 check "configuration in etc/cells/cellsd.conf" test -f "$root/etc/cells/cellsd.conf"
 
+# The switcher and its session: the unit, the user it runs as (in the
+# switch group), the OpenRC script where OpenRC is.
+check "cells-switcher in usr/bin" test -x "$root/usr/bin/cells-switcher"
+sunit=$(find_one usr/lib/systemd/system/cells-switcher.service lib/systemd/system/cells-switcher.service)
+check "the switcher's unit in $(dirname "$sunit"): cage and cells-switcher as cells-switcher on the switcher seat" \
+	sh -c 'grep -qx "ExecStart=/usr/bin/cage -- /usr/bin/cells-switcher" "$1" &&
+		grep -qx "User=cells-switcher" "$1" && grep -qx "SupplementaryGroups=$2" "$1" &&
+		grep -q "SEATD_SOCK=/run/cells/switcher/seatd.sock" "$1" && grep -qx "Requires=cellsd.service" "$1"' \
+	sh "$root/$sunit" "$group"
+check "usr/lib/sysusers.d/cells-switcher.conf puts cells-switcher in $group" sh -c '
+	grep -qx "u cells-switcher - \"Cells switcher\" /var/lib/cells-switcher" "$1" &&
+		grep -qx "m cells-switcher $2" "$1"' sh "$root/usr/lib/sysusers.d/cells-switcher.conf" "$group"
+if [ "${CHECK_OPENRC:-yes}" = yes ]; then
+	check "the switcher's OpenRC script: cage as cells-switcher:$group, needs cellsd" \
+		sh -c 'sh -n "$1" && grep -qx "command=\"/usr/bin/cage\"" "$1" &&
+			grep -qx "command_user=\"cells-switcher:$2\"" "$1" && grep -q "need cellsd" "$1"' \
+		sh "$root/etc/init.d/cells-switcher" "$group"
+fi
+
 for page in man8/cellsd.8 man1/cellsctl.1 man5/cellsd.conf.5; do
 	file=$(find_one "usr/share/man/$page" "usr/share/man/$page.gz")
 	check "man page $file, no warnings from man" sh -c '

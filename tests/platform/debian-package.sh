@@ -62,7 +62,27 @@ else
 	not_ok "lintian finds no error"
 fi
 
+switcher_deb=$(ls "$tmp"/cells-switcher_*.deb)
 dpkg-deb -x "$deb" "$tmp/root" && dpkg-deb -e "$deb" "$tmp/control"
+# Both packages into one tree for check-install.sh; each package's own
+# files checked here.
+dpkg-deb -x "$switcher_deb" "$tmp/root" && dpkg-deb -e "$switcher_deb" "$tmp/switcher-control"
+if dpkg-deb -c "$switcher_deb" | grep -q ' ./usr/bin/cells-switcher$' &&
+	! dpkg-deb -c "$deb" | grep -q 'cells-switcher'; then
+	ok "cells-switcher and its session are in the package cells-switcher, not in cellsd"
+else
+	not_ok "cells-switcher and its session are in the package cells-switcher, not in cellsd"
+fi
+spostinst=$tmp/switcher-control/postinst
+if grep -q 'adduser --system --quiet --group --home /var/lib/cells-switcher' "$spostinst" &&
+	grep -q 'adduser --quiet cells-switcher cells' "$spostinst" &&
+	! grep -q "deb-systemd-helper enable" "$spostinst" &&
+	! grep -q '_dh_action=start' "$spostinst"; then
+	ok "cells-switcher's postinst makes its user in the group cells and neither enables nor starts its session"
+else
+	not_ok "cells-switcher's postinst makes its user in the group cells and neither enables nor starts its session"
+	sed 's/^/# /' "$spostinst"
+fi
 postinst=$tmp/control/postinst
 if grep -q 'deb-systemd-helper.*enable.*cellsd.service' "$postinst" &&
 	grep -q "deb-systemd-invoke .*'cellsd.service'" "$postinst" &&

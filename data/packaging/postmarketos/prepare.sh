@@ -18,11 +18,11 @@ tarball=cells-$version.tar.xz
 
 mkdir -p "$out"
 cp "$build/meson-dist/$tarball" "$out/"
-cp "$here/cells.pre-install" "$here/cells.post-install" "$out/"
+cp "$here/cells.pre-install" "$here/cells.post-install" "$here/cells-switcher.pre-install" "$out/"
 {
 	sed -e "s/^pkgver=.*/pkgver=$version/" -e '/^sha512sums=/,$d' "$here/APKBUILD"
 	echo 'sha512sums="'
 	(cd "$out" && sha512sum "$tarball")
 	echo '"'
 } >"$out/APKBUILD"
-echo "$out: APKBUILD, $tarball, cells.pre-install, cells.post-install"
+echo "$out: APKBUILD, $tarball and the install scripts"
