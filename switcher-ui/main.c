@@ -26,10 +26,25 @@ static const char css[] =
   ".error-banner { background: @error_bg_color; color: @error_fg_color; padding: 12px; }\n"
   ".color-swatch:checked { box-shadow: 0 0 0 3px @accent_color; }\n";
 
+/* Input devices as GTK sees them come and go (with --verbose): the
+ * compositor takes them away while a cell has the screen. */
+static void
+on_device (GdkSeat *seat, GdkDevice *device, gpointer added)
+{
+  g_debug ("Input device %s: %s (source %d)", added ? "added" : "removed",
+           gdk_device_get_name (device), gdk_device_get_source (device));
+}
+
 static void
 on_startup (GApplication *app, gpointer data)
 {
   g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  GdkSeat *seat = gdk_display_get_default_seat (gdk_display_get_default ());
+
+  if (seat != NULL) {
+    g_signal_connect (seat, "device-added", G_CALLBACK (on_device), GINT_TO_POINTER (TRUE));
+    g_signal_connect (seat, "device-removed", G_CALLBACK (on_device), NULL);
+  }
 
   gtk_css_provider_load_from_data (provider, css, -1);
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),

@@ -468,16 +468,14 @@ static GtkWidget *
 build_offline (SwitcherWindow *self)
 {
   GtkWidget *status = adw_status_page_new ();
-  GtkWidget *spinner = gtk_spinner_new ();
 
+  /* No spinner: it redraws the screen for as long as cellsd is away (a
+   * whole core in GTK 4.8), and the page already says it waits. */
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "dialog-warning-symbolic");
   adw_status_page_set_title (ADW_STATUS_PAGE (status), _("The Cell Service Is Not Running"));
   adw_status_page_set_description (ADW_STATUS_PAGE (status),
                                    _("Waiting for cellsd. The switcher connects by itself as "
                                      "soon as the service is back."));
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), TRUE);
-  gtk_widget_set_size_request (spinner, 32, 32);
-  adw_status_page_set_child (ADW_STATUS_PAGE (status), spinner);
   return page_with_header (adw_header_bar_new (), status);
 }
 

@@ -108,7 +108,7 @@ check "cells-switcher holds the switcher and its session's OpenRC script, needs 
 		grep -qx "amove usr/bin/cells-switcher" "$2/log.sw" &&
 		grep -qx "amove etc/init.d/cells-switcher" "$2/log.sw" &&
 		grep -q " cage$" "$2/sw" && grep -qx "cells-switcher.pre-install" "$2/sw" &&
-		grep -q "adduser -S .*-G cells .*cells-switcher" "$1/cells-switcher.pre-install"' \
+		tr -d "\\\\\n" <"$1/cells-switcher.pre-install" | grep -q "adduser -S .*-G cells .*cells-switcher"' \
 	sh "$dir" "$tmp" "$tmp/read.sh"
 check "build() configures with abuild-meson, check() runs the unit tests, package() installs" \
 	sh -c 'cd "$1" && log="$2/log.b" busybox ash -c ". \"\$0\"; build; check; package" "$3" &&

@@ -114,7 +114,7 @@ if [ "${CHECK_OPENRC:-yes}" = yes ]; then
 		sh "$root/etc/init.d/cells-switcher" "$group"
 fi
 
-for page in man8/cellsd.8 man1/cellsctl.1 man5/cellsd.conf.5; do
+for page in man8/cellsd.8 man1/cellsctl.1 man5/cellsd.conf.5 man1/cells-switcher.1; do
 	file=$(find_one "usr/share/man/$page" "usr/share/man/$page.gz")
 	check "man page $file, no warnings from man" sh -c '
 		out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$1" 2>&1 >/dev/null)

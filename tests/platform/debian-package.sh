@@ -76,8 +76,8 @@ fi
 spostinst=$tmp/switcher-control/postinst
 if grep -q 'adduser --system --quiet --group --home /var/lib/cells-switcher' "$spostinst" &&
 	grep -q 'adduser --quiet cells-switcher cells' "$spostinst" &&
-	! grep -q "deb-systemd-helper enable" "$spostinst" &&
-	! grep -q '_dh_action=start' "$spostinst"; then
+	grep -q "was-enabled 'cells-switcher.service'" "$spostinst" &&
+	! grep -q 'deb-systemd-invoke' "$spostinst"; then
 	ok "cells-switcher's postinst makes its user in the group cells and neither enables nor starts its session"
 else
 	not_ok "cells-switcher's postinst makes its user in the group cells and neither enables nor starts its session"

@@ -1,9 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# In the qemu guest (virtio-vga, uinput): two cells of the session image,
-# each running Debian's cage with wl-fill in the cell's colour, switched
-# back and forth. Prints TAP, and "SCREENDUMP NAME" where the host takes
+# In the qemu guest (virtio-vga, uinput): the switcher's session as a
+# phone runs it (cage with cells-switcher, as the user cells-switcher in
+# the group cells, on cellsd's switcher seat, with udevd and a real
+# polkitd holding the installed policy and rule), and two cells of the
+# session image, each running Debian's cage with wl-fill in the cell's
+# colour, switched back and forth, by cellsctl, by the chord and by a tap
+# on the switcher. Prints TAP, and "SCREENDUMP NAME" where the host takes
 # the screen (test-session.sh checks the pictures).
 #   guest-session.sh BUILD_DIR SOURCE_DIR SESSION_TARBALL
 set -eu
@@ -18,6 +22,9 @@ export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus"
 session="$src/tests/cells-session.sh"
 cellsctl="$build/daemon/cellsctl/cellsctl"
 init="/bin/sh -c 'trap \"exit 0\" TERM; sleep 100000 & wait'"
+# Where red's card is on the switcher's home page at 1280×800 (blue's comes
+# first: the cards are in the order of the names).
+TAP_X=${TAP_X:-600} TAP_Y=${TAP_Y:-125}
 # shellcheck source=../telephony/common.sh
 . "$src/tests/telephony/common.sh"
 n=0
@@ -26,9 +33,12 @@ n=0
 fail() {
 	n=$((n + 1))
 	echo "not ok $n - $*"
-	for f in cellsd red blue keys; do
+	for f in cellsd switcher red blue keys polkitd; do
 		echo "# --- $f.log ---"
-		tail -25 "$dir/$f.log" 2>/dev/null | sed 's/^/# /'
+		lines=15
+		[ "$f" = cellsd ] && lines=40
+		grep -v -e 'cursor' -e 'GLib-GIO-DEBUG' -e 'cells-cell-DEBUG' -e '^seat keyboard' \
+			"$dir/$f.log" 2>/dev/null | tail -$lines | sed 's/^/# /'
 	done
 	echo "1..$n"
 	exit 1
@@ -59,10 +69,90 @@ got_key() {
 }
 
 press() {
-	echo "press $1" >&3
-	wait_for 5 grep -q "^pressed $1" "$dir/keys.log"
+	echo "press $*" >&3
+	wait_for 15 grep -q "^pressed $*\$" "$dir/keys.log"
 	sleep 1
 }
+
+# wlroots 0.15 gives a compositor its input devices back after a switch
+# only when the next input event arrives: that event is lost (README,
+# "Not yet"). A press of left shift, which no client here acts on, wakes
+# the compositor in the foreground before what the test checks.
+wake_input() {
+	press 42
+}
+
+tap() {
+	echo "tap $1 $2" >&3
+	wait_for 15 grep -q "^tapped $1 $2\$" "$dir/keys.log"
+}
+
+foreground_is() {
+	[ "$(busctl get-property org.cells.Cells1 /org/cells/Cells1 org.cells.Cells1.Manager \
+		Foreground)" = "s \"$1\"" ]
+}
+
+# The CPU a process used over 3 s, in percent of a core.
+cpu_percent() {
+	t0=$(awk '{print $14 + $15}' "/proc/$1/stat")
+	sleep 3
+	t1=$(awk '{print $14 + $15}' "/proc/$1/stat")
+	echo $(((t1 - t0) * 100 / 3 / $(getconf CLK_TCK)))
+}
+
+switcher_clients() {
+	[ "$(busctl get-property org.cells.Cells1 /org/cells/Cells1 org.cells.Cells1.Manager \
+		SwitcherSeatClients)" = "u $1" ]
+}
+
+# The user the switcher's session runs as (data/cells-switcher.sysusers.in),
+# in the guest's own /etc (the root is an overlay), with ids no one has.
+add_switcher_user() {
+	id=4300
+	while getent passwd $id >/dev/null || getent group $id >/dev/null ||
+		getent group $((id + 1)) >/dev/null; do
+		id=$((id + 2))
+	done
+	echo "cells-switcher:x:$id:$id::$dir/switcher-home:/usr/sbin/nologin" >>/etc/passwd
+	echo "cells-switcher:x:$id:" >>/etc/group
+	if getent group cells >/dev/null; then
+		sed -i 's/^\(cells:[^:]*:[^:]*:..*\)$/\1,cells-switcher/; t; s/^\(cells:[^:]*:[^:]*:\)$/\1cells-switcher/' \
+			/etc/group
+	else
+		echo "cells:x:$((id + 1)):cells-switcher" >>/etc/group
+	fi
+}
+
+# polkitd on the tests' bus, reading only what cells installs.
+start_polkitd() {
+	for d in /usr/share/polkit-1/actions /usr/share/polkit-1/rules.d /etc/polkit-1/rules.d; do
+		mkdir -p "$d"
+		find "$d" -mindepth 1 -delete
+	done
+	cp "$build/data/org.cells.Cells1.policy" /usr/share/polkit-1/actions/
+	cp "$build/data/org.cells.Cells1.rules" /usr/share/polkit-1/rules.d/
+	/usr/lib/polkit-1/polkitd >"$dir/polkitd.log" 2>&1 &
+	wait_for 10 pkaction --action-id org.cells.Cells1.switch
+}
+
+# The switcher's session, as cells-switcher.service starts it: cage on the
+# switcher seat, as cells-switcher with the group cells. The switcher is
+# copied out of the build tree, which its user may not reach.
+start_switcher() {
+	install -d -m 700 -o cells-switcher "$dir/switcher-run" "$dir/switcher-home"
+	install -m 755 "$build/switcher-ui/cells-switcher" "$dir/cells-switcher"
+	setpriv --reuid=cells-switcher --regid=cells-switcher --init-groups env -i \
+		PATH=/usr/bin:/bin HOME="$dir/switcher-home" XDG_RUNTIME_DIR="$dir/switcher-run" \
+		DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS" LIBSEAT_BACKEND=seatd \
+		SEATD_SOCK="$dir/switcher/seatd.sock" WLR_RENDERER=pixman GSK_RENDERER=cairo \
+		GSETTINGS_BACKEND=memory GTK_A11Y=none \
+		cage -- "$dir/cells-switcher" --verbose >"$dir/switcher.log" 2>&1 &
+}
+
+# CELLS_SESSION_DEBUG=1: what the guest is busy with, every 15 s.
+if [ "${CELLS_SESSION_DEBUG:-0}" = 1 ]; then
+	while sleep 15; do top -bn1 -w 150 | head -14 | sed 's/^/# top: /'; done &
+fi
 
 for i in $(seq 50); do
 	[ -e /dev/dri/card0 ] && break
@@ -70,14 +160,29 @@ for i in $(seq 50); do
 done
 [ -e /dev/dri/card0 ] || fail "the guest has a KMS card"
 
-# A keyboard both cells may use, there before they start.
+# A keyboard and a touchscreen both cells may use, there before they start.
 mkfifo "$dir/keys.in"
-"$build/tests/uinput-key" <"$dir/keys.in" >"$dir/keys.log" 2>&1 &
+"$build/tests/uinput-devices" 1280 800 <"$dir/keys.in" >"$dir/keys.log" 2>&1 &
 exec 3>"$dir/keys.in"
-wait_for 5 grep -q ready "$dir/keys.log" || fail "a uinput keyboard"
+wait_for 5 grep -q ready "$dir/keys.log" || fail "a uinput keyboard and touchscreen"
 
+# udevd, as on the phone: the switcher's compositor in the root namespace
+# finds the card and the input devices through it; the cells' views are
+# made from its database.
+/lib/systemd/systemd-udevd --daemon >"$dir/udevd.log" 2>&1 || fail "udevd starts"
+udevadm trigger --action=add
+udevadm settle --timeout=30 || true
+ok "udevd runs: $(ls /run/udev/data | wc -l) devices in its database"
+
+# A /dev/shm as a phone has it (wlroots puts keymaps there); the guest's
+# /dev is a bare devtmpfs.
+mountpoint -q /dev/shm || mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
+
+add_switcher_user
 sh "$session" bus "$dir"
-sh "$session" cellsd "$dir" "$build"
+start_polkitd || fail "polkitd answers with the cells' actions"
+printf '[Switcher]\nGroup=cells\n' >"$dir/cellsd.conf"
+sh "$session" cellsd "$dir" "$build" --config "$dir/cellsd.conf"
 "$cellsctl" image import session "$image" >/dev/null 2>&1
 for cell in red blue; do
 	"$cellsctl" create "$cell" --image session --init "$init" >/dev/null
@@ -85,11 +190,46 @@ for cell in red blue; do
 done
 ok "two cells of the session image run"
 
-"$cellsctl" switch red
+# The switcher's seat is the screen's while no cell is in the foreground.
+start_switcher
+wait_for 30 switcher_clients 1 || fail "the switcher's cage connects to the switcher seat"
+wait_for 240 grep -q 'cellsd is there' "$dir/switcher.log" || fail "the switcher finds cellsd"
+sleep 5
+screendump switcher
+ok "the switcher's session (cage, cells-switcher as cells-switcher) has the screen"
+
+# A tap on red's card switches to red, through polkit's rule for the
+# group cells (no password), after the "switching to" card; red's
+# compositor starts in the foreground.
+tap_red() {
+	tap "$TAP_X" "$TAP_Y"
+	wait_for 30 foreground_is red || {
+		screendump tapped
+		for dev in /dev/input/event*; do
+			echo "# $dev: $(udevadm info -q property "$dev" | grep -E '^ID_INPUT_[A-Z]*=' | tr '\n' ' ')"
+		done
+		grep -E 'Input device|touch|capab' "$dir/switcher.log" | tail -40 | sed 's/^/# sw: /'
+		fail "a tap on red's card switches to red ($1)"
+	}
+	[ "$(grep -c 'Switching to red' "$dir/switcher.log")" = "$2" ] ||
+		fail "the switcher says it switched to red ($1)"
+}
+tap_red "the first tap" 1
+ok "a tap on red's card in the switcher brings red to the foreground"
 start_session red ff0000
 wait_for 90 drew_screen red || fail "cage in red shows wl-fill full screen"
 screendump red
 ok "cage and wl-fill in red, in the foreground: $(grep '^configured [1-9]' "$dir/red.log" | tail -1)"
+
+# In the background the switcher and its compositor draw nothing.
+switcher=$(pgrep -f "^$dir/cells-switcher" | head -1)
+kiosk=$(pgrep -f "^cage -- $dir/cells-switcher" | head -1)
+[ -n "$switcher" ] && [ -n "$kiosk" ] || fail "the switcher's session is alive"
+used=$(cpu_percent "$switcher")
+used_cage=$(cpu_percent "$kiosk")
+[ "$used" -lt 10 ] && [ "$used_cage" -lt 10 ] ||
+	fail "the switcher idles in the background (switcher $used %, cage $used_cage % of a core)"
+ok "the switcher's session idles while a cell has the screen ($used %, cage $used_cage %)"
 
 "$cellsctl" switch blue
 start_session blue 0000ff
@@ -103,13 +243,21 @@ screendump red-again
 kill -0 "$(pgrep -f 'wl-fill 0000ff' | head -1)" 2>/dev/null || fail "blue's session is alive"
 ok "back to red; blue's compositor is disabled but alive"
 
+wake_input
 press 30
-wait_for 5 got_key red 30 || fail "a key reaches red, in the foreground"
+wait_for 15 got_key red 30 || fail "a key reaches red, in the foreground"
 ! got_key blue 30 || fail "the key reached blue, in the background"
 ok "a key goes to the foreground cell only"
 
-# A second between switches: switched faster, a compositor sometimes comes
-# back without its keyboard (README, "Not yet").
+# Red came back to the foreground (its touchscreen was taken away and
+# given back): a tap reaches its client, not blue's.
+tap 300 200
+wait_for 15 grep -q '^touch down 300 200' "$dir/red.log" || fail "a tap reaches red, back in the foreground"
+! grep -q '^touch down' "$dir/blue.log" || fail "the tap reached blue, in the background"
+ok "a tap goes to the foreground cell only, also after it was in the background"
+
+# A second between switches (README, "Not yet": once, switched faster, a
+# compositor came back without its keyboard).
 for i in 1 2 3 4 5; do
 	"$cellsctl" switch blue
 	sleep 1
@@ -118,11 +266,36 @@ for i in 1 2 3 4 5; do
 done
 "$cellsctl" switch blue
 sleep 2
+wake_input
 press 31
-wait_for 5 got_key blue 31 || fail "after ten switches a key reaches blue"
+wait_for 15 got_key blue 31 || fail "after ten switches a key reaches blue"
 ! got_key red 31 || fail "the key reached red, in the background"
 screendump blue-again
 ok "after ten switches the key and the screen are blue's"
+
+# The chord brings up the switcher whatever the cell draws.
+press 116 115
+wait_for 5 foreground_is "" || fail "the chord brings the switcher to the foreground"
+sleep 4
+screendump switcher-chord
+kill -0 "$(pgrep -f 'wl-fill 0000ff' | head -1)" 2>/dev/null || fail "blue's session is alive"
+ok "the chord (power + volume up) brings back the switcher's screen"
+
+# Back from the chord, the switcher takes taps again once GTK has its
+# touchscreen back.
+wake_input
+touch_back() {
+	grep 'Input device .*: Wayland Touch (source' "$dir/switcher.log" | tail -1 | grep -q added
+}
+wait_for 60 touch_back ||
+	fail "the switcher gets its touchscreen back after the chord"
+tap_red "after the chord" 2
+sleep 3
+screendump red-tapped
+wake_input
+press 32
+wait_for 15 got_key red 32 || fail "after the tap a key reaches red"
+ok "after the chord, a tap on red's card brings red back"
 
 exec 3>&-
 sh "$session" stop "$dir" >/dev/null 2>&1 || true

@@ -26,8 +26,13 @@ skip() {
 for tool in qemu-system-x86_64 cage Xwayland setpriv /usr/bin/python3; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool is missing (tests/setup-host.sh installs it)"
 done
-for program in wl-fill uinput-key; do
+for program in wl-fill uinput-devices; do
 	[ -x "$build/tests/$program" ] || skip "$build/tests/$program was not built (libwayland-dev)"
+done
+[ -x "$build/switcher-ui/cells-switcher" ] ||
+	skip "$build/switcher-ui/cells-switcher was not built (libgtk-4-dev, libadwaita-1-dev)"
+for tool in /lib/systemd/systemd-udevd udevadm /usr/lib/polkit-1/polkitd pkaction; do
+	command -v "$tool" >/dev/null 2>&1 || skip "$tool is missing (tests/setup-host.sh installs it)"
 done
 
 work=$(mktemp -d /tmp/cells-session-test.XXXXXX)
@@ -64,7 +69,7 @@ while read -r line; do
 	echo "$line" | sed "s/^\(ok\|not ok\) [0-9]*/\1 $n/"
 done <"$work/guest.tap"
 if [ "$status" != 0 ] || grep -q '^not ok' "$work/guest.tap"; then
-	tr -d '\r' <"$work/serial.log" | grep -v 'GLib-GIO-DEBUG' | tail -60 | sed 's/^/# /'
+	tr -d '\r' <"$work/serial.log" | grep -v 'GLib-GIO-DEBUG' | tail -250 | sed 's/^/# /'
 	echo "not ok $((n + 1)) - the guest's session tests (status $status)"
 	echo "1..$((n + 1))"
 	exit 1
@@ -90,7 +95,11 @@ print("%02x%02x%02x" % tuple(pixels[i:i + 3]))
 PY
 }
 
-for shot in red:ff0000 blue:0000ff red-again:ff0000 blue-again:0000ff; do
+# The switcher's screens: the same picture at start and after the chord,
+# and none of the cells' colours.
+switcher_colour=
+for shot in switcher:switcher red:ff0000 blue:0000ff red-again:ff0000 blue-again:0000ff \
+	switcher-chord:switcher red-tapped:ff0000; do
 	name=${shot%%:*}
 	want=${shot#*:}
 	n=$((n + 1))
@@ -100,6 +109,24 @@ for shot in red:ff0000 blue:0000ff red-again:ff0000 blue-again:0000ff; do
 		continue
 	fi
 	got=$(middle "$out/$name.ppm")
+	if [ "$want" = switcher ]; then
+		case $got in
+		ff0000 | 0000ff | 000000)
+			echo "not ok $n - the screen at $name shows #$got, a cell's colour or nothing"
+			status=1
+			;;
+		*)
+			if [ -z "$switcher_colour" ] || [ "$got" = "$switcher_colour" ]; then
+				echo "ok $n - the screen at $name shows the switcher (#$got; $out/$name.png)"
+			else
+				echo "not ok $n - the screen at $name shows #$got, not the switcher's #$switcher_colour"
+				status=1
+			fi
+			switcher_colour=$got
+			;;
+		esac
+		continue
+	fi
 	if [ "$got" = "$want" ]; then
 		echo "ok $n - the screen at $name shows #$want ($out/$name.png)"
 	else

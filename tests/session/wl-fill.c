@@ -219,9 +219,14 @@ on_capabilities (void *data, struct wl_seat *seat, uint32_t caps)
     keyboard = wl_seat_get_keyboard (seat);
     wl_keyboard_add_listener (keyboard, &keyboard_listener, data);
   }
+  /* A touchscreen goes when the seat is disabled and comes back with it:
+   * the old wl_touch is dead then, and a new one is asked for. */
   if ((caps & WL_SEAT_CAPABILITY_TOUCH) && touch == NULL) {
     touch = wl_seat_get_touch (seat);
     wl_touch_add_listener (touch, &touch_listener, data);
+  } else if (!(caps & WL_SEAT_CAPABILITY_TOUCH) && touch != NULL) {
+    wl_touch_release (touch);
+    touch = NULL;
   }
 }
 

@@ -614,6 +614,27 @@ def test_create():
     ok("a cell created on the new-cell page appears in cellsd and on the home page")
 
 
+def busy(seconds=3.0):
+    """The CPU time the switcher used in SECONDS of wall time, as a fraction."""
+    proc = [p for name, p in started if name == "switcher" and p.poll() is None][-1]
+    hz = os.sysconf("SC_CLK_TCK")
+
+    def ticks():
+        fields = open("/proc/%d/stat" % proc.pid).read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    before = ticks()
+    time.sleep(seconds)
+    return (ticks() - before) / hz / seconds
+
+
+def test_idle(what):
+    # A phone's screen stays on with the switcher on it: nothing redraws
+    # while nothing changes (a spinner took a whole core).
+    used = busy()
+    check(used < 0.1, "the switcher idles on %s: %.0f %% of a core" % (what, used * 100))
+    ok("the switcher idles on %s (%.1f %% of a core)" % (what, used * 100))
+
+
 def test_restart():
     pid = int(open(tmp + "/cellsd.pid").read())
     os.kill(pid, signal.SIGKILL)
@@ -621,6 +642,7 @@ def test_restart():
           "cellsd killed: the switcher says the service is not running: %s" % screen_texts())
     screenshot("not-running")
     ok("cellsd killed: the 'not running' page")
+    test_idle("the 'not running' page")
     run("sh", session, "cellsd", tmp, build)
     check(card("Work") is not None and card("Personal") is not None,
           "cellsd back: the cards are back by themselves: %s" % screen_texts())
@@ -658,6 +680,7 @@ def main():
         proc = start_switcher()
         import pyatspi  # noqa: F401  (connects to the accessibility bus of DISPLAY)
         test_home()
+        test_idle("the home page")
         test_switch_from_outside()
         test_tap_to_switch()
         test_ring()
