@@ -24,7 +24,7 @@ packages="
 	libgstreamer1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 	gstreamer1.0-pipewire pipewire pipewire-bin wireplumber
 	nftables dnsmasq-base iproute2 iperf3
-	cage xwayland libwayland-dev wayland-protocols
+	cage xwayland libwayland-dev wayland-protocols udev
 	libdbus-1-dev scdoc polkitd man-db build-essential debhelper dpkg-dev fakeroot lintian
 	libgtk-4-dev libadwaita-1-dev xvfb xauth at-spi2-core python3-pyatspi gir1.2-atspi-2.0
 	python3-gi imagemagick appstream desktop-file-utils
