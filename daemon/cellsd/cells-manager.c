@@ -859,16 +859,26 @@ cells_manager_new (const CellsSettings *settings, const CellsHost *host, GError 
   return g_steal_pointer (&self);
 }
 
-/* cellsd is the one client of ModemManager, on the same system bus. */
-static void
-start_telephony (CellsManager *self, GDBusConnection *connection)
+/**
+ * cells_manager_start_telephony:
+ *
+ * Once the name is cellsd's (exported before): cellsd is the one client
+ * of ModemManager, on the same system bus. A cellsd that does not get the
+ * name never touches the modem, and has nothing in flight when it exits.
+ */
+void
+cells_manager_start_telephony (CellsManager *self)
 {
+  GDBusConnection *connection;
   GHashTableIter iter;
   CellsCell *cell;
 
-  if (self->telephony != NULL)
+  g_return_if_fail (CELLS_IS_MANAGER (self));
+  connection = g_dbus_object_manager_server_get_connection (self->object_manager);
+  if (self->telephony != NULL || connection == NULL)
     return;
   self->telephony = cells_telephony_new (connection, self->settings, self->claims);
+  g_object_unref (connection);
   g_signal_connect (self->telephony, "incoming-call", G_CALLBACK (on_incoming_call), self);
   g_hash_table_iter_init (&iter, self->cells);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &cell))
@@ -881,7 +891,6 @@ cells_manager_export (CellsManager *self, GDBusConnection *connection, GError **
   g_return_val_if_fail (CELLS_IS_MANAGER (self), FALSE);
 
   g_dbus_object_manager_server_set_connection (self->object_manager, connection);
-  start_telephony (self, connection);
   return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self), connection,
                                            OBJECT_PATH, error);
 }

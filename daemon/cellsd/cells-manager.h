@@ -18,6 +18,7 @@ gboolean      cells_manager_export  (CellsManager     *self,
                                      GError          **error);
 void          cells_manager_autostart (CellsManager   *self);
 void          cells_manager_switch_to_switcher (CellsManager *self);
+void          cells_manager_start_telephony (CellsManager *self);
 void          cells_manager_start_network (CellsManager *self);
 void          cells_manager_shutdown_network (CellsManager *self);
 

@@ -61,6 +61,7 @@ on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_d
   Daemon *d = user_data;
 
   g_message ("cellsd %s ready as %s", PACKAGE_VERSION, name);
+  cells_manager_start_telephony (d->manager);
   cells_manager_start_network (d->manager);
   cells_manager_autostart (d->manager);
 }
