@@ -99,6 +99,12 @@ test_traversal (void)
                    ==, CELLS_IMAGE_ENTRY_TRAVERSAL);
   g_assert_cmpint (check ("lrwxrwxrwx 0/0 0 1970-01-01 00:00 x -> ../y", &e),
                    ==, CELLS_IMAGE_ENTRY_OK);
+  /* The name "./.." ends at the first arrow, though the last is further
+   * on (found by fuzz-image-entry). */
+  g_assert_cmpint (check ("lrwxrwxrwx 0/0 0 1970-01-01 00:00 ./.. -> -> x", &e),
+                   ==, CELLS_IMAGE_ENTRY_TRAVERSAL);
+  g_assert_cmpint (check ("lrwxrwxrwx 0/0 0 1970-01-01 00:00 .. -> -> ", &e),
+                   ==, CELLS_IMAGE_ENTRY_TRAVERSAL);
 }
 
 static void

@@ -313,12 +313,14 @@ read_time (const char **p)
   return word != NULL && made_of (word, len, "0123456789:.") && memchr (word, ':', len) != NULL;
 }
 
-/* Whether the @n bytes at @s have a ".." component: components end at
- * '/' and, when @sep is given, where @sep stands. */
+/* Whether the first @n bytes of @s have a ".." component: components end
+ * at '/' and, when @sep is given, where @sep begins (it may run on past
+ * @n: the name "./.." of "./.. -> -> x" ends at the first " -> "). */
 static gboolean
 leads_out (const char *s, gsize n, const char *sep)
 {
   gsize sep_len = sep != NULL ? strlen (sep) : 0;
+  gsize total = strlen (s);
   gsize start = 0;
 
   for (gsize i = 0; i <= n; i++) {
@@ -326,7 +328,7 @@ leads_out (const char *s, gsize n, const char *sep)
 
     if (i == n || s[i] == '/')
       skip = 1;
-    else if (sep_len > 0 && n - i >= sep_len && memcmp (s + i, sep, sep_len) == 0)
+    else if (sep_len > 0 && total - i >= sep_len && memcmp (s + i, sep, sep_len) == 0)
       skip = sep_len;
     else
       continue;
