@@ -24,7 +24,7 @@ cellsctl="$build/daemon/cellsctl/cellsctl"
 init="/bin/sh -c 'trap \"exit 0\" TERM; sleep 100000 & wait'"
 # Where red's card is on the switcher's home page at 1280×800 (blue's comes
 # first: the cards are in the order of the names).
-TAP_X=${TAP_X:-600} TAP_Y=${TAP_Y:-125}
+TAP_X=600 TAP_Y=125
 # shellcheck source=../telephony/common.sh
 . "$src/tests/telephony/common.sh"
 n=0
@@ -148,11 +148,6 @@ start_switcher() {
 		GSETTINGS_BACKEND=memory GTK_A11Y=none \
 		cage -- "$dir/cells-switcher" --verbose >"$dir/switcher.log" 2>&1 &
 }
-
-# CELLS_SESSION_DEBUG=1: what the guest is busy with, every 15 s.
-if [ "${CELLS_SESSION_DEBUG:-0}" = 1 ]; then
-	while sleep 15; do top -bn1 -w 150 | head -14 | sed 's/^/# top: /'; done &
-fi
 
 for i in $(seq 50); do
 	[ -e /dev/dri/card0 ] && break

@@ -467,7 +467,7 @@ static gboolean
 on_connection (int fd, GIOCondition condition, gpointer user_data)
 {
   CellsSeat *seat = user_data;
-  struct ucred cred;
+  struct ucred cred = { .uid = (uid_t) -1, .gid = (gid_t) -1 };
   socklen_t len = sizeof cred;
   int cfd = accept4 (fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
   g_autofree char *why = NULL;
