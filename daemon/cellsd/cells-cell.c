@@ -262,6 +262,16 @@ seat_changed (gpointer data)
   cells_dbus_cell_set_held_devices (CELLS_DBUS_CELL (self), (const char *const *) held);
 }
 
+/* The cell's compositor has reopened its input: its libinput is woken. */
+static void
+seat_reopened (gpointer data, const char *path)
+{
+  CellsCell *self = data;
+
+  if (self->udev_view != NULL)
+    cells_udev_view_wake (self->udev_view, path);
+}
+
 static void
 sync_udev_rights (CellsCell *self)
 {
@@ -300,6 +310,7 @@ open_seat (CellsCell *self, GError **error)
                                seat_changed, self, error);
   if (self->seat == NULL)
     return FALSE;
+  cells_seat_set_reopened (self->seat, seat_reopened);
   cells_seat_set_active (self->seat, cells_dbus_cell_get_foreground (CELLS_DBUS_CELL (self)));
   return open_udev_view (self, error);
 }

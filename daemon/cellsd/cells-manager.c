@@ -782,6 +782,15 @@ switcher_seat_changed (gpointer data)
                                                 cells_seat_get_n_clients (self->switcher_seat));
 }
 
+static void
+switcher_reopened (gpointer data, const char *path)
+{
+  CellsManager *self = data;
+
+  if (self->udev != NULL)
+    cells_udev_wake_host (self->udev, path);
+}
+
 /* Input goes to cellsd's own namespace until a cell is in the foreground. */
 static gboolean
 use_device_namespaces (CellsManager *self, GError **error)
@@ -853,6 +862,7 @@ cells_manager_new (const CellsSettings *settings, const CellsHost *host, GError 
   if (self->switcher_seat == NULL)
     return NULL;
   cells_seat_set_may_connect (self->switcher_seat, switcher_may_connect);
+  cells_seat_set_reopened (self->switcher_seat, switcher_reopened);
   cells_seat_set_active (self->switcher_seat, TRUE);
   self->udev = cells_udev_new ("/sys", "/run/udev", settings->lxc_start_path);
   load_cells (self);

@@ -43,6 +43,7 @@
 #define SEAT_NAME "seat0"
 #define MAX_DEVICES 128
 #define ACK_TIMEOUT_MS 1000
+#define REOPEN_SETTLE_MS 50
 #define DRM_IOCTL_SET_MASTER _IO ('d', 0x1e)
 #define DRM_IOCTL_DROP_MASTER _IO ('d', 0x1f)
 
@@ -62,6 +63,9 @@ typedef struct {
   gboolean   seat_open;
   gboolean   pending_disable;
   guint      ack_timeout;
+  gboolean   reopening; /* enabled again, its input not yet reopened */
+  guint      settle;
+  char      *reopened;  /* the last input device it opened again */
   GArray    *devices;   /* Device */
   guint8     in[SEAT_PROTO_MAX_MSG * 2];
   gsize      in_len;
@@ -77,6 +81,7 @@ struct _CellsSeat {
   CellsSeatMayOpen  may_open;
   CellsSeatReleased released;
   CellsSeatChanged  changed;
+  CellsSeatReopened reopened;
   gpointer          data;
   int               listen_fd;
   guint             listen_watch;
@@ -144,6 +149,8 @@ client_free (Client *c)
   g_array_unref (c->devices);
   g_clear_handle_id (&c->watch, g_source_remove);
   g_clear_handle_id (&c->ack_timeout, g_source_remove);
+  g_clear_handle_id (&c->settle, g_source_remove);
+  g_free (c->reopened);
   close (c->fd);
   g_free (c);
 }
@@ -226,6 +233,8 @@ client_disable (Client *c)
       device_take_away (c->seat->cell_name, d);
   }
   c->pending_disable = TRUE;
+  c->reopening = FALSE;
+  g_clear_handle_id (&c->settle, g_source_remove);
   g_clear_handle_id (&c->ack_timeout, g_source_remove);
   c->ack_timeout = g_timeout_add (ACK_TIMEOUT_MS, on_ack_timeout, c);
   send_empty (c, SEAT_SERVER_DISABLE_SEAT);
@@ -242,7 +251,35 @@ client_enable (Client *c)
                  g_strerror (errno));
   }
   c->pending_disable = FALSE;
+  c->reopening = TRUE;
   send_empty (c, SEAT_SERVER_ENABLE_SEAT);
+}
+
+static gboolean
+on_settled (gpointer user_data)
+{
+  Client *c = user_data;
+
+  c->settle = 0;
+  c->reopening = FALSE;
+  g_debug ("Cell “%s”: client %d has its input again (%s)", c->seat->cell_name, c->pid,
+           c->reopened);
+  if (c->seat->reopened != NULL)
+    c->seat->reopened (c->seat->data, c->reopened);
+  return G_SOURCE_REMOVE;
+}
+
+/* A compositor reopens its input devices once the seat is enabled again
+ * (libinput_resume); when it is done, the seat's owner is told. */
+static void
+input_reopened (Client *c, const char *path)
+{
+  if (!c->reopening)
+    return;
+  g_free (c->reopened);
+  c->reopened = g_strdup (path);
+  g_clear_handle_id (&c->settle, g_source_remove);
+  c->settle = g_timeout_add (REOPEN_SETTLE_MS, on_settled, c);
 }
 
 static int
@@ -296,6 +333,8 @@ open_device (Client *c, const char *requested, int *out_id)
   if (klass == CELLS_DEVICE_DISPLAY && ioctl (d.fd, DRM_IOCTL_SET_MASTER, 0) < 0)
     g_message ("Cell “%s”: DRM master for %s: %s", seat->cell_name, path, g_strerror (errno));
   g_array_append_val (c->devices, d);
+  if (klass == CELLS_DEVICE_INPUT)
+    input_reopened (c, path);
   seat->changed (seat->data);
   g_debug ("Cell “%s”: client %d opened %s as device %d", seat->cell_name, c->pid, path, d.id);
   *out_id = d.id;
@@ -589,6 +628,19 @@ cells_seat_set_may_connect (CellsSeat *seat, CellsSeatMayConnect may_connect)
 {
   g_return_if_fail (seat != NULL);
   seat->may_connect = may_connect;
+}
+
+/**
+ * cells_seat_set_reopened:
+ *
+ * @reopened is told (with the seat's data) when a client has opened its
+ * input devices again after the seat was enabled.
+ */
+void
+cells_seat_set_reopened (CellsSeat *seat, CellsSeatReopened reopened)
+{
+  g_return_if_fail (seat != NULL);
+  seat->reopened = reopened;
 }
 
 /**

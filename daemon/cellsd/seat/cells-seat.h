@@ -34,6 +34,10 @@ typedef char *(*CellsSeatMayConnect) (gpointer data, uid_t uid, const gid_t *gid
 /* Called when a client connects or leaves. */
 typedef void (*CellsSeatChanged) (gpointer data);
 
+/* Called once a client has opened its input devices again after the seat
+ * came back (no further open for a moment); @path is the last of them. */
+typedef void (*CellsSeatReopened) (gpointer data, const char *path);
+
 typedef struct _CellsSeat CellsSeat;
 
 CellsSeat *cells_seat_new            (const char        *cell_name,
@@ -49,6 +53,8 @@ CellsSeat *cells_seat_new            (const char        *cell_name,
 void       cells_seat_free           (CellsSeat         *seat);
 void       cells_seat_set_may_connect (CellsSeat        *seat,
                                       CellsSeatMayConnect may_connect);
+void       cells_seat_set_reopened   (CellsSeat         *seat,
+                                      CellsSeatReopened  reopened);
 void       cells_seat_set_active     (CellsSeat         *seat,
                                       gboolean           active);
 void       cells_seat_set_device_namespace (CellsSeat   *seat,

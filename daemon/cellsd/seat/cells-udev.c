@@ -726,6 +726,63 @@ cells_udev_view_detach (CellsUdevView *view)
   g_queue_clear_full (&view->outbox, (GDestroyNotify) g_bytes_unref);
 }
 
+/* Waking a compositor's libinput */
+
+/**
+ * cells_udev_view_wake:
+ * @devname: an input device node that a compositor in the cell has just
+ *   opened again
+ *
+ * Sends the cell a "change" of that device. Nothing changed, but libinput
+ * reads its udev monitor and so takes the devices it opened when the
+ * seat came back: wlroots 0.15 resumes libinput without dispatching, and
+ * would add them only at the next key press or tap, which is then lost.
+ * libinput ignores a change of an input device.
+ */
+void
+cells_udev_view_wake (CellsUdevView *view, const char *devname)
+{
+  g_autofree char *wanted = g_strdup_printf ("DEVNAME=%s", devname);
+  GHashTableIter iter;
+  Device *d;
+
+  g_hash_table_iter_init (&iter, view->shown);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &d)) {
+    if (!d->display && g_str_equal (d->kernel->pdata[1], wanted)) {
+      queue_event (view, d, "change");
+      return;
+    }
+  }
+}
+
+/**
+ * cells_udev_wake_host:
+ * @devname: an input device node that the switcher's compositor, in the
+ *   root namespace, has just opened again
+ *
+ * What cells_udev_view_wake() does in a cell, done in the root namespace
+ * by the host's udevd: the kernel is asked for a "change" of the device
+ * (as `udevadm trigger` does), which udevd passes on to libudev's
+ * listeners. Cells that see the device are told of the change too.
+ * Without udevd nothing in the root namespace listens to libudev.
+ */
+void
+cells_udev_wake_host (CellsUdev *self, const char *devname)
+{
+  const char *sysname = strrchr (devname, '/');
+  g_autofree char *path = NULL;
+  int fd;
+
+  if (!self->from_udevd || sysname == NULL || !wanted_name ("input", ++sysname))
+    return;
+  path = g_build_filename (self->sys_dir, "class", "input", sysname, "uevent", NULL);
+  fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write (fd, "change", 6) != 6)
+    g_message ("Could not ask for a change of %s: %s", devname, g_strerror (errno));
+  if (fd >= 0)
+    close (fd);
+}
+
 /* The host's events */
 
 static void

@@ -24,6 +24,10 @@ void           cells_udev_view_set_rights  (CellsUdevView  *view,
 void           cells_udev_view_attach      (CellsUdevView  *view,
                                             int             leader_pidfd);
 void           cells_udev_view_detach      (CellsUdevView  *view);
+void           cells_udev_view_wake        (CellsUdevView  *view,
+                                            const char     *devname);
+void           cells_udev_wake_host        (CellsUdev      *udev,
+                                            const char     *devname);
 
 /* What cells-udev.c is made of, for its tests. */
 guint32        cells_udev_hash             (const char     *text);
