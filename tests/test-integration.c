@@ -1360,24 +1360,53 @@ test_seccomp (Fixture *f, gconstpointer data)
   assert_ok ("cellsctl stop filtered");
 }
 
+static ino_t
+inode_of (const char *path)
+{
+  struct stat st;
+
+  g_assert_cmpint (lstat (path, &st), ==, 0);
+  return st.st_ino;
+}
+
 static void
 test_replace (Fixture *f, gconstpointer data)
 {
+  g_autofree char *switcher = g_build_filename (env.dir, "switcher", "seatd.sock", NULL);
+  g_autofree char *seat = NULL, *view = NULL;
   int old = cellsd_pid ();
+  ino_t switcher_ino, seat_ino, view_ino;
   guint leader;
 
   create_running_cell ("replace");
   leader = cell_leader ("replace");
+  seat = g_build_filename (env.state_dir, "cells", "replace", "seat", "seatd.sock", NULL);
+  view = g_build_filename (env.state_dir, "cells", "replace", "udev", "data", NULL);
+  switcher_ino = inode_of (switcher);
+  seat_ino = inode_of (seat);
+  view_ino = inode_of (view);
 
-  /* A second cellsd without --replace leaves the first alone. */
-  g_assert_cmpint (run (NULL, NULL, "timeout 10 %s/daemon/cellsd/cellsd --state-dir %s",
-                        g_getenv ("CELLS_BUILD_DIR"), env.state_dir), ==, 1);
+  /* A second cellsd without --replace leaves the first alone, and all it
+   * uses: the seats' sockets stay the first one's, the cell's udev view
+   * is not written anew. */
+  g_assert_cmpint (run (NULL, NULL,
+                        "timeout 10 %s/daemon/cellsd/cellsd --state-dir %s "
+                        "--switcher-seat %s/switcher --no-network",
+                        g_getenv ("CELLS_BUILD_DIR"), env.state_dir, env.dir), ==, 1);
   g_assert_cmpint (kill (old, 0), ==, 0);
+  g_assert_cmpuint (inode_of (switcher), ==, switcher_ino);
+  g_assert_cmpuint (inode_of (seat), ==, seat_ino);
+  g_assert_cmpuint (inode_of (view), ==, view_ino);
+  close (raw_connect (switcher));
+  close (raw_connect (seat));
 
+  /* The one replaced leaves the sockets of the one that replaced it. */
   start_cellsd ("--replace");
   g_assert_true (wait_for (process_gone, GINT_TO_POINTER (old)));
   g_assert_cmpint (cellsd_pid (), !=, old);
   g_assert_cmpuint (cell_leader ("replace"), ==, leader);
+  close (raw_connect (switcher));
+  close (raw_connect (seat));
 }
 
 static gboolean

@@ -1036,16 +1036,20 @@ adopt_link (CellsCell *self)
 
 /**
  * cells_cell_adopt:
+ * @udev: (nullable): the manager's devices for the cells' udev views,
+ *   made once cellsd has its name; they outlive the cell
  *
- * Takes over a cell whose container runs already (cellsd restarted), or
- * clears what a cellsd that ended mid-start left of a stopped one.
+ * Once cellsd has its name: takes over a cell whose container runs
+ * already (cellsd restarted), or clears what a cellsd that ended
+ * mid-start left of a stopped one.
  */
 void
-cells_cell_adopt (CellsCell *self)
+cells_cell_adopt (CellsCell *self, CellsUdev *udev)
 {
   pid_t leader;
 
   g_return_if_fail (CELLS_IS_CELL (self));
+  self->udev = udev;
 
   leader = cells_lxc_running_leader (self->lxcpath, self->def->name);
   if (leader > 0) {

@@ -27,7 +27,8 @@ const char      *cells_cell_get_name        (CellsCell           *self);
 const CellsDefinition *cells_cell_get_definition (CellsCell      *self);
 const char      *cells_cell_get_directory   (CellsCell           *self);
 CellsState       cells_cell_get_state       (CellsCell           *self);
-void             cells_cell_adopt           (CellsCell           *self);
+void             cells_cell_adopt           (CellsCell           *self,
+                                             CellsUdev           *udev);
 int              cells_cell_get_device_namespace (CellsCell      *self);
 void             cells_cell_set_foreground  (CellsCell           *self,
                                              gboolean             foreground);

@@ -52,6 +52,7 @@ struct _CellsManager {
   GHashTable               *cells;   /* name → CellsCell */
   GDBusObjectManagerServer *object_manager;
   CellsSeat                *switcher_seat;
+  gboolean                  taken_over;         /* cells_manager_take_over() */
   int                       initial_devns_fd;   /* with device namespaces */
   CellsTelephony           *telephony;          /* once on the bus */
   CellsClaims              *claims;             /* who holds which device */
@@ -647,6 +648,8 @@ remove_half_created (const char *cell_dir)
   return cells_remove_tree (cell_dir, NULL);
 }
 
+/* The cells' definitions, read only: nothing of the state directory is
+ * changed before the name is cellsd's (cells_manager_take_over()). */
 static void
 load_cells (CellsManager *self)
 {
@@ -660,10 +663,9 @@ load_cells (CellsManager *self)
     CellsDefinition *def;
     CellsCell *cell;
 
-    if (!cells_name_validate (entry, "cell", NULL) || !g_file_test (cell_dir, G_FILE_TEST_IS_DIR))
-      continue;
-    remove_temporaries (cell_dir);
-    if (remove_half_created (cell_dir))
+    /* No definition: one whose creation was cut short, removed later. */
+    if (!cells_name_validate (entry, "cell", NULL) || !g_file_test (cell_dir, G_FILE_TEST_IS_DIR) ||
+        !g_file_test (conf, G_FILE_TEST_EXISTS))
       continue;
     def = cells_definition_load (entry, conf, &error);
     if (def == NULL) {
@@ -672,9 +674,25 @@ load_cells (CellsManager *self)
       continue;
     }
     cell = cells_cell_new (def, self->state_dir, &self->host, self->settings, self->claims,
-                         self->network, self->udev);
+                           self->network, self->udev);
     g_free (add_cell (self, cell));
-    cells_cell_adopt (cell);
+  }
+}
+
+/* What crashes left in the cells' directories. */
+static void
+clean_cells (CellsManager *self)
+{
+  g_autoptr(GDir) dir = g_dir_open (self->cells_dir, 0, NULL);
+  const char *entry;
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *cell_dir = g_build_filename (self->cells_dir, entry, NULL);
+
+    if (!cells_name_validate (entry, "cell", NULL) || !g_file_test (cell_dir, G_FILE_TEST_IS_DIR))
+      continue;
+    remove_temporaries (cell_dir);
+    remove_half_created (cell_dir);
   }
 }
 
@@ -844,29 +862,54 @@ cells_manager_new (const CellsSettings *settings, const CellsHost *host, GError 
       !make_dir (self->cells_dir, 0711, error) ||
       !make_dir (self->images_dir, 0700, error))
     return NULL;
-  remove_leftovers (self->images_dir);
-  remove_leftovers (self->cells_dir);
-
   cells_dbus_manager_set_version (CELLS_DBUS_MANAGER (self), PACKAGE_VERSION);
   cells_dbus_manager_set_state_directory (CELLS_DBUS_MANAGER (self), self->state_dir);
   cells_dbus_manager_set_foreground (CELLS_DBUS_MANAGER (self), "");
-  if (self->host.dev_ns && !use_device_namespaces (self, error))
-    return NULL;
   cells_dbus_manager_set_kernel_device_namespaces (CELLS_DBUS_MANAGER (self), self->host.dev_ns);
+  load_cells (self);
+  return g_steal_pointer (&self);
+}
+
+/**
+ * cells_manager_take_over:
+ *
+ * Once the name is cellsd's (exported before, with the cells read from
+ * the state directory): clears what a crash left there, makes the
+ * switcher's seat and the cells' udev views, and adopts the cells that
+ * run. A cellsd that does not get the name changes none of this (the
+ * running cellsd's sockets, views, mounts and imports stay its own).
+ */
+gboolean
+cells_manager_take_over (CellsManager *self, GError **error)
+{
+  GHashTableIter iter;
+  CellsCell *cell;
+
+  g_return_val_if_fail (CELLS_IS_MANAGER (self), FALSE);
+  if (self->taken_over)
+    return TRUE;
+  self->taken_over = TRUE;
+  remove_leftovers (self->images_dir);
+  remove_leftovers (self->cells_dir);
+  clean_cells (self);
+  if (self->host.dev_ns && !use_device_namespaces (self, error))
+    return FALSE;
   /* The switcher is a seat client in the root namespace (root, or the
    * user or group of [Switcher], see switcher_may_connect); it has the
    * screen while no cell is in the foreground. */
-  self->switcher_seat = cells_seat_new ("(switcher)", settings->switcher_seat_dir, 0, 1,
+  self->switcher_seat = cells_seat_new ("(switcher)", self->settings->switcher_seat_dir, 0, 1,
                                         CELLS_SEAT_DIALECT_0_7, switcher_may_open,
                                         switcher_released, switcher_seat_changed, self, error);
   if (self->switcher_seat == NULL)
-    return NULL;
+    return FALSE;
   cells_seat_set_may_connect (self->switcher_seat, switcher_may_connect);
   cells_seat_set_reopened (self->switcher_seat, switcher_reopened);
   cells_seat_set_active (self->switcher_seat, TRUE);
-  self->udev = cells_udev_new ("/sys", "/run/udev", settings->lxc_start_path);
-  load_cells (self);
-  return g_steal_pointer (&self);
+  self->udev = cells_udev_new ("/sys", "/run/udev", self->settings->lxc_start_path);
+  g_hash_table_iter_init (&iter, self->cells);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &cell))
+    cells_cell_adopt (cell, self->udev);
+  return TRUE;
 }
 
 /**

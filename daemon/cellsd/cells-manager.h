@@ -16,6 +16,8 @@ CellsManager *cells_manager_new     (const CellsSettings *settings,
 gboolean      cells_manager_export  (CellsManager     *self,
                                      GDBusConnection  *connection,
                                      GError          **error);
+gboolean      cells_manager_take_over (CellsManager   *self,
+                                       GError        **error);
 void          cells_manager_autostart (CellsManager   *self);
 void          cells_manager_switch_to_switcher (CellsManager *self);
 void          cells_manager_start_telephony (CellsManager *self);

@@ -28,6 +28,7 @@ typedef struct {
   GMainLoop    *loop;
   CellsManager *manager;
   CellsChord   *chord;
+  const CellsSettings *settings;
   GDBusConnection *connection;
   int           status;
   gboolean      stopped;   /* by a signal, not replaced by another cellsd */
@@ -59,7 +60,18 @@ static void
 on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
 {
   Daemon *d = user_data;
+  g_autoptr(GError) error = NULL;
 
+  /* Nothing that another cellsd may be using is touched before now. */
+  if (!cells_manager_take_over (d->manager, &error)) {
+    g_warning ("%s", error->message);
+    d->status = EXIT_FAILURE;
+    g_main_loop_quit (d->loop);
+    return;
+  }
+  if (d->chord == NULL)
+    d->chord = cells_chord_new (d->settings->input_dir, d->settings->chord,
+                                d->settings->n_chord, on_chord, d);
   g_message ("cellsd %s ready as %s", PACKAGE_VERSION, name);
   cells_manager_start_telephony (d->manager);
   cells_manager_start_network (d->manager);
@@ -181,7 +193,7 @@ main (int argc, char **argv)
     return EXIT_FAILURE;
   }
 
-  d.chord = cells_chord_new (settings.input_dir, settings.chord, settings.n_chord, on_chord, &d);
+  d.settings = &settings;
   d.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, &d);
   g_unix_signal_add (SIGINT, on_signal, &d);

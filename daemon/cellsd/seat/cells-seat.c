@@ -74,6 +74,8 @@ typedef struct {
 struct _CellsSeat {
   char             *cell_name;
   char             *socket_path;
+  dev_t             socket_dev;  /* the socket file, as bound */
+  ino_t             socket_ino;
   guint32           uid_first;
   guint32           uid_count;
   CellsSeatDialect  dialect;
@@ -577,6 +579,7 @@ cells_seat_new (const char *cell_name, const char *dir, guint32 uid_first, guint
 {
   g_autofree char *path = g_build_filename (dir, "seatd.sock", NULL);
   CellsSeat *seat;
+  struct stat st;
   int fd;
 
   if (g_mkdir_with_parents (dir, 0755) < 0 || g_chmod (dir, 0755) < 0) {
@@ -599,6 +602,10 @@ cells_seat_new (const char *cell_name, const char *dir, guint32 uid_first, guint
   seat->data = data;
   seat->listen_fd = fd;
   seat->devns_fd = -1;
+  if (lstat (seat->socket_path, &st) == 0) {
+    seat->socket_dev = st.st_dev;
+    seat->socket_ino = st.st_ino;
+  }
   seat->listen_watch = g_unix_fd_add (fd, G_IO_IN, on_connection, seat);
   return seat;
 }
@@ -606,12 +613,17 @@ cells_seat_new (const char *cell_name, const char *dir, guint32 uid_first, guint
 void
 cells_seat_free (CellsSeat *seat)
 {
+  struct stat st;
+
   if (seat == NULL)
     return;
   g_list_free_full (seat->clients, (GDestroyNotify) client_free);
   g_clear_handle_id (&seat->listen_watch, g_source_remove);
   close (seat->listen_fd);
-  g_unlink (seat->socket_path);
+  /* A cellsd that replaced this one listens there now: its socket stays. */
+  if (lstat (seat->socket_path, &st) == 0 && st.st_dev == seat->socket_dev &&
+      st.st_ino == seat->socket_ino)
+    g_unlink (seat->socket_path);
   g_free (seat->socket_path);
   g_free (seat->cell_name);
   g_free (seat);
