@@ -1241,6 +1241,119 @@ test_limits (Fixture *f, gconstpointer data)
 }
 
 static gboolean
+squeezed (gpointer name)
+{
+  g_autofree char *prop = cell_property (name, "Squeezed");
+
+  return g_str_equal (prop, "b true");
+}
+
+static gboolean
+not_squeezed (gpointer name)
+{
+  return !squeezed (name);
+}
+
+static gboolean
+memory_counted (gpointer name)
+{
+  g_autofree char *prop = cell_property (name, "MemoryCurrent");
+
+  return !g_str_equal (prop, "t 0");
+}
+
+/* The cell's memory.high (v2) or soft limit (v1), once it is @want or
+ * after 10 s. */
+static char *
+ceiling_of (guint leader, const char *want)
+{
+  char *high = NULL;
+
+  for (int i = 0; i < 100; i++) {
+    g_free (high);
+    high = cgroup_read (leader, "memory", "memory.soft_limit_in_bytes", "memory.high");
+    if (want == NULL || g_str_equal (high, want))
+      break;
+    g_usleep (G_USEC_PER_SEC / 10);
+  }
+  return high;
+}
+
+/* A cell in the background is held to its background-memory (memory.high,
+ * or the v1 soft limit); in the foreground it has no ceiling. */
+static void
+test_background_memory (Fixture *f, gconstpointer data)
+{
+  gboolean v2 = g_file_test ("/sys/fs/cgroup/cgroup.controllers", G_FILE_TEST_EXISTS);
+  const char *none = v2 ? "max" : NULL;
+  g_autofree char *prop = NULL, *err = NULL, *high = NULL, *out = NULL;
+  guint leader;
+
+  create_cell ("squeeze");
+  assert_ok ("cellsctl set squeeze background-memory=67108864");
+  prop = cell_property ("squeeze", "BackgroundMemory");
+  g_assert_cmpstr (prop, ==, "t 67108864");
+  g_assert_cmpint (run (NULL, &err, "cellsctl set squeeze background-memory=1000"), ==, 1);
+  g_assert_nonnull (strstr (err, "at least 4 MiB"));
+  g_clear_pointer (&prop, g_free);
+  prop = cell_property ("squeeze", "Squeezed");
+  g_assert_cmpstr (prop, ==, "b false");
+
+  /* Started, it is in the background: squeezed. */
+  assert_ok ("cellsctl start squeeze");
+  leader = cell_leader ("squeeze");
+  g_assert_true (wait_for (squeezed, "squeeze"));
+  high = ceiling_of (leader, NULL);
+  g_assert_cmpstr (high, ==, "67108864");
+  g_assert_true (wait_for (memory_counted, "squeeze"));
+  g_assert_cmpint (run (&out, NULL, "cellsctl show squeeze"), ==, 0);
+  g_assert_true (g_regex_match_simple ("MemoryCurrent: [0-9.]+\\W+[KM]iB \\([0-9]+ bytes\\)", out,
+                                       0, 0));
+  g_clear_pointer (&out, g_free);
+
+  /* In the foreground it has no ceiling; back in the background it has. */
+  assert_ok ("cellsctl switch squeeze");
+  g_assert_true (wait_for (not_squeezed, "squeeze"));
+  g_clear_pointer (&high, g_free);
+  high = ceiling_of (leader, NULL);
+  if (none != NULL)
+    g_assert_cmpstr (high, ==, none);
+  else
+    g_assert_cmpuint (g_ascii_strtoull (high, NULL, 10), >, 67108864);
+  assert_ok ("cellsctl switch --none");
+  g_assert_true (wait_for (squeezed, "squeeze"));
+
+  /* Changed while it runs: the new ceiling at once; 0 takes it away. */
+  assert_ok ("cellsctl set squeeze background-memory=33554432");
+  g_assert_true (wait_for (squeezed, "squeeze"));
+  g_clear_pointer (&high, g_free);
+  high = ceiling_of (leader, "33554432");
+  g_assert_cmpstr (high, ==, "33554432");
+  assert_ok ("cellsctl set squeeze background-memory=0");
+  g_assert_true (wait_for (not_squeezed, "squeeze"));
+
+  /* The cell's root cannot lift its ceiling. */
+  assert_ok ("cellsctl set squeeze background-memory=67108864");
+  g_assert_true (wait_for (squeezed, "squeeze"));
+  run (&out, NULL, "cellsctl exec squeeze -- sh -c 'for f in /sys/fs/cgroup/memory.high "
+                   "/sys/fs/cgroup/memory/memory.soft_limit_in_bytes; do "
+                   "[ -e $f ] && echo max > $f && echo -1 > $f && echo lifted; done'");
+  g_assert_null (strstr (out ? out : "", "lifted"));
+  g_clear_pointer (&high, g_free);
+  high = ceiling_of (leader, NULL);
+  g_assert_cmpstr (high, ==, "67108864");
+
+  assert_ok ("cellsctl stop squeeze");
+  g_clear_pointer (&prop, g_free);
+  prop = cell_property ("squeeze", "MemoryCurrent");
+  g_assert_cmpstr (prop, ==, "t 0");
+  g_clear_pointer (&prop, g_free);
+  prop = cell_property ("squeeze", "Squeezed");
+  g_assert_cmpstr (prop, ==, "b false");
+  assert_ok ("cellsctl destroy squeeze");
+}
+
+static gboolean
 no_cgroups_of (gpointer name)
 {
   return count_cgroups (name) == 0;
@@ -1602,6 +1715,7 @@ add_tests (void)
   add_test ("/integration/seccomp", test_seccomp);
   add_test ("/integration/mount-no-symlink", test_mount_no_symlink);
   add_test ("/integration/replace", test_replace);
+  add_test ("/integration/background-memory", test_background_memory);
   add_test ("/integration/autostart", test_autostart);
   add_test ("/integration/stop-timeout", test_stop_timeout);
   add_test ("/integration/real-init", test_real_init);

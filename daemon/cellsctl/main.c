@@ -326,6 +326,12 @@ cmd_show (int argc, char **argv)
       while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
         g_string_append_printf (line, "%s%s=%s", line->len ? " " : "", key, value);
       text = g_string_free (line, FALSE);
+    } else if (g_str_has_prefix (name, "Memory") || g_str_equal (name, "BackgroundMemory")) {
+      guint64 bytes = g_variant_get_uint64 (v);
+      g_autofree char *size = cells_format_size (bytes);
+
+      text = bytes != 0 ? g_strdup_printf ("%s (%" G_GUINT64_FORMAT " bytes)", size, bytes)
+                        : g_strdup ("0");
     } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING_ARRAY)) {
       g_autofree const char **words = g_variant_get_strv (v, NULL);
 

@@ -590,6 +590,70 @@ cells_lxc_freeze (const char *lxcpath, const char *name, gboolean freeze, GError
   return ok;
 }
 
+/**
+ * cells_lxc_set_memory_ceiling:
+ * @bytes: the ceiling, 0 for none
+ *
+ * The running cell's memory.high (cgroup v2: above it the kernel reclaims
+ * the cell's memory and slows its allocations) or, with cgroup v1, its
+ * memory.soft_limit_in_bytes (reclaimed first under memory pressure).
+ * Set on the cell's own cgroup through its LXC monitor: the cell may
+ * not write its cgroup's limits, and cannot move them elsewhere.
+ */
+gboolean
+cells_lxc_set_memory_ceiling (const char *lxcpath, const char *name, gboolean cgroup2,
+                              guint64 bytes, GError **error)
+{
+  struct lxc_container *c = open_container (lxcpath, name, error);
+  g_autofree char *value = NULL;
+  const char *key = cgroup2 ? "memory.high" : "memory.soft_limit_in_bytes";
+  gboolean ok;
+
+  if (c == NULL)
+    return FALSE;
+  value = bytes != 0 ? g_strdup_printf ("%" G_GUINT64_FORMAT, bytes)
+                     : g_strdup (cgroup2 ? "max" : "-1");
+  ok = c->set_cgroup_item (c, key, value);
+  if (!ok)
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+                 "The memory ceiling of cell “%s” could not be set (%s=%s).", name, key, value);
+  lxc_container_put (c);
+  return ok;
+}
+
+/**
+ * cells_lxc_memory_current:
+ *
+ * The memory the running cell uses: its cgroup's memory.current, or
+ * memory.usage_in_bytes with cgroup v1.
+ */
+gboolean
+cells_lxc_memory_current (const char *lxcpath, const char *name, gboolean cgroup2,
+                          guint64 *out, GError **error)
+{
+  struct lxc_container *c = open_container (lxcpath, name, error);
+  const char *key = cgroup2 ? "memory.current" : "memory.usage_in_bytes";
+  char buf[64];
+  int n;
+
+  if (c == NULL)
+    return FALSE;
+  n = c->get_cgroup_item (c, key, buf, sizeof buf);
+  lxc_container_put (c);
+  if (n <= 0 || n >= (int) sizeof buf) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+                 "The memory use of cell “%s” could not be read (%s).", name, key);
+    return FALSE;
+  }
+  buf[n] = '\0';
+  if (!g_ascii_string_to_unsigned (g_strstrip (buf), 10, 0, G_MAXUINT64, out, NULL)) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED,
+                 "The memory use of cell “%s” could not be read (%s is “%s”).", name, key, buf);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 int
 cells_pidfd_open (pid_t pid)
 {

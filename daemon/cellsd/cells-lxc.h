@@ -66,6 +66,16 @@ gboolean  cells_lxc_freeze          (const char             *lxcpath,
                                      const char             *name,
                                      gboolean                freeze,
                                      GError                **error);
+gboolean  cells_lxc_set_memory_ceiling (const char          *lxcpath,
+                                     const char             *name,
+                                     gboolean                cgroup2,
+                                     guint64                 bytes,
+                                     GError                **error);
+gboolean  cells_lxc_memory_current  (const char             *lxcpath,
+                                     const char             *name,
+                                     gboolean                cgroup2,
+                                     guint64                *out,
+                                     GError                **error);
 int       cells_pidfd_open          (pid_t                   pid);
 
 G_END_DECLS

@@ -128,6 +128,17 @@ check_memory_max (const CellsOption *o, gconstpointer value, GError **error)
 }
 
 static gboolean
+check_background_memory (const CellsOption *o, gconstpointer value, GError **error)
+{
+  guint64 n = *(const guint64 *) value;
+
+  if (n != 0 && n < 4 * 1024 * 1024)
+    return invalid (error, "The memory of a cell in the background must be 0 (no ceiling) or "
+                           "at least 4 MiB.");
+  return TRUE;
+}
+
+static gboolean
 check_pids_max (const CellsOption *o, gconstpointer value, GError **error)
 {
   if (*(const guint64 *) value > G_MAXINT32)
@@ -285,6 +296,16 @@ static const CellsOption options[] = {
     "memory limit, 0 for none (at least 4 MiB)",
     { .number = 0 },
     check_memory_max },
+  { "background-memory",
+    "BackgroundMemory",
+    CELLS_OPTION_UINT64,
+    FIELD (background_memory),
+    0,
+    "BYTES",
+    "memory above which a cell in the background is reclaimed first, 0 for no ceiling "
+    "(at least 4 MiB)",
+    { .number = 0 },
+    check_background_memory },
   { "pids-max",
     "PidsMax",
     CELLS_OPTION_UINT64,

@@ -25,6 +25,7 @@ typedef struct {
   gboolean  autostart;
   guint64   created_at;
   guint64   memory_max;
+  guint64   background_memory;
   guint64   pids_max;
   guint     cpu_weight;
   char     *stop_signal;
