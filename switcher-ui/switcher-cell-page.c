@@ -47,6 +47,8 @@ struct _SwitcherCellPage {
   GtkWidget     *colors[G_N_ELEMENTS (palette)];
   GtkWidget     *autostart;
   GtkWidget     *memory;
+  GtkWidget     *background_memory;
+  GtkWidget     *memory_use_row;
   GtkWidget     *line_row;
   GtkWidget     *line_state_row;
   GtkWidget     *number_row;
@@ -147,6 +149,14 @@ on_memory_changed (GtkSpinButton *spin, SwitcherCellPage *self)
   guint64 mib = (guint64) gtk_spin_button_get_value (spin);
 
   configure (self, "memory-max", g_variant_new_uint64 (mib * MIB));
+}
+
+static void
+on_background_memory_changed (GtkSpinButton *spin, SwitcherCellPage *self)
+{
+  guint64 mib = (guint64) gtk_spin_button_get_value (spin);
+
+  configure (self, "background-memory", g_variant_new_uint64 (mib * MIB));
 }
 
 static void
@@ -338,6 +348,25 @@ sync_actions (SwitcherCellPage *self)
   gtk_widget_set_sensitive (self->delete, stopped);
 }
 
+/* What the running cell uses, and whether its background ceiling holds it. */
+static void
+sync_memory_use (SwitcherCellPage *self)
+{
+  CellsDBusCell *cell = self->cell;
+  guint64 used = cells_dbus_cell_get_memory_current (cell);
+  g_autofree char *size = g_format_size_full (used, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (cells_dbus_cell_get_state (cell), "running") != 0 || used == 0)
+    text = g_strdup (_("Not running"));
+  else if (cells_dbus_cell_get_squeezed (cell))
+    /* Translators: %s is a size, such as 120 MiB */
+    text = g_strdup_printf (_("%s, held to its background ceiling"), size);
+  else
+    text = g_strdup (size);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->memory_use_row), text);
+}
+
 static void
 sync_rows (SwitcherCellPage *self)
 {
@@ -360,6 +389,9 @@ sync_rows (SwitcherCellPage *self)
   gtk_switch_set_active (GTK_SWITCH (self->autostart), cells_dbus_cell_get_autostart (cell));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->memory),
                              (double) (cells_dbus_cell_get_memory_max (cell) / MIB));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->background_memory),
+                             (double) (cells_dbus_cell_get_background_memory (cell) / MIB));
+  sync_memory_use (self);
   sync_line (self);
   sync_devices (self);
   sync_actions (self);
@@ -468,6 +500,25 @@ build_general (SwitcherCellPage *self)
   g_signal_connect (self->memory, "value-changed", G_CALLBACK (on_memory_changed), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->memory);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Memory in the background"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("In MiB; above it a cell in the background gives memory back "
+                                 "first; 0 for no ceiling"));
+  self->background_memory = gtk_spin_button_new_with_range (0, 1024 * 1024, 64);
+  gtk_widget_set_valign (self->background_memory, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->background_memory),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Memory in the background in MiB"), -1);
+  g_signal_connect (self->background_memory, "value-changed",
+                    G_CALLBACK (on_background_memory_changed), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->background_memory);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  self->memory_use_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->memory_use_row), _("Memory in use"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->memory_use_row);
   return group;
 }
 

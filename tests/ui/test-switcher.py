@@ -19,6 +19,7 @@
 import glob
 import os
 import resource
+import re
 import shutil
 import signal
 import subprocess
@@ -55,6 +56,11 @@ def fail(what):
     global n
     n += 1
     print("not ok %d - %s" % (n, what), flush=True)
+    # What the screen showed, for whoever looks into it.
+    try:
+        print("# the screen: %s" % screenshot("failed", settle=False), flush=True)
+    except Exception:
+        pass
     raise SystemExit(1)
 
 
@@ -89,6 +95,8 @@ while "_" in tmp:
     tmp = tempfile.mkdtemp(prefix="cells-ui.")
 os.chmod(tmp, 0o711)
 os.makedirs(shots, exist_ok=True)
+if os.path.exists(os.path.join(shots, "failed.png")):
+    os.remove(os.path.join(shots, "failed.png"))
 os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=%s/bus" % tmp
 runtime = os.path.join(tmp, "runtime")
 os.makedirs(runtime, mode=0o700)
@@ -306,9 +314,15 @@ def tap(acc, what="it"):
     """A pointer click in the middle of @acc, as the display server sees one."""
     import pyatspi
     check(acc is not None, "%s is on screen: %s" % (what, screen_texts()))
-    # Where it is once the layout has settled (a banner that went, say).
-    e = wait_for(lambda: (lambda a, b: a if a == b else None)(
-        tuple(extents(acc)), (time.sleep(0.2), tuple(extents(acc)))[1]), 3, 0)
+    # Where it is once the layout has settled (a banner that went, say):
+    # the same for half a second.
+    def settled():
+        seen = [tuple(extents(acc))]
+        for _ in range(2):
+            time.sleep(0.25)
+            seen.append(tuple(extents(acc)))
+        return seen[0] if len(set(seen)) == 1 else None
+    e = wait_for(settled, 5, 0)
     check(e is not None, "%s stays in one place" % what)
     e = extents(acc)
     pyatspi.Registry.generateMouseEvent(e.x + e.width // 2, e.y + e.height // 2, "b1c")
@@ -570,6 +584,16 @@ def test_cell_page():
                    "org.cells.Cells1.Cell", "Configure", "a{sv}", "1", "phone-number", "s",
                    "12ab", check_rc=False).stderr.strip()
     expected = expected.split(": ", 1)[-1] if expected.startswith("Call failed") else expected
+    # The memory rows: what the running cell uses now, from cellsd.
+    check(scroll_to("Memory in use") is not None, "a memory-in-use row: %s" % screen_texts())
+    check(wait_for(lambda: [t for t in screen_texts()
+                            if re.match(r"^[0-9.]+\s(KiB|MiB|GiB)$", t)], 10),
+          "the running cell's memory in use is shown: %s" % screen_texts())
+    check(control("Memory in the background in MiB") is not None,
+          "a field for the memory in the background: %s" % screen_texts())
+    ok("the cell page shows the memory the running cell uses, and its background ceiling")
+
+    check(scroll_to("Phone number") is not None, "a phone number row: %s" % screen_texts())
     number = control("Phone number")
     check(number is not None, "a phone number field: %s" % screen_texts())
     tap(number)
@@ -660,7 +684,7 @@ def test_german(proc):
           "German: the new-cell button: %s" % screen_texts())
     screenshot("home-de")
     tap(find(role="push button", name="Einstellungen von Personal"))
-    check(find(role="label", name="Zugriff auf Geräte") is not None,
+    check(scroll_to("Zugriff auf Geräte") is not None,
           "German cell page: %s" % screen_texts())
     screenshot("cell-page-de")
     ok("LANGUAGE=de: the switcher speaks German")
