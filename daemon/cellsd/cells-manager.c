@@ -648,28 +648,43 @@ remove_half_created (const char *cell_dir)
   return cells_remove_tree (cell_dir, NULL);
 }
 
+/* The directories below cells/ named as cells are. */
+static GPtrArray *
+cell_dirs (CellsManager *self)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) dir = g_dir_open (self->cells_dir, 0, NULL);
+  const char *entry;
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *path = g_build_filename (self->cells_dir, entry, NULL);
+
+    if (cells_name_validate (entry, "cell", NULL) && g_file_test (path, G_FILE_TEST_IS_DIR))
+      g_ptr_array_add (names, g_strdup (entry));
+  }
+  return names;
+}
+
 /* The cells' definitions, read only: nothing of the state directory is
  * changed before the name is cellsd's (cells_manager_take_over()). */
 static void
 load_cells (CellsManager *self)
 {
-  g_autoptr(GDir) dir = g_dir_open (self->cells_dir, 0, NULL);
-  const char *entry;
+  g_autoptr(GPtrArray) names = cell_dirs (self);
 
-  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL) {
-    g_autofree char *cell_dir = g_build_filename (self->cells_dir, entry, NULL);
-    g_autofree char *conf = g_build_filename (cell_dir, "cell.conf", NULL);
+  for (guint i = 0; i < names->len; i++) {
+    const char *name = names->pdata[i];
+    g_autofree char *conf = g_build_filename (self->cells_dir, name, "cell.conf", NULL);
     g_autoptr(GError) error = NULL;
     CellsDefinition *def;
     CellsCell *cell;
 
     /* No definition: one whose creation was cut short, removed later. */
-    if (!cells_name_validate (entry, "cell", NULL) || !g_file_test (cell_dir, G_FILE_TEST_IS_DIR) ||
-        !g_file_test (conf, G_FILE_TEST_EXISTS))
+    if (!g_file_test (conf, G_FILE_TEST_EXISTS))
       continue;
-    def = cells_definition_load (entry, conf, &error);
+    def = cells_definition_load (name, conf, &error);
     if (def == NULL) {
-      g_message ("Skipping cell “%s” (its directory is kept as it is): %s: %s", entry, conf,
+      g_message ("Skipping cell “%s” (its directory is kept as it is): %s: %s", name, conf,
                  error->message);
       continue;
     }
@@ -683,14 +698,11 @@ load_cells (CellsManager *self)
 static void
 clean_cells (CellsManager *self)
 {
-  g_autoptr(GDir) dir = g_dir_open (self->cells_dir, 0, NULL);
-  const char *entry;
+  g_autoptr(GPtrArray) names = cell_dirs (self);
 
-  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL) {
-    g_autofree char *cell_dir = g_build_filename (self->cells_dir, entry, NULL);
+  for (guint i = 0; i < names->len; i++) {
+    g_autofree char *cell_dir = g_build_filename (self->cells_dir, names->pdata[i], NULL);
 
-    if (!cells_name_validate (entry, "cell", NULL) || !g_file_test (cell_dir, G_FILE_TEST_IS_DIR))
-      continue;
     remove_temporaries (cell_dir);
     remove_half_created (cell_dir);
   }
