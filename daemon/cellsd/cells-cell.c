@@ -5,6 +5,7 @@
 #include "cells-auth.h"
 #include "cells-errors.h"
 #include "cells-image.h"
+#include "cells-memory.h"
 #include "cells-seat.h"
 #include "cells-udev.h"
 #include "cells-devns.h"
@@ -50,10 +51,7 @@ struct _CellsCell {
   CellsNetwork         *network;    /* the manager's, or NULL: loopback only */
   gboolean              has_link;   /* the running cell has a link of the network */
   guint                 counters_id;
-  guint                 memory_id;  /* reads MemoryCurrent while the cell runs */
-  gboolean              memory_busy;
-  guint64               ceiling;    /* as set on the running cell; G_MAXUINT64: not yet */
-  gboolean              ceiling_busy;
+  CellsMemory          *memory;     /* while the cell runs */
   char                 *line_number; /* the own number of the cell's phone line */
   CellsCellValidator    validator;
   gpointer              validator_data;
@@ -88,8 +86,6 @@ typedef struct {
   gboolean   modem;
   gboolean   seccomp;
   char      *resolv_conf;   /* for a cell with a link */
-  gboolean   cgroup2;
-  guint64    bytes;         /* a memory ceiling, or the memory read */
 } CellsJob;
 
 static void
@@ -121,7 +117,6 @@ cells_job_new (CellsCell *self)
   job->gid_base = self->def->gid_base;
   job->modem = self->def->devices[CELLS_DEVICE_MODEM] != CELLS_ACCESS_NONE;
   job->seccomp = g_strcmp0 (self->def->seccomp, "none") != 0;
-  job->cgroup2 = self->host.cgroup2;
   return job;
 }
 
@@ -208,133 +203,41 @@ drop_link (CellsCell *self)
 
 /* Memory: a ceiling in the background, and what the cell uses */
 
-#define MEMORY_READ_S 2
-#define MEMORY_STEP (1024 * 1024)
-
-static void sync_ceiling (CellsCell *self);
-
 static void
-ceiling_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+on_memory_changed (gpointer data, guint64 current, gboolean squeezed)
 {
-  CellsJob *job = task_data;
-  g_autoptr(GError) error = NULL;
+  CellsCell *self = data;
 
-  if (!cells_lxc_set_memory_ceiling (job->lxcpath, job->name, job->cgroup2, job->bytes, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_ceiling_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CellsCell *self = CELLS_CELL (source);
-  CellsJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-
-  self->ceiling_busy = FALSE;
-  if (self->state != CELLS_STATE_RUNNING)
-    return;
-  if (!g_task_propagate_boolean (G_TASK (result), &error)) {
-    g_warning ("%s", error->message);
-    return;
-  }
-  self->ceiling = job->bytes;
-  cells_dbus_cell_set_squeezed (CELLS_DBUS_CELL (self), job->bytes != 0);
-  if (job->bytes != 0) {
-    g_autofree char *size = cells_format_size (job->bytes);
-
-    g_debug ("Cell “%s” is in the background: its memory is reclaimed above %s",
-             self->def->name, size);
-  }
-  /* The cell may have come to the foreground meanwhile. */
-  sync_ceiling (self);
+  cells_dbus_cell_set_memory_current (CELLS_DBUS_CELL (self), current);
+  cells_dbus_cell_set_squeezed (CELLS_DBUS_CELL (self), squeezed);
 }
 
 /* A running cell in the background has its definition's ceiling, one in
- * the foreground none. A failure is logged and tried again at the next
- * switch. */
+ * the foreground none. */
 static void
 sync_ceiling (CellsCell *self)
 {
-  g_autoptr(GTask) thread = NULL;
-  CellsJob *job;
-  guint64 want;
+  gboolean foreground = cells_dbus_cell_get_foreground (CELLS_DBUS_CELL (self));
 
-  if (!self->host.has_memory || self->state != CELLS_STATE_RUNNING || self->ceiling_busy)
-    return;
-  want = cells_dbus_cell_get_foreground (CELLS_DBUS_CELL (self)) ? 0 :
-                                                                    self->def->background_memory;
-  if (want == self->ceiling)
-    return;
-  self->ceiling_busy = TRUE;
-  job = cells_job_new (self);
-  job->bytes = want;
-  thread = cells_job_task (self, job, on_ceiling_done, NULL);
-  g_task_run_in_thread (thread, ceiling_thread);
-}
-
-static void
-memory_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  CellsJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!cells_lxc_memory_current (job->lxcpath, job->name, job->cgroup2, &job->bytes, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_memory_read (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CellsCell *self = CELLS_CELL (source);
-  CellsJob *job = g_task_get_task_data (G_TASK (result));
-  CellsDBusCell *iface = CELLS_DBUS_CELL (self);
-  guint64 was = cells_dbus_cell_get_memory_current (iface);
-
-  self->memory_busy = FALSE;
-  /* Only while it runs; a cell that stopped meanwhile shows 0. */
-  if (self->memory_id == 0 || !g_task_propagate_boolean (G_TASK (result), NULL))
-    return;
-  if (was == 0 || job->bytes >= was + MEMORY_STEP || job->bytes + MEMORY_STEP <= was)
-    cells_dbus_cell_set_memory_current (iface, job->bytes);
-}
-
-static gboolean
-read_memory (gpointer user_data)
-{
-  CellsCell *self = user_data;
-  g_autoptr(GTask) thread = NULL;
-
-  if (self->memory_busy)
-    return G_SOURCE_CONTINUE;
-  self->memory_busy = TRUE;
-  thread = cells_job_task (self, cells_job_new (self), on_memory_read, NULL);
-  g_task_run_in_thread (thread, memory_thread);
-  return G_SOURCE_CONTINUE;
+  if (self->memory != NULL)
+    cells_memory_set_ceiling (self->memory, foreground ? 0 : self->def->background_memory);
 }
 
 static void
 watch_memory (CellsCell *self)
 {
-  self->ceiling = G_MAXUINT64;
-  sync_ceiling (self);
-  if (!self->host.has_memory)
+  if (!self->host.has_memory || self->memory != NULL)
     return;
-  g_clear_handle_id (&self->memory_id, g_source_remove);
-  self->memory_id = g_timeout_add_seconds (MEMORY_READ_S, read_memory, self);
-  read_memory (self);
+  self->memory = cells_memory_new (self->lxcpath, self->def->name, self->host.cgroup2,
+                                   on_memory_changed, self);
+  sync_ceiling (self);
 }
 
 static void
 unwatch_memory (CellsCell *self)
 {
-  g_clear_handle_id (&self->memory_id, g_source_remove);
-  cells_dbus_cell_set_memory_current (CELLS_DBUS_CELL (self), 0);
-  cells_dbus_cell_set_squeezed (CELLS_DBUS_CELL (self), FALSE);
-  self->ceiling = G_MAXUINT64;
+  g_clear_pointer (&self->memory, cells_memory_free);
+  on_memory_changed (self, 0, FALSE);
 }
 
 static void
@@ -1044,7 +947,7 @@ cells_cell_finalize (GObject *object)
 
   stop_watching (self);
   g_clear_handle_id (&self->counters_id, g_source_remove);
-  g_clear_handle_id (&self->memory_id, g_source_remove);
+  g_clear_pointer (&self->memory, cells_memory_free);
   g_clear_pointer (&self->seat, cells_seat_free);
   g_clear_pointer (&self->udev_view, cells_udev_view_free);
   cells_definition_free (self->def);
@@ -1086,7 +989,6 @@ cells_cell_init (CellsCell *self)
 {
   self->pidfd = -1;
   self->devns_fd = -1;
-  self->ceiling = G_MAXUINT64;
 }
 
 /**
