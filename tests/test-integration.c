@@ -765,6 +765,49 @@ test_seat_dialects (Fixture *f, gconstpointer data)
   close (fd);
 }
 
+/* As seatd does: a client switched away and back before it acknowledged
+ * disable-seat is enabled once it has. */
+static void
+test_seat_enable_after_ack (Fixture *f, gconstpointer data)
+{
+  g_autofree char *sock =
+      g_build_filename (env.state_dir, "cells", "ack-first", "seat", "seatd.sock", NULL);
+  struct pollfd pfd;
+  int fd;
+
+  create_cell ("ack-first");
+  assert_ok ("cellsctl set ack-first seat-dialect=0.9");
+  assert_ok ("cellsctl start ack-first");
+  fd = raw_connect (sock);
+  raw_send (fd, 1, NULL, 0);                         /* open seat */
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8001);   /* seat opened */
+  assert_ok ("cellsctl switch ack-first");
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8006);   /* enable seat */
+  assert_ok ("cellsctl switch --none");
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8005);   /* disable seat */
+
+  /* Back in the foreground, not acknowledged yet: no enable. */
+  assert_ok ("cellsctl switch ack-first");
+  pfd = (struct pollfd) { .fd = fd, .events = POLLIN };
+  g_assert_cmpint (poll (&pfd, 1, 300), ==, 0);
+  raw_send (fd, 5, NULL, 0);                         /* acknowledged */
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8009);   /* seat disabled */
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8006);   /* and enabled again */
+
+  /* Away, back and away again before the acknowledgement: it stays
+   * disabled, with no second disable-seat. */
+  assert_ok ("cellsctl switch --none");
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8005);
+  assert_ok ("cellsctl switch ack-first");
+  assert_ok ("cellsctl switch --none");
+  raw_send (fd, 5, NULL, 0);
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8009);
+  raw_send (fd, 7, NULL, 0);                         /* ping */
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8007);   /* pong, and nothing before it */
+  close (fd);
+  assert_ok ("cellsctl stop ack-first");
+}
+
 /* Device tier (in qemu, with a real KMS card and uinput) */
 
 static gboolean
@@ -1698,6 +1741,7 @@ add_tests (void)
   add_test ("/integration/devices", test_devices);
   add_test ("/integration/seat", test_seat);
   add_test ("/integration/seat-dialects", test_seat_dialects);
+  add_test ("/integration/seat-enable-after-ack", test_seat_enable_after_ack);
   /* Only where there is a KMS card and uinput: the device tier in qemu. */
   if (g_file_test ("/dev/dri/card0", G_FILE_TEST_EXISTS) &&
       g_file_test ("/dev/uinput", G_FILE_TEST_EXISTS))

@@ -62,6 +62,7 @@ typedef struct {
   uid_t      uid;
   gboolean   seat_open;
   gboolean   pending_disable;
+  gboolean   enable_after_ack; /* enabled again before it acknowledged disable-seat */
   guint      ack_timeout;
   gboolean   reopening; /* enabled again, its input not yet reopened */
   guint      settle;
@@ -210,6 +211,22 @@ send_error (Client *c, int err)
   return client_send (c, msg, seat_proto_int (msg, SEAT_SERVER_ERROR, err), -1);
 }
 
+static void client_enable (Client *c);
+
+/* The client is disabled, as it says or as its time ran out; an enable
+ * that waited for it is sent now. */
+static void
+acknowledged (Client *c)
+{
+  c->pending_disable = FALSE;
+  g_clear_handle_id (&c->ack_timeout, g_source_remove);
+  if (c->enable_after_ack) {
+    c->enable_after_ack = FALSE;
+    if (c->seat->active)
+      client_enable (c);
+  }
+}
+
 static gboolean
 on_ack_timeout (gpointer user_data)
 {
@@ -219,7 +236,7 @@ on_ack_timeout (gpointer user_data)
   if (c->pending_disable) {
     g_message ("Cell “%s”: seat client %d did not acknowledge disable-seat within %d ms; "
                "taken as acknowledged", c->seat->cell_name, c->pid, ACK_TIMEOUT_MS);
-    c->pending_disable = FALSE;
+    acknowledged (c);
   }
   return G_SOURCE_REMOVE;
 }
@@ -234,17 +251,32 @@ client_disable (Client *c)
         (d->klass == CELLS_DEVICE_INPUT && c->seat->devns_fd < 0))
       device_take_away (c->seat->cell_name, d);
   }
-  c->pending_disable = TRUE;
   c->reopening = FALSE;
   g_clear_handle_id (&c->settle, g_source_remove);
+  /* Its enable was never sent: it is disabled still, as it thinks. */
+  if (c->enable_after_ack) {
+    c->enable_after_ack = FALSE;
+    return;
+  }
+  c->pending_disable = TRUE;
   g_clear_handle_id (&c->ack_timeout, g_source_remove);
   c->ack_timeout = g_timeout_add (ACK_TIMEOUT_MS, on_ack_timeout, c);
   send_empty (c, SEAT_SERVER_DISABLE_SEAT);
 }
 
+/* As seatd does, a client is enabled again only once it has acknowledged
+ * the disable-seat before: libseat clients do not expect an enable while
+ * they are still disabling (a compositor switched away and back within a
+ * few hundred milliseconds did not reopen its input). */
 static void
 client_enable (Client *c)
 {
+  if (c->pending_disable) {
+    g_debug ("Cell “%s”: seat client %d is enabled once it acknowledges disable-seat",
+             c->seat->cell_name, c->pid);
+    c->enable_after_ack = TRUE;
+    return;
+  }
   for (guint i = 0; i < c->devices->len; i++) {
     Device *d = &g_array_index (c->devices, Device, i);
 
@@ -252,7 +284,6 @@ client_enable (Client *c)
       g_warning ("Cell “%s”: could not give DRM master back: %s", c->seat->cell_name,
                  g_strerror (errno));
   }
-  c->pending_disable = FALSE;
   c->reopening = TRUE;
   send_empty (c, SEAT_SERVER_ENABLE_SEAT);
 }
@@ -403,12 +434,14 @@ static gboolean
 handle_disable_seat (Client *c)
 {
   gboolean was_pending = c->pending_disable;
+  gboolean ok = TRUE;
 
-  c->pending_disable = FALSE;
-  g_clear_handle_id (&c->ack_timeout, g_source_remove);
-  if (c->seat->dialect == CELLS_SEAT_DIALECT_0_7)
-    return TRUE;   /* libseat 0.7 expects no reply */
-  return was_pending ? send_empty (c, SEAT_SERVER_SEAT_DISABLED) : send_error (c, EBUSY);
+  /* libseat 0.7 expects no reply. */
+  if (c->seat->dialect != CELLS_SEAT_DIALECT_0_7)
+    ok = was_pending ? send_empty (c, SEAT_SERVER_SEAT_DISABLED) : send_error (c, EBUSY);
+  if (was_pending)
+    acknowledged (c);
+  return ok;
 }
 
 static gboolean
