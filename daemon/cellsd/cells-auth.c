@@ -208,6 +208,22 @@ typedef struct {
   CellsAuthorizedFunc    func;
 } AuthorizedCall;
 
+static gboolean serving;
+
+/**
+ * cells_auth_set_serving:
+ *
+ * Whether this cellsd has the bus name and has taken over the state
+ * directory. Until then, and once it has lost the name, authorized calls
+ * (sent to its unique name) are refused instead of run: they would act
+ * on what another cellsd runs.
+ */
+void
+cells_auth_set_serving (gboolean value)
+{
+  serving = value;
+}
+
 static void
 on_run_auth_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -216,6 +232,10 @@ on_run_auth_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!cells_auth_check_finish (result, &error))
     cells_error_return (call->invocation, error);
+  else if (!serving)
+    g_dbus_method_invocation_return_error (call->invocation, CELLS_ERROR, CELLS_ERROR_BUSY,
+                                           "This cellsd is not the one serving "
+                                           "org.cells.Cells1; ask that one.");
   else
     call->func (call->object, call->invocation);
   g_object_unref (call->object);

@@ -15,6 +15,7 @@ void     cells_auth_check_async     (GDBusMethodInvocation  *invocation,
 gboolean cells_auth_check_finish    (GAsyncResult           *result,
                                      GError                **error);
 gboolean cells_auth_pid_in_cell     (guint32                 pid);
+void     cells_auth_set_serving     (gboolean                serving);
 
 /* Called with the object and the invocation once the caller is authorized. */
 typedef void (*CellsAuthorizedFunc) (gpointer               object,

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "cellsd"
 
 #include "cells-config.h"
+#include "cells-auth.h"
 #include "cells-chord.h"
 #include "cells-devns.h"
 #include "cells-errors.h"
@@ -69,6 +70,7 @@ on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_d
     g_main_loop_quit (d->loop);
     return;
   }
+  cells_auth_set_serving (TRUE);
   if (d->chord == NULL)
     d->chord = cells_chord_new (d->settings->input_dir, d->settings->chord,
                                 d->settings->n_chord, on_chord, d);
@@ -83,6 +85,7 @@ on_name_lost (GDBusConnection *connection, const char *name, gpointer user_data)
 {
   Daemon *d = user_data;
 
+  cells_auth_set_serving (FALSE);
   if (connection == NULL)
     g_warning ("Could not connect to the system bus");
   else
