@@ -180,6 +180,21 @@ test_image_import (Fixture *f, gconstpointer data)
   /* There is no way to remove an image but by hand. */
   assert_ok ("rm -rf --one-file-system %s", imported);
   g_assert_false (image_listed ("imported"));
+
+  /* Thousands of entries, as a phone image has: tar's listing of them
+   * fills its pipe while cellsd is still giving tar the archive, and
+   * cellsd reads both. */
+  assert_ok ("sh -c 'mkdir %s/thousands && cd %s/thousands && for i in $(seq 4000); do "
+             ": > an-entry-whose-name-is-long-enough-to-fill-the-listing-of-tar-$i; done'",
+             env.dir, env.dir);
+  assert_ok ("tar -C %s/thousands -cf %s/thousands.tar .", env.dir, env.dir);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, &err, "timeout 60 cellsctl image import thousands %s/thousands.tar",
+                        env.dir), ==, 0);
+  g_assert_nonnull (strstr (err, "Importing thousands: 100%"));
+  g_assert_true (image_listed ("thousands"));
+  assert_ok ("rm -rf --one-file-system %s/thousands %s/thousands.tar %s/thousands", images,
+             env.dir, env.dir);
 }
 
 static void

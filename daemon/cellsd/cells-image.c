@@ -6,6 +6,8 @@
 #include "cells-util.h"
 
 #include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+#include <glib-unix.h>
 #include <glib/gstdio.h>
 
 #include <errno.h>
@@ -499,6 +501,15 @@ spawn_tar (GTask *task, const char *compression, GError **error)
     return FALSE;
   d->tar_stdin = g_subprocess_get_stdin_pipe (d->tar);
   d->listing = g_data_input_stream_new (g_subprocess_get_stdout_pipe (d->tar));
+  /* GSubprocess's pipes block: a write of a whole chunk to tar would wait
+   * until tar took it all, while tar waits for its listing to be read,
+   * which only this thread does. Non-blocking, a write takes what fits. */
+  if (!g_unix_set_fd_nonblocking (
+          g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (d->tar_stdin)), TRUE, error) ||
+      !g_unix_set_fd_nonblocking (
+          g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (d->tar))),
+          TRUE, error))
+    return FALSE;
   g_data_input_stream_read_line_async (d->listing, G_PRIORITY_LOW, NULL, on_listing_line,
                                        g_object_ref (task));
   g_subprocess_wait_check_async (d->tar, NULL, on_tar_ready, g_object_ref (task));
