@@ -344,7 +344,8 @@ test_options_table (void)
       cells_definition_apply (def,
                               parse ("{'image': <'base'>, 'memory-max': <uint64 8388608>, "
                                      "'pids-max': <uint64 7>, 'cpu-weight': <uint32 9>, "
-                                     "'seat-dialect': <'0.9'>, 'color': <'#00ff00'>, "
+                                     "'seat-dialect': <'0.9'>, 'seat-open': <'at-once'>, "
+                                     "'color': <'#00ff00'>, "
                                      "'sip-user': <'u1'>, 'sip-registrar': <'h:1'>}"),
                               TRUE, &error));
   g_assert_no_error (error);
@@ -369,6 +370,7 @@ test_options_table (void)
   }
   g_assert_cmpuint (back->gid_base, ==, 65536 * 4);
   g_assert_cmpstr (back->seat_dialect, ==, "0.9");
+  g_assert_cmpstr (back->seat_open, ==, "at-once");
 }
 
 /* Clients may clear an option back to its default, but not a required one. */

@@ -586,6 +586,12 @@ has_no_clients (gpointer cell)
   return seat_clients_are (cell, "u 0");
 }
 
+static gboolean
+has_one_client (gpointer cell)
+{
+  return seat_clients_are (cell, "u 1");
+}
+
 /* FALSE, with the test skipped (failed in CI), when there is no client. */
 static gboolean
 have_seat_client (void)
@@ -599,6 +605,15 @@ have_seat_client (void)
   else
     g_test_skip ("tests/seat-client was not built (libseat-dev missing)");
   return FALSE;
+}
+
+/* Nothing comes within 300 ms. */
+static void
+raw_silent (int fd)
+{
+  struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+  g_assert_cmpint (poll (&pfd, 1, 300), ==, 0);
 }
 
 static void
@@ -622,17 +637,21 @@ test_seat (Fixture *f, gconstpointer data)
 
   assert_ok ("cellsctl switch --none");
 
-  /* The cell's root opens the seat; the cell is in the background: not enabled. */
+  /* The cell's root opens the seat while the cell is in the background:
+   * libseat_open_seat waits (a compositor started now would give up after
+   * 10 s of an open seat that is not enabled)… */
   c = seat_client_start ("seat-a", NULL);
+  g_assert_true (wait_for (has_one_client, "seat-a"));
+  g_assert_cmpuint (c->pending->len, ==, 0);
+  raw_silent (c->out_fd);
+
+  /* …until the cell is in the foreground: opened and enabled; only DRM
+   * and evdev nodes are served. */
+  assert_ok ("cellsctl switch seat-a");
   seat_client_expect (c, "seat seat0");
-  g_assert_true (seat_clients_are ("seat-a", "u 1"));
-  /* Only device nodes of the classes cells get are served. */
+  seat_client_expect (c, "enabled");
   seat_driver_say (c, "open /dev/null");
   seat_client_expect (c, "error ENOENT");
-
-  /* Foreground: enabled; only DRM and evdev nodes are served. */
-  assert_ok ("cellsctl switch seat-a");
-  seat_client_expect (c, "enabled");
   seat_driver_say (c, "open /dev/null");
   seat_client_expect (c, "error ENOENT");
   seat_driver_say (c, "open /etc/passwd");
@@ -659,6 +678,18 @@ test_seat (Fixture *f, gconstpointer data)
   seat_driver_say (c, "quit");
   g_assert_true (wait_for (has_no_clients, "seat-a"));
   seat_driver_free (c);
+
+  /* seat-open=at-once: answered in the background, as seatd does, not enabled. */
+  assert_ok ("cellsctl set seat-a seat-open=at-once");
+  c = seat_client_start ("seat-a", NULL);
+  seat_client_expect (c, "seat seat0");
+  g_assert_true (seat_clients_are ("seat-a", "u 1"));
+  assert_ok ("cellsctl switch seat-a");
+  seat_client_expect (c, "enabled");
+  assert_ok ("cellsctl switch --none");
+  seat_client_expect (c, "disabled");
+  seat_driver_free (c);
+  assert_ok ("cellsctl set seat-a seat-open=foreground");
 
   /* The switcher's seat, in the root namespace: enabled while no cell is
    * in the foreground; root only. */
@@ -746,8 +777,9 @@ test_seat_dialects (Fixture *f, gconstpointer data)
   assert_ok ("cellsctl start dialect-new");
   fd = raw_connect (new_sock);
   raw_send (fd, 1, NULL, 0);                       /* open seat */
-  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8001); /* seat opened */
+  raw_silent (fd);                                 /* answered in the foreground */
   assert_ok ("cellsctl switch dialect-new");
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8001); /* seat opened */
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8006); /* enable seat */
   assert_ok ("cellsctl switch --none");
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8005); /* disable seat */
@@ -765,8 +797,9 @@ test_seat_dialects (Fixture *f, gconstpointer data)
   /* libseat 0.7 and 0.8: no answers to those two, or the client jams. */
   fd = raw_connect (old_sock);
   raw_send (fd, 1, NULL, 0);
-  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8001);
+  raw_silent (fd);
   assert_ok ("cellsctl switch dialect-old");
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8001);
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8006);
   assert_ok ("cellsctl switch --none");
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8005);
@@ -794,10 +827,10 @@ test_seat_enable_after_ack (Fixture *f, gconstpointer data)
   assert_ok ("cellsctl set ack-first seat-dialect=0.9");
   assert_ok ("cellsctl start ack-first");
   fd = raw_connect (sock);
+  assert_ok ("cellsctl switch ack-first");
   raw_send (fd, 1, NULL, 0);                         /* open seat */
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8001);   /* seat opened */
-  assert_ok ("cellsctl switch ack-first");
-  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8006);   /* enable seat */
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8006);   /* enable seat, in the foreground */
   assert_ok ("cellsctl switch --none");
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8005);   /* disable seat */
 
@@ -1021,6 +1054,8 @@ test_device_handover (Fixture *f, gconstpointer data)
   assert_ok ("cellsctl switch hand-a");
 
   a = seat_client_start ("hand-a", NULL);
+  /* hand-b uses the seat in the background too (its microphone, below). */
+  assert_ok ("cellsctl set hand-b seat-open=at-once");
   b = seat_client_start ("hand-b", &b_pid);
   seat_client_expect (a, "seat seat0");
   seat_client_expect (a, "enabled");
@@ -1071,13 +1106,17 @@ test_device_handover (Fixture *f, gconstpointer data)
   volume_node = create_input (&volume, KEY_VOLUMEUP);
   g_usleep (300 * 1000);
   assert_foreground ("hand-a");
+  /* The switcher's seat, opened while a cell is in front, is answered
+   * when the switcher comes up. */
   switcher = seat_client_start_at (switcher_sock, 0);
-  seat_client_expect (switcher, "seat seat0");
+  g_assert_cmpuint (switcher->pending->len, ==, 0);
+  raw_silent (switcher->out_fd);
   key_event (power, KEY_POWER, 1);
   key_event (volume, KEY_VOLUMEUP, 1);
   key_event (volume, KEY_VOLUMEUP, 0);
   key_event (power, KEY_POWER, 0);
   seat_client_expect (a, "disabled");
+  seat_client_expect (switcher, "seat seat0");
   seat_client_expect (switcher, "enabled");
   assert_foreground ("");
   /* One key alone does nothing. */

@@ -337,6 +337,13 @@ open_udev_view (CellsCell *self, GError **error)
   return TRUE;
 }
 
+static void
+sync_seat_open (CellsCell *self)
+{
+  if (self->seat != NULL)
+    cells_seat_set_open_waits (self->seat, !g_str_equal (self->def->seat_open, "at-once"));
+}
+
 static gboolean
 open_seat (CellsCell *self, GError **error)
 {
@@ -352,6 +359,7 @@ open_seat (CellsCell *self, GError **error)
   if (self->seat == NULL)
     return FALSE;
   cells_seat_set_reopened (self->seat, seat_reopened);
+  sync_seat_open (self);
   cells_seat_set_active (self->seat, cells_dbus_cell_get_foreground (CELLS_DBUS_CELL (self)));
   return open_udev_view (self, error);
 }
@@ -885,6 +893,7 @@ configure (CellsCell *self, GDBusMethodInvocation *invocation, GVariant *options
   self->def = g_steal_pointer (&next);
   sync_properties (self);
   sync_udev_rights (self);
+  sync_seat_open (self);
   sync_ceiling (self);
   if (self->has_link)
     cells_network_set_allowed (self->network, self->def->name, network_allowed (self->def));

@@ -185,6 +185,15 @@ check_seat_dialect (const CellsOption *o, gconstpointer value, GError **error)
 }
 
 static gboolean
+check_seat_open (const CellsOption *o, gconstpointer value, GError **error)
+{
+  if (g_str_equal (value, "foreground") || g_str_equal (value, "at-once"))
+    return TRUE;
+  return invalid (error, "The seat must open in the foreground (foreground) or at once "
+                  "(at-once).");
+}
+
+static gboolean
 check_seccomp (const CellsOption *o, gconstpointer value, GError **error)
 {
   if (g_str_equal (value, "default") || g_str_equal (value, "none"))
@@ -351,6 +360,16 @@ static const CellsOption options[] = {
     "the cell's libseat: 0.7 (libseat 0.7, 0.8) or 0.9",
     { .string = "0.7" },
     check_seat_dialect },
+  { "seat-open",
+    "SeatOpen",
+    CELLS_OPTION_STRING,
+    FIELD (seat_open),
+    0,
+    "foreground|at-once",
+    "when the cell's seat answers a client that opens it: once the cell is in the "
+    "foreground (a compositor started in the background waits), or at once, as seatd does",
+    { .string = "foreground" },
+    check_seat_open },
   { "seccomp",
     "Seccomp",
     CELLS_OPTION_STRING,

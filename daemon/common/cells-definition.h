@@ -30,6 +30,7 @@ typedef struct {
   guint     cpu_weight;
   char     *stop_signal;
   char     *seat_dialect;
+  char     *seat_open;      /* "foreground" or "at-once" */
   char     *seccomp;        /* "default" or "none" */
   char     *phone_line;     /* "" (none), "sim" or "sip" */
   char     *phone_number;   /* "" or +digits */

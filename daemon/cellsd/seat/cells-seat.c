@@ -32,7 +32,13 @@
  * While the cell is in the foreground its seat is active: display and
  * input devices may be opened and DRM fds hold master. When it leaves,
  * DRM master is dropped and evdev fds are revoked first, then
- * disable-seat is sent. On a kernel with device namespaces (see
+ * disable-seat is sent. A client that opens the seat while the cell is
+ * in the background gets its answer (seat-opened, then enable-seat) when
+ * the cell comes to the foreground, unless the seat answers at once
+ * (cells_seat_set_open_waits): libseat_open_seat waits for it, so a
+ * compositor started in the background comes up on the first switch to
+ * its cell instead of giving up (wlroots waits 10 s for an enabled seat).
+ * On a kernel with device namespaces (see
  * cells-devns.c) evdev fds are given to the cell's namespace instead and
  * keep working: the kernel sends them nothing while the cell is in the
  * background. Nodes of the other classes (camera, microphone,
@@ -61,6 +67,7 @@ typedef struct {
   pid_t      pid;
   uid_t      uid;
   gboolean   seat_open;
+  gboolean   opening;   /* asked to open the seat, answered in the foreground */
   gboolean   pending_disable;
   gboolean   enable_after_ack; /* enabled again before it acknowledged disable-seat */
   guint      ack_timeout;
@@ -89,6 +96,7 @@ struct _CellsSeat {
   int               listen_fd;
   guint             listen_watch;
   gboolean          active;
+  gboolean          open_waits; /* open-seat is answered in the foreground only */
   int               devns_fd;   /* the cell's pid namespace, or -1: revoke input */
   GList            *clients;
 };
@@ -405,17 +413,29 @@ handle_close_device (Client *c, int id)
 }
 
 static gboolean
-handle_open_seat (Client *c)
+answer_open_seat (Client *c)
 {
   guint8 msg[SEAT_PROTO_MAX_MSG];
 
-  if (c->seat_open)
-    return FALSE;
+  c->opening = FALSE;
   c->seat_open = TRUE;
   if (!client_send (c, msg, seat_proto_seat_opened (msg, SEAT_NAME), -1))
     return FALSE;
   if (c->seat->active)
     return send_empty (c, SEAT_SERVER_ENABLE_SEAT);
+  return TRUE;
+}
+
+static gboolean
+handle_open_seat (Client *c)
+{
+  if (c->seat_open || c->opening)
+    return FALSE;
+  if (c->seat->active || !c->seat->open_waits)
+    return answer_open_seat (c);
+  g_debug ("Cell “%s”: seat client %d opens the seat; answered in the foreground",
+           c->seat->cell_name, c->pid);
+  c->opening = TRUE;
   return TRUE;
 }
 
@@ -427,6 +447,7 @@ handle_close_seat (Client *c)
     g_array_remove_index (c->devices, 0);
   }
   c->seat_open = FALSE;
+  c->opening = FALSE;
   return send_empty (c, SEAT_SERVER_SEAT_CLOSED);
 }
 
@@ -634,6 +655,7 @@ cells_seat_new (const char *cell_name, const char *dir, guint32 uid_first, guint
   seat->changed = changed;
   seat->data = data;
   seat->listen_fd = fd;
+  seat->open_waits = TRUE;
   seat->devns_fd = -1;
   if (lstat (seat->socket_path, &st) == 0) {
     seat->socket_dev = st.st_dev;
@@ -706,12 +728,38 @@ cells_seat_set_active (CellsSeat *seat, gboolean active)
   for (GList *l = seat->clients; l != NULL; l = l->next) {
     Client *c = l->data;
 
-    if (!c->seat_open)
+    /* A client that cannot be written to is dropped when its socket ends. */
+    if (c->opening && active)
+      answer_open_seat (c);
+    else if (!c->seat_open)
       continue;
-    if (active)
+    else if (active)
       client_enable (c);
     else
       client_disable (c);
+  }
+}
+
+/**
+ * cells_seat_set_open_waits:
+ * @waits: whether open-seat is answered only while the seat is active
+ *   (the default), or at once as seatd does
+ *
+ * Clients waiting for their answer get it now if @waits is %FALSE.
+ */
+void
+cells_seat_set_open_waits (CellsSeat *seat, gboolean waits)
+{
+  g_return_if_fail (seat != NULL);
+
+  seat->open_waits = waits;
+  if (waits)
+    return;
+  for (GList *l = seat->clients; l != NULL; l = l->next) {
+    Client *c = l->data;
+
+    if (c->opening)
+      answer_open_seat (c);
   }
 }
 

@@ -57,6 +57,8 @@ void       cells_seat_set_reopened   (CellsSeat         *seat,
                                       CellsSeatReopened  reopened);
 void       cells_seat_set_active     (CellsSeat         *seat,
                                       gboolean           active);
+void       cells_seat_set_open_waits (CellsSeat         *seat,
+                                      gboolean           waits);
 void       cells_seat_set_device_namespace (CellsSeat   *seat,
                                       int                nsfd);
 guint      cells_seat_get_n_clients  (CellsSeat         *seat);
