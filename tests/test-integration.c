@@ -329,11 +329,13 @@ test_isolation (Fixture *f, gconstpointer data)
   g_assert_cmpint (run (&out, NULL, "cellsctl exec iso-a -- cat /proc/self/uid_map"), ==, 0);
   g_assert_cmpuint (g_ascii_strtoull (strchr (g_strstrip (out), ' '), NULL, 10), >=, 65536);
 
-  /* /dev holds the harmless nodes only, and shared memory. */
+  /* /dev holds the harmless nodes only, shared memory, and the names of
+   * the cards (no card here: plain files in any case, see udev-view). */
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run (&out, NULL, "cellsctl exec iso-a -- ls -A /dev"), ==, 0);
-  g_assert_cmpstr (out, ==, ".lxc-boot-id\nconsole\nfd\nfull\nnull\nptmx\npts\nrandom\nshm\n"
-                            "stderr\nstdin\nstdout\ntty\nurandom\nzero\n");
+  g_assert_cmpstr (out, ==, ".lxc-boot-id\nconsole\ndri\nfd\nfull\nnull\nptmx\npts\nrandom\n"
+                            "shm\nstderr\nstdin\nstdout\ntty\nurandom\nzero\n");
+  assert_ok ("cellsctl exec iso-a -- sh -c 'test -z \"$(find /dev/dri -mindepth 1 ! -type f)\"'");
   /* No CAP_MKNOD (bit 27) even in the cell's bounding set. */
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run (&out, NULL, "cellsctl exec iso-a -- grep CapBnd /proc/1/status"), ==, 0);
@@ -972,6 +974,12 @@ test_udev_view (Fixture *f, gconstpointer data)
   g_assert_false (g_str_has_prefix (out, "initialized"));
   g_assert_null (strstr (out, "\ninitialized"));
   g_assert_nonnull (strstr (out, "uninitialized drm card0"));
+  /* The card's name in /dev/dri, as libdrm looks for it: an empty file the
+   * cell cannot change; none where the display right is not given. */
+  assert_ok ("cellsctl exec udev-a -- test -f /dev/dri/card0 -a ! -s /dev/dri/card0");
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec udev-a -- sh -c ': > /dev/dri/card0'"), !=, 0);
+  g_assert_cmpint (run (NULL, NULL, "cellsctl exec udev-a -- touch /dev/dri/card1"), !=, 0);
+  assert_ok ("cellsctl exec udev-none -- test -d /dev/dri -a ! -e /dev/dri/card0");
 
   /* Hotplug: the keyboard goes, another comes, and goes, while it runs. */
   probe = seat_driver_spawn (argv);
@@ -996,6 +1004,10 @@ test_udev_view (Fixture *f, gconstpointer data)
   g_assert_null (strstr (out, "\ninitialized input"));
   g_assert_nonnull (strstr (out, "initialized drm card0"));
   close (kbd);
+  assert_ok ("cellsctl set udev-a device.display=none");
+  assert_ok ("cellsctl exec udev-a -- test ! -e /dev/dri/card0");
+  assert_ok ("cellsctl set udev-a device.display=exclusive");
+  assert_ok ("cellsctl exec udev-a -- test -f /dev/dri/card0");
   /* What every Linux system has, and libudev checks for. */
   assert_ok ("cellsctl exec udev-a -- test -d /dev/shm -a -e /run/udev/control");
   assert_ok ("cellsctl stop udev-none");

@@ -327,10 +327,11 @@ static gboolean
 open_udev_view (CellsCell *self, GError **error)
 {
   g_autofree char *dir = g_build_filename (self->dir, "udev", NULL);
+  g_autofree char *nodes = g_build_filename (self->dir, "dri", NULL);
 
   if (self->udev == NULL || self->udev_view != NULL)
     return TRUE;
-  self->udev_view = cells_udev_view_new (self->udev, dir, self->def->name, error);
+  self->udev_view = cells_udev_view_new (self->udev, dir, nodes, self->def->name, error);
   if (self->udev_view == NULL)
     return FALSE;
   sync_udev_rights (self);

@@ -202,6 +202,9 @@ cells_lxc_config (const CellsDefinition *def, const char *cell_dir, const CellsH
   /* The cell's view of udev (cells-udev.c), read-only. */
   g_string_append_printf (s, "lxc.mount.entry = %s/udev run/udev none bind,ro,create=dir 0 0\n",
                           cell_dir);
+  /* The names of its cards, as libdrm looks for them (cells-udev.c). */
+  g_string_append_printf (s, "lxc.mount.entry = %s/dri dev/dri none "
+                          "bind,ro,nodev,nosuid,noexec,create=dir 0 0\n", cell_dir);
   /* Shared memory, as every Linux system has it (wlroots' keymaps). */
   g_string_append (s, "lxc.mount.entry = tmpfs dev/shm tmpfs rw,nosuid,nodev,mode=1777,"
                       "create=dir 0 0\n");

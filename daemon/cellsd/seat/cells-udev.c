@@ -42,6 +42,13 @@
  * host runs udevd, else derived from the evdev capabilities as udev's
  * input_id does (keyboard, key, mouse, touchpad, touchscreen, switch).
  *
+ * The cell's /dev/dri is a second directory of cellsd's, bound read-only
+ * and nodev: an empty file named after each card in the view. libdrm
+ * (2.4.117 and later; wlroots 0.18 through it) finds the kind of a DRM
+ * node by looking for its name there, and refuses dumb buffers on a card
+ * it cannot name; the card itself is opened through the seat, and a name
+ * that is a plain file gives the cell nothing to open.
+ *
  * Events: cellsd listens to the host's (udevd's where it runs, else the
  * kernel's), updates every view and sends each running cell whose view
  * changed a libudev message (`libudev` header, magic 0xfeedcafe,
@@ -71,6 +78,7 @@ typedef struct {
   char      *subsystem;   /* input or drm */
   char      *devtype;     /* or NULL */
   gboolean   display;     /* a DRM card, else an evdev device */
+  char      *node;        /* a card's name in /dev/dri (card0), else NULL */
   GPtrArray *kernel;      /* DEVPATH=, DEVNAME=, MAJOR=, MINOR=, DEVTYPE= */
   GPtrArray *props;       /* udev's: ID_INPUT=1, … */
   GPtrArray *tags;        /* seat, uaccess, … */
@@ -91,6 +99,7 @@ struct _CellsUdev {
 struct _CellsUdevView {
   CellsUdev  *udev;
   char       *dir;
+  char       *nodes_dir;  /* the cell's /dev/dri */
   char       *cell;
   gboolean    display;
   gboolean    input;
@@ -107,6 +116,7 @@ device_free (Device *d)
   g_free (d->id);
   g_free (d->subsystem);
   g_free (d->devtype);
+  g_free (d->node);
   g_ptr_array_unref (d->kernel);
   g_ptr_array_unref (d->props);
   g_ptr_array_unref (d->tags);
@@ -132,6 +142,7 @@ device_copy (const Device *d)
   c->subsystem = g_strdup (d->subsystem);
   c->devtype = g_strdup (d->devtype);
   c->display = d->display;
+  c->node = g_strdup (d->node);
   c->kernel = strings_copy (d->kernel);
   c->props = strings_copy (d->props);
   c->tags = strings_copy (d->tags);
@@ -410,6 +421,8 @@ device_read (CellsUdev *self, const char *subsystem, const char *sysname)
   d->subsystem = g_strdup (subsystem);
   d->devtype = g_steal_pointer (&devtype);
   d->display = g_str_equal (subsystem, "drm");
+  if (d->display)
+    d->node = g_strdup (sysname);
   d->kernel = g_ptr_array_new_with_free_func (g_free);
   d->props = g_ptr_array_new_with_free_func (g_free);
   d->tags = g_ptr_array_new_with_free_func (g_free);
@@ -468,6 +481,7 @@ view_destroy (CellsUdevView *view)
   g_queue_clear_full (&view->outbox, (GDestroyNotify) g_bytes_unref);
   g_hash_table_unref (view->shown);
   g_free (view->dir);
+  g_free (view->nodes_dir);
   g_free (view->cell);
   g_free (view);
 }
@@ -581,6 +595,8 @@ show (CellsUdevView *view, const Device *d, const char *action)
   write_file (data, d->id, entry->str);
   g_string_free (entry, TRUE);
   set_tag_files (view, d, TRUE);
+  if (d->node != NULL)
+    write_file (view->nodes_dir, d->node, "");
   g_hash_table_replace (view->shown, g_strdup (d->id), device_copy (d));
   queue_event (view, d, action);
 }
@@ -595,6 +611,11 @@ hide (CellsUdevView *view, const char *id)
     return;
   g_unlink (path);
   set_tag_files (view, d, FALSE);
+  if (d->node != NULL) {
+    g_autofree char *node = g_build_filename (view->nodes_dir, d->node, NULL);
+
+    g_unlink (node);
+  }
   queue_event (view, d, "remove");
   g_hash_table_remove (view->shown, id);
 }
@@ -630,8 +651,30 @@ view_sync (CellsUdevView *view)
   }
 }
 
+/* @dir empty, made if missing, kept if there: it may be mounted. */
 static gboolean
-make_dirs (const char *dir, GError **error)
+empty_dir (const char *dir, GError **error)
+{
+  g_autoptr(GDir) entries = NULL;
+  const char *name;
+
+  if (g_mkdir_with_parents (dir, 0755) < 0 || (entries = g_dir_open (dir, 0, error)) == NULL) {
+    if (error != NULL && *error == NULL)
+      g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not create %s: %s", dir,
+                   g_strerror (errno));
+    return FALSE;
+  }
+  while ((name = g_dir_read_name (entries)) != NULL) {
+    g_autofree char *path = g_build_filename (dir, name, NULL);
+
+    if (!cells_remove_tree (path, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+make_dirs (const char *dir, const char *nodes_dir, GError **error)
 {
   g_autofree char *data = g_build_filename (dir, "data", NULL);
   g_autofree char *tags = g_build_filename (dir, "tags", NULL);
@@ -646,6 +689,8 @@ make_dirs (const char *dir, GError **error)
                  g_strerror (errno));
     return FALSE;
   }
+  if (!empty_dir (nodes_dir, error))
+    return FALSE;
   /* libudev listens for events only where this exists. */
   return write_file (dir, "control", "");
 }
@@ -653,19 +698,22 @@ make_dirs (const char *dir, GError **error)
 /**
  * cells_udev_view_new:
  * @dir: the directory the cell sees as /run/udev
+ * @nodes_dir: the directory the cell sees as /dev/dri
  *
  * A view with no devices until cells_udev_view_set_rights().
  */
 CellsUdevView *
-cells_udev_view_new (CellsUdev *udev, const char *dir, const char *cell, GError **error)
+cells_udev_view_new (CellsUdev *udev, const char *dir, const char *nodes_dir, const char *cell,
+                     GError **error)
 {
   CellsUdevView *view;
 
-  if (!make_dirs (dir, error))
+  if (!make_dirs (dir, nodes_dir, error))
     return NULL;
   view = g_new0 (CellsUdevView, 1);
   view->udev = udev;
   view->dir = g_strdup (dir);
+  view->nodes_dir = g_strdup (nodes_dir);
   view->cell = g_strdup (cell);
   view->pidfd = -1;
   view->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,

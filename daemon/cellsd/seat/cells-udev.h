@@ -15,6 +15,7 @@ void           cells_udev_free             (CellsUdev      *self);
 
 CellsUdevView *cells_udev_view_new         (CellsUdev      *udev,
                                             const char     *dir,
+                                            const char     *nodes_dir,
                                             const char     *cell,
                                             GError        **error);
 void           cells_udev_view_free        (CellsUdevView  *view);
