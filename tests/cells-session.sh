@@ -15,6 +15,9 @@
 #   cells-session.sh session-image DIR BUILD
 #                                       make DIR/session.tar.gz: busybox, cage and
 #                                       BUILD/tests/wl-fill with their libraries
+#   cells-session.sh phosh-image DIR    make DIR/phosh-trixie.tar.zst with
+#                                       data/images/mkimage-phosh.sh (Debian's archive), unless
+#                                       the one there was made by the same script; prints its path
 #   cells-session.sh bus DIR            start dbus-daemon on DIR/bus
 #   cells-session.sh cellsd DIR BUILD [ARG…]
 #                                       start BUILD/daemon/cellsd/cellsd on it, state in DIR/state
@@ -197,6 +200,33 @@ make_session_image() {
 	rm -rf "$root"
 }
 
+# Debian 13 with phosh, built once per machine and recipe: the tests that
+# use it only look for it (cells-session.sh phosh-image-path).
+phosh_image() {
+	dir=$1
+	recipe="$source_dir/data/images/mkimage-phosh.sh"
+	out="$dir/phosh-trixie.tar.zst"
+	stamp="$dir/phosh-trixie.recipe"
+	mkdir -p "$dir"
+	if [ -f "$out" ] && cmp -s "$recipe" "$stamp"; then
+		echo "$out"
+		return
+	fi
+	rm -f "$out" "$stamp"
+	sh "$recipe" "$out" >"$dir/phosh-trixie.log" 2>&1 ||
+		die "building the phosh image failed (see $dir/phosh-trixie.log)"
+	cp "$recipe" "$stamp"
+	echo "$out"
+}
+
+# The path of that image if it is there and up to date; fails if not.
+phosh_image_path() {
+	out="$1/phosh-trixie.tar.zst"
+	[ -f "$out" ] && cmp -s "$source_dir/data/images/mkimage-phosh.sh" "$1/phosh-trixie.recipe" ||
+		return 1
+	echo "$out"
+}
+
 start_bus() {
 	dir=$1
 	cat >"$dir/bus.conf" <<CONF
@@ -291,11 +321,13 @@ phone-image)
 	make_phone_image "$@"
 	;;
 session-image) make_session_image "$2" "$3" ;;
+phosh-image) phosh_image "$2" ;;
+phosh-image-path) phosh_image_path "$2" ;;
 bus) start_bus "$2" ;;
 cellsd)
 	shift
 	start_cellsd "$@"
 	;;
 stop) stop_all "$2" ;;
-*) die "usage: cells-session.sh image|phone-image|bus|cellsd|stop DIR [BUILD]" ;;
+*) die "usage: cells-session.sh image|phone-image|session-image|phosh-image|bus|cellsd|stop DIR [BUILD]" ;;
 esac

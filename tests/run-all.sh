@@ -15,6 +15,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/_build}
 
 "$top/tests/setup-host.sh"
+# The phone image the session tests run (Debian 13 with phosh, from
+# Debian's archive): built once per machine and recipe, about a minute.
+images=${CELLS_IMAGE_CACHE:-/var/tmp/cells-images}
+echo "run-all: the phosh image in $images"
+sh "$top/tests/cells-session.sh" phosh-image "$images" >/dev/null
 
 if [ -d "$build" ]; then
 	meson setup --reconfigure "$build" "$top" >/dev/null

@@ -7,13 +7,16 @@
 # polkitd holding the installed policy and rule), and two cells of the
 # session image, each running Debian's cage with wl-fill in the cell's
 # colour, switched back and forth, by cellsctl, by the chord and by a tap
-# on the switcher. Prints TAP, and "SCREENDUMP NAME" where the host takes
-# the screen (test-session.sh checks the pictures).
-#   guest-session.sh BUILD_DIR SOURCE_DIR SESSION_TARBALL
+# on the switcher; then, given a phosh image (data/images/mkimage-phosh.sh),
+# a third cell with Debian 13's phone session (phosh on phoc) started by its
+# own init in the background. Prints TAP, and "SCREENDUMP NAME" where the
+# host takes the screen (test-session.sh checks the pictures).
+#   guest-session.sh BUILD_DIR SOURCE_DIR SESSION_TARBALL [PHOSH_TARBALL]
 set -eu
 build=$1
 src=$2
 image=$3
+phosh_image=${4:-}
 export TMPDIR=/var/tmp CELLS_BUILD_DIR="$build"
 dir=/var/tmp/session
 mkdir -p "$dir"
@@ -33,7 +36,7 @@ n=0
 fail() {
 	n=$((n + 1))
 	echo "not ok $n - $*"
-	for f in cellsd switcher red blue keys polkitd; do
+	for f in cellsd switcher red blue keys polkitd phone-session; do
 		echo "# --- $f.log ---"
 		lines=15
 		[ "$f" = cellsd ] && lines=40
@@ -223,11 +226,19 @@ used_cage=$(cpu_percent "$kiosk")
 	fail "the switcher idles in the background (switcher $used %, cage $used_cage % of a core)"
 ok "the switcher's session idles while a cell has the screen ($used %, cage $used_cage %)"
 
-"$cellsctl" switch blue
+# Blue's compositor starts while blue is in the background: it waits for
+# its seat (seat-open=foreground) past wlroots' 10 s for an enabled one,
+# draws nothing, and comes up when blue is switched to.
 start_session blue 0000ff
-wait_for 90 drew_screen blue || fail "cage in blue shows wl-fill full screen"
+blue_exec=$!
+sleep 15
+kill -0 "$blue_exec" 2>/dev/null || fail "cage started in blue in the background waits for its seat"
+! grep -q '^configured' "$dir/blue.log" || fail "cage in blue, in the background, was given the screen"
+ok "cage started in blue in the background waits 15 s for its seat, alive and drawing nothing"
+"$cellsctl" switch blue
+wait_for 90 drew_screen blue || fail "cage in blue shows wl-fill full screen once blue is switched to"
 screendump blue
-ok "cage and wl-fill in blue, switched to"
+ok "cage and wl-fill in blue come up when blue is switched to"
 
 "$cellsctl" switch red
 sleep 2
@@ -296,6 +307,49 @@ screendump red-tapped
 press 32
 wait_for 15 got_key red 32 || fail "after the tap a key reaches red"
 ok "after the chord, a tap on red's card brings red back"
+
+# A phone session of Debian 13: phosh on phoc (wlroots 0.18, libseat 0.9),
+# started by the image's own init while its cell is in the background.
+phone_log() {
+	"$cellsctl" exec work -- cat /var/log/phone-session.log >"$dir/phone-session.log" 2>&1
+}
+phosh_ready() {
+	phone_log
+	grep -q 'Phosh ready' "$dir/phone-session.log"
+}
+seat_clients() {
+	[ "$(busctl get-property org.cells.Cells1 /org/cells/Cells1/cell/"$1" org.cells.Cells1.Cell \
+		SeatClients)" = "u $2" ]
+}
+if [ -z "$phosh_image" ]; then
+	n=$((n + 1))
+	echo "ok $n # SKIP no phosh image (sh tests/cells-session.sh phosh-image /var/tmp/cells-images makes it)"
+else
+	t0=$(date +%s)
+	"$cellsctl" image import phosh "$phosh_image" >/dev/null 2>&1 || fail "the phosh image imports"
+	ok "the phosh image imports ($(($(date +%s) - t0)) s)"
+	"$cellsctl" create work --image phosh --seat-dialect 0.9 -- /sbin/cells-phone-init >/dev/null
+	"$cellsctl" start work
+	wait_for 60 seat_clients work 1 || fail "phoc in work opens the cell's seat"
+	sleep 15
+	phone_log
+	! grep -q 'Phosh ready' "$dir/phone-session.log" || fail "phosh waits in the background"
+	seat_clients work 1 || fail "phoc in work waits for the seat in the background"
+	ok "phoc started by the cell's init in the background waits for its seat"
+	"$cellsctl" switch work
+	wait_for 240 phosh_ready || fail "phosh comes up in work, switched to"
+	sleep 10
+	screendump phosh
+	ok "phosh runs in work, in the foreground: $(grep -o 'Phosh ready.*' "$dir/phone-session.log")"
+	"$cellsctl" switch red
+	sleep 2
+	screendump red-after-phosh
+	"$cellsctl" switch work
+	sleep 5
+	screendump phosh-again
+	seat_clients work 1 || fail "phoc in work is alive after a switch away and back"
+	ok "switched to red and back to work: phoc kept its seat"
+fi
 
 exec 3>&-
 sh "$session" stop "$dir" >/dev/null 2>&1 || true

@@ -7,8 +7,10 @@
 # compositors find the card and the keyboard through each cell's udev view
 # and get them through its seat; the screen is read from outside the
 # guest (qemu's screendump over QMP, screendump.py) and must be the
-# foreground cell's colour. The pictures are kept in
-# BUILD/meson-logs/session/.
+# foreground cell's colour. With the phosh image that tests/run-all.sh
+# builds (cells-session.sh phosh-image, kept in CELLS_IMAGE_CACHE or
+# /var/tmp/cells-images), a third cell runs Debian 13's phosh and the
+# screen must show it. The pictures are kept in BUILD/meson-logs/session/.
 #
 #   test-session.sh BUILD_DIR SOURCE_DIR      (root; prints TAP)
 set -eu
@@ -45,14 +47,18 @@ cleanup() {
 trap cleanup EXIT
 
 sh "$src/tests/cells-session.sh" session-image "$work" "$build"
+phosh=$(sh "$src/tests/cells-session.sh" phosh-image-path "${CELLS_IMAGE_CACHE:-/var/tmp/cells-images}") ||
+	phosh=
 rm -rf "$out"
 mkdir -p "$out"
 status=0
+# $phosh: no argument when there is no image.
+# shellcheck disable=SC2086
 CELLS_QEMU_LOG="$work/serial.log" CELLS_QEMU_MODULES="virtio-gpu uinput evdev" \
 	CELLS_QEMU_ARGS="-vga none -device virtio-vga -qmp unix:$work/qmp.sock,server=on,wait=off" \
 	CELLS_QEMU_TIMEOUT=800 \
 	"$src/tests/device/qemu-run.sh" "$src/tests/session/guest-session.sh" "$build" "$src" \
-	"$work/session.tar.gz" >"$work/qemu.out" 2>&1 &
+	"$work/session.tar.gz" $phosh >"$work/qemu.out" 2>&1 &
 qemu=$!
 /usr/bin/python3 "$src/tests/session/screendump.py" "$work/serial.log" "$work/qmp.sock" "$out" \
 	"$qemu" &
@@ -75,8 +81,10 @@ if [ "$status" != 0 ] || grep -q '^not ok' "$work/guest.tap"; then
 	exit 1
 fi
 
-# The colour of the middle of a screenshot (binary PPM), as RRGGBB.
-middle() {
+# What a screenshot (binary PPM) shows: "RRGGBB WxH COLOURS WHITE", the
+# colour of its middle, its size, how many colours and how many white
+# pixels it has.
+look() {
 	/usr/bin/python3 - "$1" <<'PY'
 import sys
 data = open(sys.argv[1], "rb").read()
@@ -89,10 +97,16 @@ while len(fields) < 4:
         pos += 1
     fields.append(data[start:pos])
 w, h = int(fields[1]), int(fields[2])
-pixels = data[pos + 1:]
+pixels = data[pos + 1:pos + 1 + w * h * 3]
+seen = [pixels[i:i + 3] for i in range(0, len(pixels), 3)]
+white = sum(1 for p in seen if min(p) >= 220)
 i = ((h // 2) * w + w // 2) * 3
-print("%02x%02x%02x" % tuple(pixels[i:i + 3]))
+print("%02x%02x%02x %dx%d %d %d" % (*pixels[i:i + 3], w, h, len(set(seen)), white))
 PY
+}
+
+middle() {
+	look "$1" | cut -d' ' -f1
 }
 
 # The switcher's screens: the same picture at start and after the chord,
@@ -134,5 +148,38 @@ for shot in switcher:switcher red:ff0000 blue:0000ff red-again:ff0000 blue-again
 		status=1
 	fi
 done
+
+# Phosh's screen: a picture of many colours with white text (the lock
+# screen's clock), neither a cell's fill nor the switcher.
+phone_screen() {
+	# shellcheck disable=SC2046
+	set -- $(look "$1") "$2"
+	echo "$2, $3 colours, $4 white pixels, #$1 in the middle"
+	size=${2%x*}
+	size=$((size * ${2#*x}))
+	[ "$3" -ge 16 ] && [ "$4" -ge $((size / 1000)) ] && [ "$1" != ff0000 ] &&
+		[ "$1" != 0000ff ] && [ "$1" != "$5" ]
+}
+if [ -n "$phosh" ]; then
+	for name in phosh phosh-again; do
+		n=$((n + 1))
+		if [ ! -f "$out/$name.ppm" ]; then
+			echo "not ok $n - the screen was taken at $name"
+			status=1
+		elif seen=$(phone_screen "$out/$name.ppm" "$switcher_colour"); then
+			echo "ok $n - the screen at $name shows phosh ($seen; $out/$name.png)"
+		else
+			echo "not ok $n - the screen at $name does not show phosh ($seen)"
+			status=1
+		fi
+	done
+	n=$((n + 1))
+	if [ -f "$out/red-after-phosh.ppm" ] && [ "$(middle "$out/red-after-phosh.ppm")" = ff0000 ]; then
+		echo "ok $n - the screen at red-after-phosh shows #ff0000"
+	else
+		echo "not ok $n - the screen at red-after-phosh does not show #ff0000"
+		status=1
+	fi
+fi
 echo "1..$n"
 exit "$status"

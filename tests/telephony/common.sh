@@ -16,12 +16,10 @@ fail() {
 # wait_for SECONDS COMMAND…: run COMMAND every 0.05 s until it succeeds;
 # fails after SECONDS (a whole number).
 wait_for() {
-	limit=$(($1 * 20))
+	deadline=$(($(date +%s) + $1))
 	shift
-	i=0
 	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -lt "$limit" ] || return 1
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
 		sleep 0.05
 	done
 }

@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Builds a cell image of Debian with phosh, the phone shell, from Debian's
+# archive (mmdebstrap; run as root, it changes nothing on this machine but OUT):
+#
+#   mkimage-phosh.sh OUT.tar.zst [SUITE [MIRROR]]
+#
+# SUITE is trixie (Debian 13: phosh and phoc 0.46, libseat 0.9) unless
+# given. The image's init, /sbin/cells-phone-init, starts the cell's system
+# bus and phosh on phoc as the user "phone" (uid 1000) on the cell's seat.
+# Import and create it with:
+#
+#   cellsctl image import phosh OUT.tar.zst
+#   cellsctl create work --image phosh --seat-dialect 0.9 -- /sbin/cells-phone-init
+#
+# A cell started in the background keeps phoc waiting for its seat until
+# the cell first comes to the foreground (the seat's seat-open=foreground).
+set -eu
+
+usage() {
+	echo "usage: mkimage-phosh.sh OUT.tar.zst [SUITE [MIRROR]]" >&2
+	exit 2
+}
+
+[ $# -ge 1 ] && [ $# -le 3 ] || usage
+out=$1
+suite=${2:-trixie}
+mirror=${3:-http://deb.debian.org/debian}
+case $out in
+*.tar.zst) ;;
+*) usage ;;
+esac
+if [ "$(id -u)" != 0 ]; then
+	echo "mkimage-phosh: run this as root (mmdebstrap makes the image's files as root)" >&2
+	exit 1
+fi
+for tool in mmdebstrap zstd; do # mmdebstrap compresses with zstd
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "mkimage-phosh: needs $tool (apt-get install mmdebstrap zstd)" >&2
+		exit 1
+	fi
+done
+
+# What a phone session needs beyond phosh's own dependencies: the schemas
+# phosh reads at start (it aborts without them), the SVG loader for its
+# icons, setpriv to become the phone user.
+packages="phosh,phoc,gnome-settings-daemon-common,librsvg2-common,dbus,util-linux,passwd"
+
+# Written as a temporary file first: a failed build leaves no OUT.
+tmp="${out%.tar.zst}.part.tar.zst"
+init=$(mktemp)
+trap 'rm -f "$tmp" "$init"' EXIT
+cat >"$init" <<'INIT'
+#!/bin/sh
+# The init of a Cells phone cell: the cell's system bus, then phosh on
+# phoc as the user "phone", on the cell's seat (/run/seatd.sock, served by
+# cellsd). Ends them on SIGTERM (cellsctl stop).
+# Environment: what the kernel command line would give (WLR_RENDERER …);
+# the session's output goes to /var/log/phone-session.log.
+set -u
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+# Each cell its own machine id, made at its first start.
+[ -s /etc/machine-id ] || dbus-uuidgen >/etc/machine-id
+mkdir -p /run/dbus /run/user/1000
+rm -f /run/dbus/pid
+chown phone:phone /run/user/1000
+chmod 700 /run/user/1000
+dbus-daemon --system --fork
+session= sleeper=
+end() {
+	[ -z "$session" ] || kill -TERM "$session" 2>/dev/null
+	[ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null
+	wait
+	exit 0
+}
+trap end TERM INT
+# Without a render node (a cell has none yet: cellsd gives it its cards
+# only) wlroots renders in software.
+if ! ls /dev/dri/renderD* >/dev/null 2>&1; then
+	WLR_RENDERER=${WLR_RENDERER:-pixman}
+	export WLR_RENDERER
+fi
+setpriv --reuid=phone --regid=phone --init-groups \
+	env HOME=/home/phone USER=phone LOGNAME=phone SHELL=/bin/bash \
+	XDG_RUNTIME_DIR=/run/user/1000 XDG_SESSION_TYPE=wayland XDG_CURRENT_DESKTOP=Phosh:GNOME \
+	LIBSEAT_BACKEND=seatd \
+	dbus-run-session -- phoc -S -C /usr/share/phosh/phoc.ini -E /usr/libexec/phosh \
+	>/var/log/phone-session.log 2>&1 &
+session=$!
+wait "$session"
+echo "cells-phone-init: the phone session ended (status $?); see /var/log/phone-session.log" >&2
+session=
+# Stays, as the cell's init: the cell runs on until it is stopped.
+while :; do
+	sleep 3600 &
+	sleeper=$!
+	wait "$sleeper"
+done
+INIT
+
+echo "mkimage-phosh: building a $suite image with phosh from $mirror (a few minutes)"
+mmdebstrap --variant=apt --include="$packages" \
+	--dpkgopt='path-exclude=/usr/share/doc/*' \
+	--dpkgopt='path-exclude=/usr/share/man/*' \
+	--dpkgopt='path-exclude=/usr/share/info/*' \
+	--customize-hook='chroot "$1" /usr/sbin/useradd --create-home --uid 1000 --user-group --shell /bin/bash phone' \
+	--customize-hook="upload $init /sbin/cells-phone-init" \
+	--customize-hook='chmod 755 "$1/sbin/cells-phone-init"' \
+	--customize-hook='rm -f "$1/etc/machine-id" && : >"$1/etc/machine-id" && rm -rf "$1/var/lib/apt/lists"/* "$1/var/cache/apt"/*.bin' \
+	"$suite" "$tmp" "deb $mirror $suite main"
+mv -f "$tmp" "$out"
+echo "mkimage-phosh: $out, $(du -h "$out" | cut -f1)"
