@@ -15,6 +15,7 @@
 #include <linux/uinput.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <signal.h>
@@ -594,6 +595,12 @@ has_one_client (gpointer cell)
   return seat_clients_are (cell, "u 1");
 }
 
+static gboolean
+seat_clients_are_15 (gpointer cell)
+{
+  return seat_clients_are (cell, "u 15");
+}
+
 /* FALSE, with the test skipped (failed in CI), when there is no client. */
 static gboolean
 have_seat_client (void)
@@ -817,13 +824,36 @@ test_seat_dialects (Fixture *f, gconstpointer data)
 
 /* As seatd does: a client switched away and back before it acknowledged
  * disable-seat is enabled once it has. */
+/* The CPU time @pid used over the next second, in clock ticks. */
+static guint64
+cpu_ticks (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  guint64 ticks[2];
+
+  for (int i = 0; i < 2; i++) {
+    g_autofree char *stat = NULL;
+    g_auto(GStrv) fields = NULL;
+
+    if (i == 1)
+      g_usleep (G_USEC_PER_SEC);
+    g_assert_true (g_file_get_contents (path, &stat, NULL, NULL));
+    fields = g_strsplit (strrchr (stat, ')') + 2, " ", -1);
+    ticks[i] = g_ascii_strtoull (fields[11], NULL, 10) + g_ascii_strtoull (fields[12], NULL, 10);
+  }
+  return ticks[1] - ticks[0];
+}
+
 static void
 test_seat_enable_after_ack (Fixture *f, gconstpointer data)
 {
   g_autofree char *sock =
       g_build_filename (env.state_dir, "cells", "ack-first", "seat", "seatd.sock", NULL);
+  g_autofree char *clients = NULL, *fds = NULL;
+  struct rlimit limit, old_limit;
   struct pollfd pfd;
-  int fd;
+  int fd, many[17], pid, open_fds = 0;
+  GDir *dir;
 
   create_cell ("ack-first");
   assert_ok ("cellsctl set ack-first seat-dialect=0.9");
@@ -855,6 +885,48 @@ test_seat_enable_after_ack (Fixture *f, gconstpointer data)
   raw_send (fd, 7, NULL, 0);                         /* ping */
   g_assert_cmphex (raw_next (fd, NULL), ==, 0x8007);   /* pong, and nothing before it */
   close (fd);
+
+  /* A seat serves 16 clients at most: the 17th is let go at once (a
+   * cell's root opening thousands would leave cellsd without fds). */
+  for (guint i = 0; i < G_N_ELEMENTS (many); i++) {
+    many[i] = raw_connect (sock);
+    if (i < 16)
+      raw_send (many[i], 7, NULL, 0);
+    g_assert_cmphex (raw_next (many[i], NULL), ==, i < 16 ? 0x8007 : 0);
+  }
+  clients = cell_property ("ack-first", "SeatClients");
+  g_assert_cmpstr (clients, ==, "u 16");
+  close (many[0]);
+  g_assert_true (wait_for (seat_clients_are_15, "ack-first"));
+  fd = raw_connect (sock);
+  raw_send (fd, 7, NULL, 0);
+  g_assert_cmphex (raw_next (fd, NULL), ==, 0x8007);
+  close (fd);
+  for (guint i = 1; i < G_N_ELEMENTS (many); i++)
+    close (many[i]);
+
+  /* cellsd out of fds: the seat pauses instead of spinning on the queued
+   * connection, and serves again once it has some. */
+  pid = cellsd_pid ();
+  g_free (fds);
+  fds = g_strdup_printf ("/proc/%d/fd", pid);
+  dir = g_dir_open (fds, 0, NULL);
+  while (g_dir_read_name (dir) != NULL)
+    open_fds++;
+  g_dir_close (dir);
+  g_assert_cmpint (prlimit (pid, RLIMIT_NOFILE, NULL, &old_limit), ==, 0);
+  limit = (struct rlimit) { open_fds, old_limit.rlim_max };
+  g_assert_cmpint (prlimit (pid, RLIMIT_NOFILE, &limit, NULL), ==, 0);
+  /* Enough to fill what lower fd numbers are free. */
+  for (guint i = 0; i < 8; i++)
+    many[i] = raw_connect (sock);
+  g_usleep (500 * 1000);
+  g_assert_cmpuint (cpu_ticks (pid), <, 50);
+  g_assert_cmpint (prlimit (pid, RLIMIT_NOFILE, &old_limit, NULL), ==, 0);
+  raw_send (many[7], 7, NULL, 0);
+  g_assert_cmphex (raw_next (many[7], NULL), ==, 0x8007);
+  for (guint i = 0; i < 8; i++)
+    close (many[i]);
   assert_ok ("cellsctl stop ack-first");
 }
 

@@ -48,6 +48,10 @@
 
 #define SEAT_NAME "seat0"
 #define MAX_DEVICES 128
+/* A phone session has one compositor; a cell's root may open thousands. */
+#define SEAT_MAX_CLIENTS 16
+/* How long the seat accepts nothing once cellsd has no fd left. */
+#define SEAT_PAUSE_S 1
 #define ACK_TIMEOUT_MS 1000
 #define REOPEN_SETTLE_MS 50
 #define DRM_IOCTL_SET_MASTER _IO ('d', 0x1e)
@@ -558,6 +562,17 @@ refusal (CellsSeat *seat, int cfd, const struct ucred *cred)
   return seat->may_connect (seat->data, cred->uid, gids, 1 + len / sizeof (gid_t));
 }
 
+static gboolean on_connection (int fd, GIOCondition condition, gpointer user_data);
+
+static gboolean
+resume_listening (gpointer user_data)
+{
+  CellsSeat *seat = user_data;
+
+  seat->listen_watch = g_unix_fd_add (seat->listen_fd, G_IO_IN, on_connection, seat);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_connection (int fd, GIOCondition condition, gpointer user_data)
 {
@@ -568,12 +583,22 @@ on_connection (int fd, GIOCondition condition, gpointer user_data)
   g_autofree char *why = NULL;
   Client *c;
 
+  if (cfd < 0 && (errno == EMFILE || errno == ENFILE)) {
+    /* The connection stays queued, and would wake this again at once. */
+    g_message ("Cell “%s”: no file descriptor is left for a seat connection; the seat "
+               "accepts none for %u s", seat->cell_name, SEAT_PAUSE_S);
+    seat->listen_watch = g_timeout_add_seconds (SEAT_PAUSE_S, resume_listening, seat);
+    return G_SOURCE_REMOVE;
+  }
   if (cfd < 0)
     return G_SOURCE_CONTINUE;
   if (getsockopt (cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
     why = g_strdup_printf ("its credentials are unknown (%s)", g_strerror (errno));
   else
     why = refusal (seat, cfd, &cred);
+  if (why == NULL && g_list_length (seat->clients) >= SEAT_MAX_CLIENTS)
+    why = g_strdup_printf ("the seat has %u clients already, the most it serves",
+                           SEAT_MAX_CLIENTS);
   if (why != NULL) {
     g_message ("Cell “%s”: seat connection from uid %u refused: %s", seat->cell_name,
                (guint) cred.uid, why);
