@@ -626,6 +626,31 @@ view_wants (CellsUdevView *view, const Device *d)
   return d->display ? view->display : view->input;
 }
 
+/* Nothing in the cell's /dev/dri but the names of the cards shown: what
+ * an earlier cellsd left goes, what is still shown stays (a running cell
+ * that is adopted never finds its card's name missing). */
+static void
+prune_nodes (CellsUdevView *view)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GDir) dir = g_dir_open (view->nodes_dir, 0, NULL);
+  GHashTableIter iter;
+  Device *d;
+  const char *name;
+
+  g_hash_table_iter_init (&iter, view->shown);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &d)) {
+    if (d->node != NULL)
+      g_hash_table_add (wanted, d->node);
+  }
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *path = g_build_filename (view->nodes_dir, name, NULL);
+
+    if (!g_hash_table_contains (wanted, name))
+      cells_remove_tree (path, NULL);
+  }
+}
+
 /* The view as the rights and the host's devices say, with an event for
  * each change. */
 static void
@@ -649,28 +674,7 @@ view_sync (CellsUdevView *view)
     if (view_wants (view, d) && !g_hash_table_contains (view->shown, id))
       show (view, d, "add");
   }
-}
-
-/* @dir empty, made if missing, kept if there: it may be mounted. */
-static gboolean
-empty_dir (const char *dir, GError **error)
-{
-  g_autoptr(GDir) entries = NULL;
-  const char *name;
-
-  if (g_mkdir_with_parents (dir, 0755) < 0 || (entries = g_dir_open (dir, 0, error)) == NULL) {
-    if (error != NULL && *error == NULL)
-      g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not create %s: %s", dir,
-                   g_strerror (errno));
-    return FALSE;
-  }
-  while ((name = g_dir_read_name (entries)) != NULL) {
-    g_autofree char *path = g_build_filename (dir, name, NULL);
-
-    if (!cells_remove_tree (path, error))
-      return FALSE;
-  }
-  return TRUE;
+  prune_nodes (view);
 }
 
 static gboolean
@@ -689,8 +693,11 @@ make_dirs (const char *dir, const char *nodes_dir, GError **error)
                  g_strerror (errno));
     return FALSE;
   }
-  if (!empty_dir (nodes_dir, error))
+  if (g_mkdir_with_parents (nodes_dir, 0755) < 0) {
+    g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Could not create %s: %s", nodes_dir,
+                 g_strerror (errno));
     return FALSE;
+  }
   /* libudev listens for events only where this exists. */
   return write_file (dir, "control", "");
 }
