@@ -202,12 +202,20 @@ make_session_image() {
 
 # Debian 13 with phosh, built once per machine and recipe: the tests that
 # use it only look for it (cells-session.sh phosh-image-path).
+# DIR is in /var/tmp, where anyone may make it first: only one of root's
+# own, no symlink, that no one else may write to, is used.
+own_dir() {
+	[ -e "$1" ] || [ -L "$1" ] || mkdir -m 0700 "$1" || return 1
+	[ ! -L "$1" ] && [ -d "$1" ] && [ -O "$1" ] &&
+		[ -z "$(find "$1" -maxdepth 0 -perm /022)" ]
+}
+
 phosh_image() {
 	dir=$1
 	recipe="$source_dir/data/images/mkimage-phosh.sh"
 	out="$dir/phosh-trixie.tar.zst"
 	stamp="$dir/phosh-trixie.recipe"
-	mkdir -p "$dir"
+	own_dir "$dir" || die "$dir must be a directory of $(id -un)'s that no one else may write to"
 	if [ -f "$out" ] && cmp -s "$recipe" "$stamp"; then
 		echo "$out"
 		return
@@ -222,7 +230,7 @@ phosh_image() {
 # The path of that image if it is there and up to date; fails if not.
 phosh_image_path() {
 	out="$1/phosh-trixie.tar.zst"
-	[ -f "$out" ] && cmp -s "$source_dir/data/images/mkimage-phosh.sh" "$1/phosh-trixie.recipe" ||
+	own_dir "$1" && [ -f "$out" ] && cmp -s "$source_dir/data/images/mkimage-phosh.sh" "$1/phosh-trixie.recipe" ||
 		return 1
 	echo "$out"
 }

@@ -62,7 +62,7 @@ set -u
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 # Each cell its own machine id, made at its first start.
-[ -s /etc/machine-id ] || dbus-uuidgen >/etc/machine-id
+grep -qxE '[0-9a-f]{32}' /etc/machine-id 2>/dev/null || dbus-uuidgen >/etc/machine-id
 mkdir -p /run/dbus /run/user/1000
 rm -f /run/dbus/pid
 chown phone:phone /run/user/1000
@@ -70,7 +70,15 @@ chmod 700 /run/user/1000
 dbus-daemon --system --fork
 session= sleeper=
 end() {
-	[ -z "$session" ] || kill -TERM "$session" 2>/dev/null
+	if [ -n "$session" ]; then
+		# To all of it: dbus-run-session passes no signal on to phoc.
+		kill -TERM "-$session" 2>/dev/null
+		i=0
+		while kill -0 "-$session" 2>/dev/null && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	fi
 	[ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null
 	wait
 	exit 0
@@ -82,7 +90,8 @@ if ! ls /dev/dri/renderD* >/dev/null 2>&1; then
 	WLR_RENDERER=${WLR_RENDERER:-pixman}
 	export WLR_RENDERER
 fi
-setpriv --reuid=phone --regid=phone --init-groups \
+# A process group of its own (setsid), so that it can be ended whole.
+setsid setpriv --reuid=phone --regid=phone --init-groups \
 	env HOME=/home/phone USER=phone LOGNAME=phone SHELL=/bin/bash \
 	XDG_RUNTIME_DIR=/run/user/1000 XDG_SESSION_TYPE=wayland XDG_CURRENT_DESKTOP=Phosh:GNOME \
 	LIBSEAT_BACKEND=seatd \
