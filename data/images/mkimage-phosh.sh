@@ -7,7 +7,8 @@
 #   mkimage-phosh.sh OUT.tar.zst [SUITE [MIRROR]]
 #
 # SUITE is trixie (Debian 13: phosh and phoc 0.46, libseat 0.9) unless
-# given. The image's init, /sbin/cells-phone-init, starts the cell's system
+# given; bookworm (Debian 12: phosh and phoc 0.24, libseat 0.7) works too,
+# in a cell with --seat-dialect 0.7. The image's init, /sbin/cells-phone-init, starts the cell's system
 # bus and phosh on phoc as the user "phone" (uid 1000) on the cell's seat.
 # Import and create it with:
 #
