@@ -100,6 +100,7 @@ struct _CellsUdevView {
   CellsUdev  *udev;
   char       *dir;
   char       *nodes_dir;  /* the cell's /dev/dri */
+  gboolean    pruned;     /* of what an earlier cellsd left there */
   char       *cell;
   gboolean    display;
   gboolean    input;
@@ -626,9 +627,10 @@ view_wants (CellsUdevView *view, const Device *d)
   return d->display ? view->display : view->input;
 }
 
-/* Nothing in the cell's /dev/dri but the names of the cards shown: what
- * an earlier cellsd left goes, what is still shown stays (a running cell
- * that is adopted never finds its card's name missing). */
+/* Once, after the first sync: nothing in the cell's /dev/dri but the
+ * names of the cards shown. What an earlier cellsd left goes, what is
+ * still shown stays (a running cell that is adopted never finds its
+ * card's name missing); from then on show () and hide () keep it so. */
 static void
 prune_nodes (CellsUdevView *view)
 {
@@ -674,7 +676,10 @@ view_sync (CellsUdevView *view)
     if (view_wants (view, d) && !g_hash_table_contains (view->shown, id))
       show (view, d, "add");
   }
-  prune_nodes (view);
+  if (!view->pruned) {
+    prune_nodes (view);
+    view->pruned = TRUE;
+  }
 }
 
 static gboolean
