@@ -62,6 +62,45 @@ test_message (void)
   g_assert_true (g_str_has_suffix (body->str, "|TAGS=:seat:uaccess:|CURRENT_TAGS=:seat:uaccess:|"));
 }
 
+/* What cellsd reads of the host's events: udevd's, in libudev's format
+ * (as cells_udev_message writes it, which libudev in the cells reads),
+ * and the kernel's. */
+static void
+test_parse (void)
+{
+  const char *props[] = { "DEVPATH=/devices/virtual/input/input3/event3", "ID_INPUT=1", NULL };
+  g_autoptr(GBytes) m = cells_udev_message ("remove", 8, "input", NULL, props, NULL);
+  static const char kernel[] = "add@/devices/virtual/input/input4/event4\0ACTION=add\0"
+                               "DEVPATH=/devices/virtual/input/input4/event4\0SUBSYSTEM=input\0"
+                               "MAJOR=13\0MINOR=68\0";
+  const char *action, *subsystem, *devpath;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (m, &len);
+  g_autofree char *buf = g_malloc (len + 1);
+
+  memcpy (buf, data, len);
+  buf[len] = '\0';
+  g_assert_true (cells_udev_parse_event (buf, len, TRUE, &action, &subsystem, &devpath));
+  g_assert_cmpstr (action, ==, "remove");
+  g_assert_cmpstr (subsystem, ==, "input");
+  g_assert_cmpstr (devpath, ==, "/devices/virtual/input/input3/event3");
+  /* Not udevd's: a kernel message, or a header that points outside. */
+  g_assert_false (cells_udev_parse_event (kernel, sizeof kernel - 1, TRUE, &action, &subsystem,
+                                          &devpath));
+  ((guint32 *) (buf + 8))[2] = len;
+  g_assert_false (cells_udev_parse_event (buf, len, TRUE, &action, &subsystem, &devpath));
+  ((guint32 *) (buf + 8))[2] = 4;
+  g_assert_false (cells_udev_parse_event (buf, len, TRUE, &action, &subsystem, &devpath));
+
+  g_assert_true (cells_udev_parse_event (kernel, sizeof kernel - 1, FALSE, &action, &subsystem,
+                                         &devpath));
+  g_assert_cmpstr (action, ==, "add");
+  g_assert_cmpstr (subsystem, ==, "input");
+  g_assert_cmpstr (devpath, ==, "/devices/virtual/input/input4/event4");
+  /* Cut short: no DEVPATH. */
+  g_assert_false (cells_udev_parse_event (kernel, 52, FALSE, &action, &subsystem, &devpath));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -69,5 +108,6 @@ main (int argc, char **argv)
   g_test_add_func ("/udev/hash", test_hash);
   g_test_add_func ("/udev/derive", test_derive);
   g_test_add_func ("/udev/message", test_message);
+  g_test_add_func ("/udev/parse", test_parse);
   return g_test_run ();
 }

@@ -843,6 +843,52 @@ cells_udev_wake_host (CellsUdev *self, const char *devname)
     close (fd);
 }
 
+/**
+ * cells_udev_parse_event:
+ * @buf: a message from the uevent netlink socket, with a NUL after its @n bytes
+ * @from_udevd: udevd's (libudev's header, then the properties) rather
+ *   than the kernel's ("ACTION@DEVPATH", then the properties)
+ *
+ * Finds ACTION=, SUBSYSTEM= and DEVPATH= in it, pointing into @buf. In
+ * libudev's header only the magic and the filter words are big-endian;
+ * the sizes and the offset are the sender's own byte order, as libudev
+ * (sd-device's device-monitor.c) writes and reads them.
+ *
+ * Returns: whether it is such a message and has all three
+ */
+gboolean
+cells_udev_parse_event (const char *buf, gsize n, gboolean from_udevd, const char **action,
+                        const char **subsystem, const char **devpath)
+{
+  gsize pos;
+
+  *action = *subsystem = *devpath = NULL;
+  if (from_udevd) {
+    MonitorHeader h;
+
+    if (n < sizeof h)
+      return FALSE;
+    memcpy (&h, buf, sizeof h);
+    if (memcmp (h.prefix, "libudev", 8) != 0 || be32toh (h.magic) != UDEV_MONITOR_MAGIC ||
+        h.properties_off < sizeof h || h.properties_off >= n)
+      return FALSE;
+    pos = h.properties_off;
+  } else {
+    pos = strnlen (buf, n) + 1;
+  }
+  for (; pos < n; pos += strnlen (buf + pos, n - pos) + 1) {
+    const char *kv = buf + pos;
+
+    if (g_str_has_prefix (kv, "ACTION="))
+      *action = kv + 7;
+    else if (g_str_has_prefix (kv, "SUBSYSTEM="))
+      *subsystem = kv + 10;
+    else if (g_str_has_prefix (kv, "DEVPATH="))
+      *devpath = kv + 8;
+  }
+  return *action != NULL && *subsystem != NULL && *devpath != NULL;
+}
+
 /* The host's events */
 
 static void
@@ -899,39 +945,15 @@ on_uevent (int fd, GIOCondition condition, gpointer user_data)
 
   while ((n = recvmsg (fd, &msg, 0)) > 0) {
     struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
-    const char *action = NULL, *subsystem = NULL, *devpath = NULL;
-    gsize pos;
+    const char *action, *subsystem, *devpath;
 
     buf[n] = '\0';
     /* Only the kernel's or host root's udevd. */
-    if (c == NULL || c->cmsg_type != SCM_CREDENTIALS ||
-        ((struct ucred *) CMSG_DATA (c))->uid != 0 || (msg.msg_flags & MSG_TRUNC))
-      goto next;
-    if (self->from_udevd) {
-      const MonitorHeader *h = (const MonitorHeader *) buf;
-
-      if ((gsize) n < sizeof *h || memcmp (buf, "libudev", 8) != 0 ||
-          be32toh (h->magic) != UDEV_MONITOR_MAGIC || be32toh (h->properties_off) >= (gsize) n)
-        goto next;
-      pos = be32toh (h->properties_off);
-    } else {
-      if (from.nl_pid != 0)
-        goto next;
-      pos = strlen (buf) + 1;
-    }
-    for (; pos < (gsize) n; pos += strlen (buf + pos) + 1) {
-      const char *kv = buf + pos;
-
-      if (g_str_has_prefix (kv, "ACTION="))
-        action = kv + 7;
-      else if (g_str_has_prefix (kv, "SUBSYSTEM="))
-        subsystem = kv + 10;
-      else if (g_str_has_prefix (kv, "DEVPATH="))
-        devpath = kv + 8;
-    }
-    if (action != NULL && subsystem != NULL && devpath != NULL)
+    if (c != NULL && c->cmsg_type == SCM_CREDENTIALS &&
+        ((struct ucred *) CMSG_DATA (c))->uid == 0 && !(msg.msg_flags & MSG_TRUNC) &&
+        (self->from_udevd || from.nl_pid == 0) &&
+        cells_udev_parse_event (buf, n, self->from_udevd, &action, &subsystem, &devpath))
       device_event (self, action, subsystem, devpath);
-  next:
     msg.msg_controllen = sizeof control;
     msg.msg_namelen = sizeof from;
   }

@@ -43,6 +43,12 @@ GBytes        *cells_udev_message          (const char     *action,
                                             const char     *devtype,
                                             const char *const *properties,
                                             const char *const *tags);
+gboolean       cells_udev_parse_event      (const char     *buf,
+                                            gsize           n,
+                                            gboolean        from_udevd,
+                                            const char    **action,
+                                            const char    **subsystem,
+                                            const char    **devpath);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CellsUdevView, cells_udev_view_free)
 
