@@ -15,9 +15,12 @@
 #   cells-session.sh session-image DIR BUILD
 #                                       make DIR/session.tar.gz: busybox, cage and
 #                                       BUILD/tests/wl-fill with their libraries
-#   cells-session.sh phosh-image DIR    make DIR/phosh-trixie.tar.zst with
-#                                       data/images/mkimage-phosh.sh (Debian's archive), unless
+#   cells-session.sh debian-image DIR SHELL SUITE
+#                                       make DIR/SHELL-SUITE.tar.zst with
+#                                       data/images/mkimage-phone.sh (Debian's archive), unless
 #                                       the one there was made by the same script; prints its path
+#   cells-session.sh debian-image-path DIR SHELL SUITE
+#                                       print that path if the image is there and up to date
 #   cells-session.sh bus DIR            start dbus-daemon on DIR/bus
 #   cells-session.sh cellsd DIR BUILD [ARG…]
 #                                       start BUILD/daemon/cellsd/cellsd on it, state in DIR/state
@@ -200,8 +203,9 @@ make_session_image() {
 	rm -rf "$root"
 }
 
-# Debian 13 with phosh, built once per machine and recipe: the tests that
-# use it only look for it (cells-session.sh phosh-image-path).
+# Debian phone images (phosh on trixie, sway on bookworm), built once per
+# machine and recipe: the tests that use them only look for them
+# (cells-session.sh debian-image-path).
 # DIR is in /var/tmp, where anyone may make it first: only one of root's
 # own, no symlink, that no one else may write to, is used.
 own_dir() {
@@ -210,28 +214,29 @@ own_dir() {
 		[ -z "$(find "$1" -maxdepth 0 -perm /022)" ]
 }
 
-phosh_image() {
+debian_image() {
 	dir=$1
-	recipe="$source_dir/data/images/mkimage-phosh.sh"
-	out="$dir/phosh-trixie.tar.zst"
-	stamp="$dir/phosh-trixie.recipe"
+	name="$2-$3"
+	recipe="$source_dir/data/images/mkimage-phone.sh"
+	out="$dir/$name.tar.zst"
+	stamp="$dir/$name.recipe"
 	own_dir "$dir" || die "$dir must be a directory of $(id -un)'s that no one else may write to"
 	if [ -f "$out" ] && cmp -s "$recipe" "$stamp"; then
 		echo "$out"
 		return
 	fi
 	rm -f "$out" "$stamp"
-	sh "$recipe" "$out" >"$dir/phosh-trixie.log" 2>&1 ||
-		die "building the phosh image failed (see $dir/phosh-trixie.log)"
+	sh "$recipe" --shell "$2" "$out" "$3" >"$dir/$name.log" 2>&1 ||
+		die "building the $2 image of $3 failed (see $dir/$name.log)"
 	cp "$recipe" "$stamp"
 	echo "$out"
 }
 
 # The path of that image if it is there and up to date; fails if not.
-phosh_image_path() {
-	out="$1/phosh-trixie.tar.zst"
-	own_dir "$1" && [ -f "$out" ] && cmp -s "$source_dir/data/images/mkimage-phosh.sh" "$1/phosh-trixie.recipe" ||
-		return 1
+debian_image_path() {
+	out="$1/$2-$3.tar.zst"
+	own_dir "$1" && [ -f "$out" ] &&
+		cmp -s "$source_dir/data/images/mkimage-phone.sh" "$1/$2-$3.recipe" || return 1
 	echo "$out"
 }
 
@@ -329,13 +334,13 @@ phone-image)
 	make_phone_image "$@"
 	;;
 session-image) make_session_image "$2" "$3" ;;
-phosh-image) phosh_image "$2" ;;
-phosh-image-path) phosh_image_path "$2" ;;
+debian-image) debian_image "$2" "$3" "$4" ;;
+debian-image-path) debian_image_path "$2" "$3" "$4" ;;
 bus) start_bus "$2" ;;
 cellsd)
 	shift
 	start_cellsd "$@"
 	;;
 stop) stop_all "$2" ;;
-*) die "usage: cells-session.sh image|phone-image|session-image|phosh-image|bus|cellsd|stop DIR [BUILD]" ;;
+*) die "usage: cells-session.sh image|phone-image|session-image|debian-image|debian-image-path|bus|cellsd|stop DIR …" ;;
 esac

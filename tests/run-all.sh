@@ -15,11 +15,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/_build}
 
 "$top/tests/setup-host.sh"
-# The phone image the session tests run (Debian 13 with phosh, from
-# Debian's archive): built once per machine and recipe, about a minute.
+# The phone images the session tests run (Debian 13 with phosh, Debian 12
+# with sway, from Debian's archive): built once per machine and recipe,
+# about a minute and a half for both.
 images=${CELLS_IMAGE_CACHE:-/var/tmp/cells-images}
-echo "run-all: the phosh image in $images"
-sh "$top/tests/cells-session.sh" phosh-image "$images" >/dev/null
+for image in phosh:trixie sway:bookworm; do
+	echo "run-all: the ${image%:*} image of ${image#*:} in $images"
+	sh "$top/tests/cells-session.sh" debian-image "$images" "${image%:*}" "${image#*:}" >/dev/null
+done
 
 if [ -d "$build" ]; then
 	meson setup --reconfigure "$build" "$top" >/dev/null

@@ -7,16 +7,19 @@
 # polkitd holding the installed policy and rule), and two cells of the
 # session image, each running Debian's cage with wl-fill in the cell's
 # colour, switched back and forth, by cellsctl, by the chord and by a tap
-# on the switcher; then, given a phosh image (data/images/mkimage-phosh.sh),
-# a third cell with Debian 13's phone session (phosh on phoc) started by its
-# own init in the background. Prints TAP, and "SCREENDUMP NAME" where the
-# host takes the screen (test-session.sh checks the pictures).
-#   guest-session.sh BUILD_DIR SOURCE_DIR SESSION_TARBALL [PHOSH_TARBALL]
+# on the switcher; then, given the images of data/images/mkimage-phone.sh,
+# a cell with Debian 13's phone session (phosh on phoc) and one with Debian
+# 12's sway and foot, each started by its image's own init in the
+# background; a keyboard plugged in while sway has the screen. Prints TAP,
+# and "SCREENDUMP NAME" where the host takes the screen (test-session.sh
+# checks the pictures).
+#   guest-session.sh BUILD_DIR SOURCE_DIR SESSION_TARBALL PHOSH_TARBALL|- SWAY_TARBALL|-
 set -eu
 build=$1
 src=$2
 image=$3
-phosh_image=${4:-}
+phosh_image=${4:--}
+sway_image=${5:--}
 export TMPDIR=/var/tmp CELLS_BUILD_DIR="$build"
 dir=/var/tmp/session
 mkdir -p "$dir"
@@ -36,7 +39,8 @@ n=0
 fail() {
 	n=$((n + 1))
 	echo "not ok $n - $*"
-	for f in cellsd switcher red blue keys polkitd phone-session; do
+	desk_phone_log 2>/dev/null || true
+	for f in cellsd switcher red blue dark keys polkitd phone-session desk-session sway-inputs; do
 		echo "# --- $f.log ---"
 		lines=15
 		[ "$f" = cellsd ] && lines=40
@@ -53,12 +57,16 @@ screendump() {
 	sleep 3
 }
 
-# The cell's compositor, as the cell's phone user, on the cell's seat.
+# The cell's compositor, as the cell's phone user, on the cell's seat:
+#   start_session CELL COLOUR [VARIABLE=VALUE…]
 start_session() {
-	"$cellsctl" exec "$1" -- sh -c "mkdir -p /tmp/xdg && chown 10000:10000 /tmp/xdg /home/phone &&
+	cell=$1
+	colour=$2
+	shift 2
+	"$cellsctl" exec "$cell" -- sh -c "mkdir -p /tmp/xdg && chown 10000:10000 /tmp/xdg /home/phone &&
 		chmod 700 /tmp/xdg && exec /usr/local/bin/setpriv --reuid=10000 --regid=10000 \
 		--clear-groups env HOME=/home/phone XDG_RUNTIME_DIR=/tmp/xdg LIBSEAT_BACKEND=seatd \
-		WLR_RENDERER=pixman cage -- wl-fill $2" >"$dir/$1.log" 2>&1 &
+		WLR_RENDERER=pixman $* cage -- wl-fill $colour" >"$dir/$cell.log" 2>&1 &
 }
 
 # wl-fill drew the whole screen it was given (cage makes it full screen).
@@ -308,6 +316,38 @@ press 32
 wait_for 15 got_key red 32 || fail "after the tap a key reaches red"
 ok "after the chord, a tap on red's card brings red back"
 
+# Rights: a cell without the display right is refused the card, and its
+# compositor says so; one without the input right sees no input device.
+"$cellsctl" create dark --image session --init "$init" >/dev/null
+"$cellsctl" set dark device.display=none
+"$cellsctl" start dark
+"$cellsctl" switch dark
+start_session dark 00ffff
+dark_exec=$!
+wait_for 60 sh -c "! kill -0 $dark_exec 2>/dev/null" || fail "cage in dark, without the display right, ends"
+grep -q "Failed to open device: '/dev/dri/card0': Permission denied" "$dir/dark.log" &&
+	grep -q 'Found 0 GPUs' "$dir/dark.log" ||
+	fail "cage in dark says it was refused the card"
+grep -q 'dark.* has no right to display devices; /dev/dri/card0 refused' "$dir/cellsd.log" ||
+	fail "cellsd says why it refused dark the card"
+ok "cage in a cell without the display right ends: $(grep -o 'Failed to open device.*' "$dir/dark.log")"
+"$cellsctl" set dark device.display=exclusive device.input=none
+start_session dark 00ffff
+dark_exec=$!
+wait_for 60 sh -c "! kill -0 $dark_exec 2>/dev/null" || fail "cage in dark, without the input right, ends"
+grep -q 'libinput initialization failed, no input devices' "$dir/dark.log" ||
+	fail "cage in dark, without the input right, finds no input device"
+start_session dark 00ffff WLR_LIBINPUT_NO_DEVICES=1
+wait_for 90 drew_screen dark || fail "cage in dark, without the input right, draws"
+sleep 2
+screendump dark
+press 34
+sleep 2
+! got_key dark 34 || fail "a key reached dark, which has no input right"
+! got_key red 34 || fail "the key reached red, in the background"
+"$cellsctl" stop dark
+ok "cage in a cell without the input right finds no input device; told to go on, it draws and gets no key"
+
 # A phone session of Debian 13: phosh on phoc (wlroots 0.18, libseat 0.9),
 # started by the image's own init while its cell is in the background.
 phone_log() {
@@ -321,9 +361,9 @@ seat_clients() {
 	[ "$(busctl get-property org.cells.Cells1 /org/cells/Cells1/cell/"$1" org.cells.Cells1.Cell \
 		SeatClients)" = "u $2" ]
 }
-if [ -z "$phosh_image" ]; then
+if [ "$phosh_image" = - ]; then
 	n=$((n + 1))
-	echo "ok $n # SKIP no phosh image (sh tests/cells-session.sh phosh-image /var/tmp/cells-images makes it)"
+	echo "ok $n # SKIP no phosh image (sh tests/cells-session.sh debian-image /var/tmp/cells-images phosh trixie makes it)"
 else
 	t0=$(date +%s)
 	"$cellsctl" image import phosh "$phosh_image" >/dev/null 2>&1 || fail "the phosh image imports"
@@ -349,6 +389,92 @@ else
 	screendump phosh-again
 	seat_clients work 1 || fail "phoc in work is alive after a switch away and back"
 	ok "switched to red and back to work: phoc kept its seat"
+	"$cellsctl" stop work || fail "the phosh cell stops"
+fi
+
+# Debian 12's sway (wlroots 0.15, libseat 0.7) with its own configuration,
+# and foot, a terminal, in it: typed into, and a keyboard plugged in.
+sway_msg() {
+	"$cellsctl" exec desk -- sh -c "SWAYSOCK=\$(ls /run/user/1000/sway-ipc.*.sock) &&
+		export SWAYSOCK && exec setpriv --reuid=phone --regid=phone --init-groups swaymsg $*"
+}
+sway_output() {
+	sway_msg -t get_outputs | grep -q '"active": true'
+}
+foot_shown() {
+	sway_msg -t get_tree | grep -q '"app_id": "foot"'
+}
+sway_inputs() {
+	sway_msg -t get_inputs >"$dir/sway-inputs" 2>&1
+}
+has_input() {
+	sway_inputs && grep -q "\"identifier\": \"$1\"" "$dir/sway-inputs"
+}
+lacks_input() {
+	sway_inputs && grep -q '"identifier"' "$dir/sway-inputs" && ! grep -q "\"identifier\": \"$1\"" \
+		"$dir/sway-inputs"
+}
+# Each key of "touch /tmp/NAME", then Enter, one after the other; NAME in
+# lowercase letters.
+type_touch() {
+	command=$1
+	shift
+	for code in 20 24 22 46 35 57 53 20 50 25 53 "$@" 28; do
+		lines=$(wc -l <"$dir/keys.log")
+		echo "$command $code" >&3
+		wait_for 15 sh -c "[ \$(wc -l <'$dir/keys.log') -gt $lines ]"
+	done
+}
+desk_phone_log() {
+	"$cellsctl" exec desk -- cat /var/log/phone-session.log >"$dir/desk-session.log" 2>&1
+}
+if [ "$sway_image" = - ]; then
+	n=$((n + 1))
+	echo "ok $n # SKIP no sway image (sh tests/cells-session.sh debian-image /var/tmp/cells-images sway bookworm makes it)"
+else
+	t0=$(date +%s)
+	"$cellsctl" image import sway "$sway_image" >/dev/null 2>&1 || fail "the sway image imports"
+	ok "the sway image imports ($(($(date +%s) - t0)) s)"
+	"$cellsctl" create desk --image sway --seat-dialect 0.7 -- /sbin/cells-phone-init >/dev/null
+	"$cellsctl" start desk
+	wait_for 60 seat_clients desk 1 || fail "sway in desk opens the cell's seat"
+	"$cellsctl" switch desk
+	wait_for 120 sway_output || { desk_phone_log; fail "sway in desk lights its output"; }
+	sleep 5
+	screendump sway
+	ok "sway runs in desk, in the foreground, on its output"
+	sway_msg exec "'foot --override=colors.background=00ff00'" >/dev/null ||
+		fail "swaymsg starts foot in desk"
+	wait_for 60 foot_shown || fail "foot shows in sway in desk"
+	sleep 5
+	screendump foot
+	type_touch press 37 24 17
+	wait_for 30 "$cellsctl" exec desk -- test -e /tmp/kow ||
+		fail "the keys typed reach the shell in foot, in sway, in desk"
+	! got_key red 20 || fail "the keys typed into desk reached red, in the background"
+	ok "keys reach foot's shell in sway in desk, and not red"
+
+	# Hotplug: the compositor sees a keyboard come and go.
+	echo plug >&3
+	wait_for 15 grep -q '^plugged$' "$dir/keys.log"
+	wait_for 30 has_input 1:5:cells_plugged_keyboard ||
+		fail "sway in desk sees the keyboard plugged in"
+	type_touch plugged 25 23 37
+	wait_for 30 "$cellsctl" exec desk -- test -e /tmp/pik ||
+		fail "the keys typed on the plugged keyboard reach foot in desk"
+	echo unplug >&3
+	wait_for 15 grep -q '^unplugged$' "$dir/keys.log"
+	wait_for 30 lacks_input 1:5:cells_plugged_keyboard ||
+		fail "sway in desk sees the plugged keyboard go"
+	ok "a keyboard plugged in while desk is in the foreground comes to sway, types, and goes"
+	"$cellsctl" switch red
+	sleep 2
+	screendump red-after-sway
+	"$cellsctl" switch desk
+	sleep 5
+	screendump sway-again
+	seat_clients desk 1 || fail "sway in desk is alive after a switch away and back"
+	ok "switched to red and back to desk: sway kept its seat"
 fi
 
 exec 3>&-

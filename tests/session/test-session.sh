@@ -7,10 +7,11 @@
 # compositors find the card and the keyboard through each cell's udev view
 # and get them through its seat; the screen is read from outside the
 # guest (qemu's screendump over QMP, screendump.py) and must be the
-# foreground cell's colour. With the phosh image that tests/run-all.sh
-# builds (cells-session.sh phosh-image, kept in CELLS_IMAGE_CACHE or
-# /var/tmp/cells-images), a third cell runs Debian 13's phosh and the
-# screen must show it. The pictures are kept in BUILD/meson-logs/session/.
+# foreground cell's colour. With the phone images that tests/run-all.sh
+# builds (cells-session.sh debian-image, kept in CELLS_IMAGE_CACHE or
+# /var/tmp/cells-images), one cell runs Debian 13's phosh and one Debian
+# 12's sway with foot, and the screen must show them. The pictures are
+# kept in BUILD/meson-logs/session/.
 #
 #   test-session.sh BUILD_DIR SOURCE_DIR      (root; prints TAP)
 set -eu
@@ -47,18 +48,17 @@ cleanup() {
 trap cleanup EXIT
 
 sh "$src/tests/cells-session.sh" session-image "$work" "$build"
-phosh=$(sh "$src/tests/cells-session.sh" phosh-image-path "${CELLS_IMAGE_CACHE:-/var/tmp/cells-images}") ||
-	phosh=
+images=${CELLS_IMAGE_CACHE:-/var/tmp/cells-images}
+phosh=$(sh "$src/tests/cells-session.sh" debian-image-path "$images" phosh trixie) || phosh=-
+sway=$(sh "$src/tests/cells-session.sh" debian-image-path "$images" sway bookworm) || sway=-
 rm -rf "$out"
 mkdir -p "$out"
 status=0
-# $phosh: no argument when there is no image.
-# shellcheck disable=SC2086
 CELLS_QEMU_LOG="$work/serial.log" CELLS_QEMU_MODULES="virtio-gpu uinput evdev" \
 	CELLS_QEMU_ARGS="-vga none -device virtio-vga -qmp unix:$work/qmp.sock,server=on,wait=off" \
 	CELLS_QEMU_TIMEOUT=800 \
 	"$src/tests/device/qemu-run.sh" "$src/tests/session/guest-session.sh" "$build" "$src" \
-	"$work/session.tar.gz" $phosh >"$work/qemu.out" 2>&1 &
+	"$work/session.tar.gz" "$phosh" "$sway" >"$work/qemu.out" 2>&1 &
 qemu=$!
 /usr/bin/python3 "$src/tests/session/screendump.py" "$work/serial.log" "$work/qmp.sock" "$out" \
 	"$qemu" &
@@ -113,7 +113,7 @@ middle() {
 # and none of the cells' colours.
 switcher_colour=
 for shot in switcher:switcher red:ff0000 blue:0000ff red-again:ff0000 blue-again:0000ff \
-	switcher-chord:switcher red-tapped:ff0000; do
+	switcher-chord:switcher red-tapped:ff0000 dark:00ffff; do
 	name=${shot%%:*}
 	want=${shot#*:}
 	n=$((n + 1))
@@ -160,7 +160,7 @@ phone_screen() {
 	[ "$3" -ge 16 ] && [ "$4" -ge $((size / 1000)) ] && [ "$1" != ff0000 ] &&
 		[ "$1" != 0000ff ] && [ "$1" != "$5" ]
 }
-if [ -n "$phosh" ]; then
+if [ "$phosh" != - ]; then
 	for name in phosh phosh-again; do
 		n=$((n + 1))
 		if [ ! -f "$out/$name.ppm" ]; then
@@ -180,6 +180,30 @@ if [ -n "$phosh" ]; then
 		echo "not ok $n - the screen at red-after-phosh does not show #ff0000"
 		status=1
 	fi
+fi
+# Sway's screen: its wallpaper (many colours) with swaybar's white clock;
+# then foot, filling it but for the bar, in its green.
+if [ "$sway" != - ]; then
+	n=$((n + 1))
+	if [ ! -f "$out/sway.ppm" ]; then
+		echo "not ok $n - the screen was taken at sway"
+		status=1
+	elif seen=$(phone_screen "$out/sway.ppm" "$switcher_colour"); then
+		echo "ok $n - the screen at sway shows sway ($seen; $out/sway.png)"
+	else
+		echo "not ok $n - the screen at sway does not show sway ($seen)"
+		status=1
+	fi
+	for shot in foot:00ff00 sway-again:00ff00 red-after-sway:ff0000; do
+		name=${shot%%:*}
+		n=$((n + 1))
+		if [ -f "$out/$name.ppm" ] && [ "$(middle "$out/$name.ppm")" = "${shot#*:}" ]; then
+			echo "ok $n - the screen at $name shows #${shot#*:} ($out/$name.png)"
+		else
+			echo "not ok $n - the screen at $name does not show #${shot#*:}"
+			status=1
+		fi
+	done
 fi
 echo "1..$n"
 exit "$status"

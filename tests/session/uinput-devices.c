@@ -5,8 +5,12 @@
  * a line on stdin:
  *   press CODE…   presses the keys together, then lets them go
  *   tap X Y       touches the screen at X, Y and lifts the finger
- * Each is answered on stdout ("pressed CODE…", "tapped X Y"). The devices
- * go when stdin ends.
+ *   plug          adds a second keyboard ("cells plugged keyboard")
+ *   plugged CODE… presses the keys on it
+ *   unplug        removes it
+ * Each is answered on stdout ("pressed CODE…", "tapped X Y", "plugged",
+ * "pressed on plugged CODE…", "unplugged"). The devices go when stdin
+ * ends.
  *
  *   uinput-devices WIDTH HEIGHT
  */
@@ -61,7 +65,7 @@ keyboard_bits (int fd, int w, int h)
   static const int extra[] = { KEY_POWER, KEY_VOLUMEUP, KEY_VOLUMEDOWN, KEY_TAB, KEY_ENTER };
 
   ioctl (fd, UI_SET_EVBIT, EV_KEY);
-  for (int k = KEY_ESC; k <= KEY_Z; k++)
+  for (int k = KEY_ESC; k <= KEY_SPACE; k++)
     ioctl (fd, UI_SET_KEYBIT, k);
   for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
     ioctl (fd, UI_SET_KEYBIT, extra[i]);
@@ -97,11 +101,26 @@ touch_bits (int fd, int w, int h)
   ioctl (fd, UI_ABS_SETUP, &ids);
 }
 
+/* Held together: down one after the other, then up. */
+static void
+press (int fd, const int *codes, int n)
+{
+  for (int i = 0; i < n; i++) {
+    emit (fd, EV_KEY, codes[i], 1);
+    emit (fd, EV_SYN, SYN_REPORT, 0);
+  }
+  pause_ms (n > 1 ? 200 : 0);
+  for (int i = n - 1; i >= 0; i--) {
+    emit (fd, EV_KEY, codes[i], 0);
+    emit (fd, EV_SYN, SYN_REPORT, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   char line[256];
-  int keys, touch, tracking = 1;
+  int keys, touch, plugged = -1, tracking = 1;
   int w, h;
 
   if (argc != 3 || (w = atoi (argv[1])) < 2 || (h = atoi (argv[2])) < 2) {
@@ -133,26 +152,34 @@ main (int argc, char **argv)
       fflush (stdout);
       continue;
     }
-    if (strncmp (line, "press ", 6) != 0)
+    if (strcmp (line, "plug\n") == 0 && plugged < 0) {
+      plugged = create ("cells plugged keyboard", 5, keyboard_bits, w, h);
+      printf ("plugged\n");
+      fflush (stdout);
       continue;
-    p += 6;
+    }
+    if (strcmp (line, "unplug\n") == 0 && plugged >= 0) {
+      ioctl (plugged, UI_DEV_DESTROY);
+      close (plugged);
+      plugged = -1;
+      printf ("unplugged\n");
+      fflush (stdout);
+      continue;
+    }
+    if (strncmp (line, "press ", 6) == 0)
+      p += 6;
+    else if (strncmp (line, "plugged ", 8) == 0 && plugged >= 0)
+      p += 8;
+    else
+      continue;
     while (n < 8 && sscanf (p, "%d%n", &codes[n], &used) == 1) {
       p += used;
       n++;
     }
     if (n == 0)
       continue;
-    /* Held together: down one after the other, then up. */
-    for (int i = 0; i < n; i++) {
-      emit (keys, EV_KEY, codes[i], 1);
-      emit (keys, EV_SYN, SYN_REPORT, 0);
-    }
-    pause_ms (n > 1 ? 200 : 0);
-    for (int i = n - 1; i >= 0; i--) {
-      emit (keys, EV_KEY, codes[i], 0);
-      emit (keys, EV_SYN, SYN_REPORT, 0);
-    }
-    printf ("pressed");
+    press (line[1] == 'r' ? keys : plugged, codes, n);
+    printf (line[1] == 'r' ? "pressed" : "pressed on plugged");
     for (int i = 0; i < n; i++)
       printf (" %d", codes[i]);
     printf ("\n");

@@ -1,0 +1,164 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Builds a cell image of Debian with a phone session from Debian's archive
+# (mmdebstrap; run as root, it changes nothing on this machine but OUT):
+#
+#   mkimage-phone.sh [--shell phosh|sway] OUT.tar.zst [SUITE [MIRROR]]
+#
+# --shell phosh (the default): phosh, the phone shell, on phoc.
+# --shell sway: sway with its own configuration, swaybar and the foot
+#   terminal (Super+Return), as on a phone with a keyboard.
+# SUITE is trixie (Debian 13: phosh and phoc 0.46, sway 1.10, libseat 0.9)
+# unless given; bookworm (Debian 12: phosh and phoc 0.24, sway 1.7,
+# libseat 0.7) works too, in a cell with --seat-dialect 0.7. The image's
+# init, /sbin/cells-phone-init, starts the cell's system bus and the
+# session named in /etc/cells-phone-session as the user "phone" (uid 1000)
+# on the cell's seat. Import and create it with:
+#
+#   cellsctl image import phosh OUT.tar.zst
+#   cellsctl create work --image phosh --seat-dialect 0.9 -- /sbin/cells-phone-init
+#
+# A cell started in the background keeps the compositor waiting for its
+# seat until the cell first comes to the foreground (the seat's
+# seat-open=foreground).
+set -eu
+
+usage() {
+	echo "usage: mkimage-phone.sh [--shell phosh|sway] OUT.tar.zst [SUITE [MIRROR]]" >&2
+	exit 2
+}
+
+shell=phosh
+case ${1:-} in
+--shell)
+	[ $# -ge 2 ] || usage
+	shell=$2
+	shift 2
+	;;
+--shell=*)
+	shell=${1#--shell=}
+	shift
+	;;
+esac
+case $shell in
+phosh | sway) ;;
+*)
+	echo "mkimage-phone: no such shell: $shell (phosh or sway)" >&2
+	exit 2
+	;;
+esac
+[ $# -ge 1 ] && [ $# -le 3 ] || usage
+out=$1
+suite=${2:-trixie}
+mirror=${3:-http://deb.debian.org/debian}
+case $out in
+*.tar.zst) ;;
+*) usage ;;
+esac
+if [ "$(id -u)" != 0 ]; then
+	echo "mkimage-phone: run this as root (mmdebstrap makes the image's files as root)" >&2
+	exit 1
+fi
+for tool in mmdebstrap zstd; do # mmdebstrap compresses with zstd
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "mkimage-phone: needs $tool (apt-get install mmdebstrap zstd)" >&2
+		exit 1
+	fi
+done
+
+# What a phone session needs beyond the shell's own dependencies. phosh:
+# the schemas it reads at start (it aborts without them), the SVG loader
+# for its icons. sway: its wallpaper (its configuration names it), a
+# terminal and a font. Both: setpriv to become the phone user.
+case $shell in
+phosh) packages="phosh,phoc,gnome-settings-daemon-common,librsvg2-common" ;;
+sway) packages="sway,swaybg,sway-backgrounds,foot,fonts-dejavu-core" ;;
+esac
+packages="$packages,dbus,util-linux,passwd"
+
+# Written as a temporary file first: a failed build leaves no OUT.
+tmp="${out%.tar.zst}.part.tar.zst"
+init=$(mktemp)
+trap 'rm -f "$tmp" "$init"' EXIT
+cat >"$init" <<'INIT'
+#!/bin/sh
+# The init of a Cells phone cell: the cell's system bus, then the phone
+# session named in /etc/cells-phone-session (phosh on phoc, or sway) as
+# the user "phone", on the cell's seat (/run/seatd.sock, served by
+# cellsd). Ends them on SIGTERM (cellsctl stop).
+# Environment: what the kernel command line would give (WLR_RENDERER …);
+# the session's output goes to /var/log/phone-session.log.
+set -u
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+# Each cell its own machine id, made at its first start.
+grep -qxE '[0-9a-f]{32}' /etc/machine-id 2>/dev/null || dbus-uuidgen >/etc/machine-id
+mkdir -p /run/dbus /run/user/1000
+rm -f /run/dbus/pid
+chown phone:phone /run/user/1000
+chmod 700 /run/user/1000
+dbus-daemon --system --fork
+session= sleeper=
+end() {
+	if [ -n "$session" ]; then
+		# To all of it: dbus-run-session passes no signal on to phoc.
+		kill -TERM "-$session" 2>/dev/null
+		i=0
+		while kill -0 "-$session" 2>/dev/null && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	fi
+	[ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null
+	wait
+	exit 0
+}
+trap end TERM INT
+# Without a render node (a cell has none yet: cellsd gives it its cards
+# only) wlroots renders in software.
+if ! ls /dev/dri/renderD* >/dev/null 2>&1; then
+	WLR_RENDERER=${WLR_RENDERER:-pixman}
+	export WLR_RENDERER
+fi
+shell=$(cat /etc/cells-phone-session 2>/dev/null) || shell=phosh
+case $shell in
+sway)
+	desktop=sway
+	set -- sway
+	;;
+*)
+	desktop=Phosh:GNOME
+	set -- phoc -S -C /usr/share/phosh/phoc.ini -E /usr/libexec/phosh
+	;;
+esac
+# A process group of its own (setsid), so that it can be ended whole.
+setsid setpriv --reuid=phone --regid=phone --init-groups \
+	env HOME=/home/phone USER=phone LOGNAME=phone SHELL=/bin/bash LANG=C.UTF-8 \
+	XDG_RUNTIME_DIR=/run/user/1000 XDG_SESSION_TYPE=wayland XDG_CURRENT_DESKTOP=$desktop \
+	LIBSEAT_BACKEND=seatd dbus-run-session -- "$@" >/var/log/phone-session.log 2>&1 &
+session=$!
+wait "$session"
+echo "cells-phone-init: the phone session ended (status $?); see /var/log/phone-session.log" >&2
+session=
+# Stays, as the cell's init: the cell runs on until it is stopped.
+while :; do
+	sleep 3600 &
+	sleeper=$!
+	wait "$sleeper"
+done
+INIT
+
+echo "mkimage-phone: building a $suite image with $shell from $mirror (a few minutes)"
+mmdebstrap --variant=apt --include="$packages" \
+	--dpkgopt='path-exclude=/usr/share/doc/*' \
+	--dpkgopt='path-exclude=/usr/share/man/*' \
+	--dpkgopt='path-exclude=/usr/share/info/*' \
+	--customize-hook='chroot "$1" /usr/sbin/useradd --create-home --uid 1000 --user-group --shell /bin/bash phone' \
+	--customize-hook="upload $init /sbin/cells-phone-init" \
+	--customize-hook='chmod 755 "$1/sbin/cells-phone-init"' \
+	--customize-hook="echo $shell >\"\$1/etc/cells-phone-session\"" \
+	--customize-hook='rm -f "$1/etc/machine-id" && : >"$1/etc/machine-id" && rm -rf "$1/var/lib/apt/lists"/* "$1/var/cache/apt"/*.bin' \
+	"$suite" "$tmp" "deb $mirror $suite main"
+mv -f "$tmp" "$out"
+echo "mkimage-phone: $out, $(du -h "$out" | cut -f1)"
