@@ -13,6 +13,10 @@
  *   read ID        → "read ok" (events were read, all that were queued), "read none" or
  *                    "read ERRNO-NAME"
  *   switch N       → "switch ok" or "switch ERRNO-NAME"
+ *   show ID RRGGBB → "shown" or "show ERRNO-NAME": the card's first connected
+ *                    connector lit, in its preferred mode, with a buffer of
+ *                    that colour (made at the first show), the mode set
+ *                    (DRM_IOCTL_MODE_SETCRTC returns once it is on the screen)
  *   quit
  *
  * Seat events are printed as they come: "enabled", "disabled" (after which
@@ -21,6 +25,10 @@
 #include <drm.h>
 #include <drm_mode.h>
 #include <errno.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
 #include <fcntl.h>
 #include <libseat.h>
 #include <linux/input.h>
@@ -42,6 +50,12 @@ struct device {
 static struct device devices[MAX_DEVICES];
 static int n_devices;
 static int disabled;
+
+/* What "show" lights: found and made once. */
+static struct {
+  uint32_t connector, crtc, fb;
+  drmModeModeInfo mode;
+} shown;
 
 static void
 on_enable (struct libseat *seat, void *data)
@@ -75,11 +89,88 @@ device_fd (int id)
   return -1;
 }
 
+/* The first connected connector, a CRTC for it and its preferred mode. */
+static int
+find_output (int fd)
+{
+  drmModeRes *res = drmModeGetResources (fd);
+  int err = ENODEV;
+
+  for (int i = 0; res != NULL && i < res->count_connectors && err == ENODEV; i++) {
+    drmModeConnector *conn = drmModeGetConnector (fd, res->connectors[i]);
+
+    if (conn != NULL && conn->connection == DRM_MODE_CONNECTED && conn->count_modes > 0) {
+      drmModeEncoder *enc = drmModeGetEncoder (fd, conn->encoder_id ? conn->encoder_id
+                                                                       : conn->encoders[0]);
+
+      for (int c = 0; enc != NULL && c < res->count_crtcs; c++) {
+        if (enc->possible_crtcs & (1u << c)) {
+          shown.connector = conn->connector_id;
+          shown.crtc = res->crtcs[c];
+          shown.mode = conn->modes[0];
+          for (int m = 0; m < conn->count_modes; m++) {
+            if (conn->modes[m].type & DRM_MODE_TYPE_PREFERRED) {
+              shown.mode = conn->modes[m];
+              break;
+            }
+          }
+          err = 0;
+          break;
+        }
+      }
+      drmModeFreeEncoder (enc);
+    }
+    drmModeFreeConnector (conn);
+  }
+  drmModeFreeResources (res);
+  return err;
+}
+
+/* A dumb buffer of the mode's size, filled with @rgb. */
+static int
+make_buffer (int fd, uint32_t rgb)
+{
+  struct drm_mode_create_dumb create = {
+    .width = shown.mode.hdisplay, .height = shown.mode.vdisplay, .bpp = 32,
+  };
+  struct drm_mode_map_dumb map = { 0 };
+  uint32_t *pixels;
+
+  if (drmIoctl (fd, DRM_IOCTL_MODE_CREATE_DUMB, &create) < 0)
+    return errno;
+  map.handle = create.handle;
+  if (drmIoctl (fd, DRM_IOCTL_MODE_MAP_DUMB, &map) < 0)
+    return errno;
+  pixels = mmap (NULL, create.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, map.offset);
+  if (pixels == MAP_FAILED)
+    return errno;
+  for (uint64_t i = 0; i < create.size / 4; i++)
+    pixels[i] = rgb;
+  munmap (pixels, create.size);
+  if (drmModeAddFB (fd, create.width, create.height, 24, 32, create.pitch, create.handle,
+                    &shown.fb) < 0)
+    return errno;
+  return 0;
+}
+
+static int
+show (int fd, uint32_t rgb)
+{
+  int err;
+
+  if (shown.fb == 0 && ((err = find_output (fd)) != 0 || (err = make_buffer (fd, rgb)) != 0))
+    return err;
+  if (drmModeSetCrtc (fd, shown.crtc, shown.fb, 0, 0, &shown.connector, 1, &shown.mode) < 0)
+    return errno;
+  return 0;
+}
+
 static void
 command (struct libseat *seat, char *line)
 {
   char arg[256];
-  int id, fd;
+  unsigned rgb;
+  int id, fd, err;
 
   if (sscanf (line, "open %255s", arg) == 1) {
     id = n_devices < MAX_DEVICES ? libseat_open_device (seat, arg, &fd) : (errno = EMFILE, -1);
@@ -128,6 +219,13 @@ command (struct libseat *seat, char *line)
       printf ("read none\n");
     else
       printf ("read %s\n", n < 0 ? strerrorname_np (errno) : "short");
+  } else if (sscanf (line, "show %d %x", &id, &rgb) == 2) {
+    fd = device_fd (id);
+    err = fd < 0 ? EBADF : show (fd, rgb);
+    if (err != 0)
+      printf ("show %s\n", strerrorname_np (err));
+    else
+      printf ("shown\n");
   } else if (sscanf (line, "switch %d", &id) == 1) {
     if (libseat_switch_session (seat, id) < 0)
       printf ("switch %s\n", strerrorname_np (errno));
