@@ -15,6 +15,12 @@
  * namespace than cellsd — a process inside any cell — is refused whatever
  * its uid. Root outside the cells is allowed. Anyone else is asked about
  * through polkit, asynchronously.
+ *
+ * Who a caller is (its uid and pid, as the bus recorded them when it
+ * connected) is asked of the bus once per connection: a unique name is
+ * never given to another connection, so the answer is kept until the bus
+ * says the name is gone. Whether that pid is in a cell is looked at anew
+ * at every call.
  */
 
 typedef struct {
@@ -131,6 +137,79 @@ on_polkit_authority_ready (GObject *source, GAsyncResult *result, gpointer user_
                                         on_polkit_check_ready, g_steal_pointer (&task));
 }
 
+/* Who the bus's unique names are: name → guint64 (uid << 32 | pid). */
+#define MAX_KNOWN 512
+static GHashTable      *known;
+static GDBusConnection *known_bus;
+static guint            known_watch;
+
+static void
+on_name_owner_changed (GDBusConnection *bus, const char *sender, const char *path,
+                       const char *iface, const char *signal, GVariant *params, gpointer data)
+{
+  const char *name, *old_owner, *new_owner;
+
+  if (!g_variant_is_of_type (params, G_VARIANT_TYPE ("(sss)")))
+    return;
+  g_variant_get (params, "(&s&s&s)", &name, &old_owner, &new_owner);
+  if (*new_owner == '\0')
+    g_hash_table_remove (known, name);
+}
+
+static gboolean
+known_lookup (GDBusConnection *bus, const char *sender, guint32 *uid, guint32 *pid)
+{
+  guint64 *id = known != NULL && bus == known_bus ? g_hash_table_lookup (known, sender) : NULL;
+
+  if (id == NULL)
+    return FALSE;
+  *uid = *id >> 32;
+  *pid = *id & 0xffffffff;
+  return TRUE;
+}
+
+static void
+known_add (GDBusConnection *bus, const char *sender, guint32 uid, guint32 pid)
+{
+  guint64 *id = g_new (guint64, 1);
+
+  if (bus != known_bus) {
+    if (known_bus != NULL)
+      g_dbus_connection_signal_unsubscribe (known_bus, known_watch);
+    g_clear_object (&known_bus);
+    g_clear_pointer (&known, g_hash_table_unref);
+    known_bus = g_object_ref (bus);
+    known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    known_watch = g_dbus_connection_signal_subscribe (
+        bus, "org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
+        "/org/freedesktop/DBus", NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_name_owner_changed, NULL,
+        NULL);
+  }
+  /* Names whose end was missed do no harm but take room. */
+  if (g_hash_table_size (known) >= MAX_KNOWN)
+    g_hash_table_remove_all (known);
+  *id = (guint64) uid << 32 | pid;
+  g_hash_table_replace (known, g_strdup (sender), id);
+}
+
+static void
+decide (GTask *task, guint32 uid, guint32 pid)
+{
+  AuthData *d = g_task_get_task_data (task);
+
+  d->uid = uid;
+  d->pid = pid;
+  if (cells_auth_pid_in_cell (pid)) {
+    refuse (task, "Requests from inside a cell are refused.");
+    return;
+  }
+  if (uid == 0) {
+    g_task_return_boolean (task, TRUE);
+    return;
+  }
+  polkit_authority_get_async (NULL, on_polkit_authority_ready, g_object_ref (task));
+}
+
 static void
 on_credentials_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -152,17 +231,9 @@ on_credentials_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     refuse (task, "The bus did not say who is asking; refused.");
     return;
   }
-  d->uid = uid;
-  d->pid = pid;
-  if (cells_auth_pid_in_cell (pid)) {
-    refuse (task, "Requests from inside a cell are refused.");
-    return;
-  }
-  if (uid == 0) {
-    g_task_return_boolean (task, TRUE);
-    return;
-  }
-  polkit_authority_get_async (NULL, on_polkit_authority_ready, g_steal_pointer (&task));
+  known_add (G_DBUS_CONNECTION (source), g_dbus_method_invocation_get_sender (d->invocation),
+             uid, pid);
+  decide (task, uid, pid);
 }
 
 /**
@@ -179,6 +250,7 @@ cells_auth_check_async (GDBusMethodInvocation *invocation, const char *action,
 {
   g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
   AuthData *d = g_new0 (AuthData, 1);
+  guint32 uid, pid;
 
   g_return_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation));
 
@@ -188,6 +260,11 @@ cells_auth_check_async (GDBusMethodInvocation *invocation, const char *action,
   g_task_set_task_data (task, d, (GDestroyNotify) auth_data_free);
   g_task_set_source_tag (task, cells_auth_check_async);
 
+  if (known_lookup (g_dbus_method_invocation_get_connection (invocation),
+                    g_dbus_method_invocation_get_sender (invocation), &uid, &pid)) {
+    decide (task, uid, pid);
+    return;
+  }
   g_dbus_connection_call (g_dbus_method_invocation_get_connection (invocation),
                           "org.freedesktop.DBus", "/org/freedesktop/DBus",
                           "org.freedesktop.DBus", "GetConnectionCredentials",

@@ -88,6 +88,20 @@ typedef struct {
   int              session[4];     /* their sessions */
 } Bench;
 
+/* One round trip to cellsd that asks for nothing: a property read. */
+static void
+get_foreground (GDBusConnection *bus)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_sync (bus, "org.cells.Cells1", "/org/cells/Cells1",
+                                 "org.freedesktop.DBus.Properties", "Get",
+                                 g_variant_new ("(ss)", "org.cells.Cells1.Manager", "Foreground"),
+                                 NULL, 0, -1, NULL, &error);
+
+  g_assert_no_error (error);
+}
+
 static gint64
 now_ns (void)
 {
@@ -168,8 +182,8 @@ main (int argc, char **argv)
   const char *seatd_argv[] = { "env", "LIBSEAT_BACKEND=seatd", "SEATD_SOCK=/run/seatd.sock",
                                argv[2], NULL };
   g_autofree gint64 *cellsd = NULL, *seatd = NULL, *replied = NULL, *enabled = NULL;
-  g_autofree gint64 *seatd_enabled = NULL;
-  double c_med, c_p99, s_med, s_p99, r_med, r_p99, e_med, e_p99, se_med, se_p99;
+  g_autofree gint64 *seatd_enabled = NULL, *get = NULL;
+  double c_med, c_p99, s_med, s_p99, r_med, r_p99, e_med, e_p99, se_med, se_p99, g_med, g_p99;
   Bench b = { 0 };
   g_autofree char *line = NULL;
   int n, half;
@@ -184,6 +198,7 @@ main (int argc, char **argv)
   b.replied = replied = g_new0 (gint64, n);
   b.enabled = enabled = g_new0 (gint64, n);
   seatd_enabled = g_new0 (gint64, n);
+  get = g_new0 (gint64, n);
   b.bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, NULL);
 
   /* Each cell's client holds the card and has shown its colour once. */
@@ -224,6 +239,12 @@ main (int argc, char **argv)
   seatd_block (&b, seatd + half / 2, half - half / 2, seatd_enabled + half / 2);
   cellsd_block (&b, cellsd + half / 2, half - half / 2, half / 2);
 
+  for (int i = 0; i < half; i++) {
+    gint64 t0 = now_ns ();
+
+    get_foreground (b.bus);
+    get[i] = now_ns () - t0;
+  }
   for (int i = 0; i < 2; i++)
     seat_driver_free (b.cells[i]);
   for (int i = 0; i < 4; i++)
@@ -233,6 +254,7 @@ main (int argc, char **argv)
   stats (replied, half, &r_med, &r_p99);
   stats (enabled, half, &e_med, &e_p99);
   stats (seatd_enabled, half, &se_med, &se_p99);
+  stats (get, half, &g_med, &g_p99);
   g_print ("first frame after a switch, %d switches each (ms)         median      p99\n", half);
   g_print ("  cellsd: SwitchTo → the cell's client has set its mode  %8.2f %8.2f\n", c_med,
            c_p99);
@@ -242,6 +264,8 @@ main (int argc, char **argv)
            s_p99);
   g_print ("    the client said it is enabled                       %8.2f %8.2f\n", se_med,
            se_p99);
+  g_print ("  a property read from cellsd (one D-Bus round trip)    %8.2f %8.2f\n", g_med,
+           g_p99);
   g_print ("  ratio cellsd / seatd                                  %8.2f %8.2f\n",
            c_med / s_med, c_p99 / s_p99);
   g_print ("frame-ratio %.2f %.2f\n", c_med / s_med, c_p99 / s_p99);

@@ -19,7 +19,7 @@ CELLS_QEMU_MODULES="virtio-gpu" CELLS_QEMU_LOG="$log" CELLS_QEMU_ARGS="-vga none
 	"$top/tests/device/qemu-run.sh" "$top/tests/bench/guest-bench-frame.sh" "$build" "$top" "$runs" \
 	2>/dev/null || status=$?
 if grep -a -q '^first frame' "$log"; then
-	tr -d '\r' <"$log" | grep -a -A8 "^first frame"
+	tr -d '\r' <"$log" | grep -a -A9 "^first frame"
 else
 	tr -d '\r' <"$log" | tail -n 60
 fi
