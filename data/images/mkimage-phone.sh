@@ -4,11 +4,12 @@
 # Builds a cell image of Debian with a phone session from Debian's archive
 # (mmdebstrap; run as root, it changes nothing on this machine but OUT):
 #
-#   mkimage-phone.sh [--shell phosh|sway] OUT.tar.zst [SUITE [MIRROR]]
+#   mkimage-phone.sh [--shell phosh|sway] [--packages PKG,…] OUT.tar.zst [SUITE [MIRROR]]
 #
 # --shell phosh (the default): phosh, the phone shell, on phoc.
 # --shell sway: sway with its own configuration, swaybar and the foot
 #   terminal (Super+Return), as on a phone with a keyboard.
+# --packages: more of Debian's packages in the image (gnome-calls, say).
 # SUITE is trixie (Debian 13: phosh and phoc 0.46, sway 1.10, libseat 0.9)
 # unless given; bookworm (Debian 12: phosh and phoc 0.24, sway 1.7,
 # libseat 0.7) works too, in a cell with --seat-dialect 0.7. The image's
@@ -25,22 +26,30 @@
 set -eu
 
 usage() {
-	echo "usage: mkimage-phone.sh [--shell phosh|sway] OUT.tar.zst [SUITE [MIRROR]]" >&2
+	echo "usage: mkimage-phone.sh [--shell phosh|sway] [--packages PKG,…] OUT.tar.zst [SUITE [MIRROR]]" >&2
 	exit 2
 }
 
 shell=phosh
-case ${1:-} in
---shell)
-	[ $# -ge 2 ] || usage
-	shell=$2
-	shift 2
-	;;
---shell=*)
-	shell=${1#--shell=}
-	shift
-	;;
-esac
+extra=
+while :; do
+	case ${1:-} in
+	--shell | --packages)
+		[ $# -ge 2 ] || usage
+		[ "$1" = --shell ] && shell=$2 || extra=$2
+		shift 2
+		;;
+	--shell=*)
+		shell=${1#--shell=}
+		shift
+		;;
+	--packages=*)
+		extra=${1#--packages=}
+		shift
+		;;
+	*) break ;;
+	esac
+done
 case $shell in
 phosh | sway) ;;
 *)
@@ -69,13 +78,13 @@ done
 
 # What a phone session needs beyond the shell's own dependencies. phosh:
 # the schemas it reads at start (it aborts without them), the SVG loader
-# for its icons. sway: its wallpaper (its configuration names it), a
+# for its icons, and the phone's dialer, GNOME Calls. sway: its wallpaper (its configuration names it), a
 # terminal and a font. Both: setpriv to become the phone user.
 case $shell in
-phosh) packages="phosh,phoc,gnome-settings-daemon-common,librsvg2-common" ;;
+phosh) packages="phosh,phoc,gnome-settings-daemon-common,librsvg2-common,gnome-calls" ;;
 sway) packages="sway,swaybg,sway-backgrounds,foot,fonts-dejavu-core" ;;
 esac
-packages="$packages,dbus,util-linux,passwd"
+packages="$packages,dbus,util-linux,passwd${extra:+,$extra}"
 
 # Written as a temporary file first: a failed build leaves no OUT.
 tmp="${out%.tar.zst}.part.tar.zst"
@@ -132,14 +141,26 @@ sway)
 	set -- phoc -S -C /usr/share/phosh/phoc.ini -E /usr/libexec/phosh
 	;;
 esac
-# A process group of its own (setsid), so that it can be ended whole.
+# A process group of its own (setsid), so that it can be ended whole. The
+# session bus is where a user session has it, $XDG_RUNTIME_DIR/bus, so
+# that apps started later in the session (cellsctl exec …) find it.
+# shellcheck disable=SC2016 # expanded by the session's own sh
 setsid setpriv --reuid=phone --regid=phone --init-groups \
 	env HOME=/home/phone USER=phone LOGNAME=phone SHELL=/bin/bash LANG=C.UTF-8 \
 	XDG_RUNTIME_DIR=/run/user/1000 XDG_SESSION_TYPE=wayland XDG_CURRENT_DESKTOP=$desktop \
-	LIBSEAT_BACKEND=seatd dbus-run-session -- "$@" >/var/log/phone-session.log 2>&1 &
+	DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus LIBSEAT_BACKEND=seatd \
+	sh -c 'rm -f /run/user/1000/bus
+		dbus-daemon --session --address="$DBUS_SESSION_BUS_ADDRESS" --nofork --nopidfile &
+		i=0
+		while [ ! -S /run/user/1000/bus ] && [ $i -lt 100 ]; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+		exec "$@"' phone-session "$@" >/var/log/phone-session.log 2>&1 &
 session=$!
 wait "$session"
 echo "cells-phone-init: the phone session ended (status $?); see /var/log/phone-session.log" >&2
+kill -TERM "-$session" 2>/dev/null
 session=
 # Stays, as the cell's init: the cell runs on until it is stopped.
 while :; do

@@ -8,9 +8,10 @@
 # session image, each running Debian's cage with wl-fill in the cell's
 # colour, switched back and forth, by cellsctl, by the chord and by a tap
 # on the switcher; then, given the images of data/images/mkimage-phone.sh,
-# a cell with Debian 13's phone session (phosh on phoc) and one with Debian
-# 12's sway and foot, each started by its image's own init in the
-# background; a keyboard plugged in while sway has the screen. Prints TAP,
+# a cell with Debian 13's phone session (phosh on phoc, GNOME Calls on the
+# cell's SIP line, with kamailio as the registrar and SIPp as the peer)
+# and one with Debian 12's sway and foot, each started by its image's own
+# init in the background; a keyboard plugged in while sway has the screen. Prints TAP,
 # and "SCREENDUMP NAME" where the host takes the screen (test-session.sh
 # checks the pictures).
 #   guest-session.sh BUILD_DIR SOURCE_DIR SESSION_TARBALL PHOSH_TARBALL|- SWAY_TARBALL|-
@@ -40,12 +41,16 @@ fail() {
 	n=$((n + 1))
 	echo "not ok $n - $*"
 	desk_phone_log 2>/dev/null || true
-	for f in cellsd switcher red blue dark keys polkitd phone-session desk-session sway-inputs; do
-		echo "# --- $f.log ---"
+	for f in cellsd switcher red blue dark keys polkitd phone-session desk-session sway-inputs \
+		calls-objects sipp.out kamailio; do
+		file="$dir/$f.log"
+		[ -e "$file" ] || file="$dir/$f"
+		[ -e "$file" ] || continue
+		echo "# --- $file ---"
 		lines=15
 		[ "$f" = cellsd ] && lines=40
 		grep -v -e 'cursor' -e 'GLib-GIO-DEBUG' -e 'cells-cell-DEBUG' -e '^seat keyboard' \
-			"$dir/$f.log" 2>/dev/null | tail -$lines | sed 's/^/# /'
+			"$file" 2>/dev/null | tail -$lines | sed 's/^/# /'
 	done
 	echo "1..$n"
 	exit 1
@@ -180,6 +185,9 @@ ok "udevd runs: $(ls /run/udev/data | wc -l) devices in its database"
 # A /dev/shm as a phone has it (wlroots puts keymaps there); the guest's
 # /dev is a bare devtmpfs.
 mountpoint -q /dev/shm || mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
+
+# The guest's loopback, where the SIP registrar listens.
+ip link set lo up
 
 add_switcher_user
 sh "$session" bus "$dir"
@@ -357,6 +365,33 @@ phosh_ready() {
 	phone_log
 	grep -q 'Phosh ready' "$dir/phone-session.log"
 }
+cell_prop() {
+	busctl get-property org.cells.Cells1 "/org/cells/Cells1/cell/$1" org.cells.Cells1.Cell "$2" |
+		sed 's/^s "\(.*\)"$/\1/'
+}
+cell_prop_is() {
+	[ "$(cell_prop "$1" "$2")" = "$3" ]
+}
+# In work's phone session, as its user, on its session bus and compositor.
+phone_user() {
+	"$cellsctl" exec work -- setpriv --reuid=phone --regid=phone --init-groups env HOME=/home/phone \
+		XDG_RUNTIME_DIR=/run/user/1000 WAYLAND_DISPLAY=wayland-0 LANG=C.UTF-8 \
+		DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus "$@"
+}
+calls_up() {
+	phone_user dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+		org.freedesktop.DBus.NameHasOwner string:org.gnome.Calls | grep -q 'boolean true'
+}
+# GNOME Calls' own D-Bus view of its calls has TEXT.
+calls_has() {
+	phone_user dbus-send --session --print-reply --dest=org.gnome.Calls /org/gnome/Calls \
+		org.freedesktop.DBus.ObjectManager.GetManagedObjects >"$dir/calls-objects" 2>&1 &&
+		grep -q "$1" "$dir/calls-objects"
+}
+# The cell's (virtual) ModemManager has a call in STATE.
+call_is() {
+	"$cellsctl" exec work -- mmcli -m any --voice-list-calls 2>&1 | grep -q "($1)"
+}
 seat_clients() {
 	[ "$(busctl get-property org.cells.Cells1 /org/cells/Cells1/cell/"$1" org.cells.Cells1.Cell \
 		SeatClients)" = "u $2" ]
@@ -369,6 +404,9 @@ else
 	"$cellsctl" image import phosh "$phosh_image" >/dev/null 2>&1 || fail "the phosh image imports"
 	ok "the phosh image imports ($(($(date +%s) - t0)) s)"
 	"$cellsctl" create work --image phosh --seat-dialect 0.9 -- /sbin/cells-phone-init >/dev/null
+	sh "$src/tests/telephony/sip-session.sh" start "$dir" || fail "kamailio runs as the SIP registrar"
+	"$cellsctl" set work phone-line=sip sip-registrar=127.0.0.1:5560 sip-user=2001 \
+		sip-password=secret
 	"$cellsctl" start work
 	wait_for 60 seat_clients work 1 || fail "phoc in work opens the cell's seat"
 	sleep 15
@@ -389,6 +427,39 @@ else
 	screendump phosh-again
 	seat_clients work 1 || fail "phoc in work is alive after a switch away and back"
 	ok "switched to red and back to work: phoc kept its seat"
+
+	# GNOME Calls, which phosh starts on the session bus, on the cell's SIP
+	# line: a call from the peer rings on the screen and is answered by a
+	# tap; one dialled from Calls reaches the peer and is hung up by a tap.
+	# The screen is phoc's 720×1440 on the 1280×800 touchscreen.
+	wait_for 60 cell_prop_is work PhoneLineState registered ||
+		fail "work's SIP line registers: $(cell_prop work PhoneLineState)"
+	wait_for 120 calls_up || fail "phosh starts GNOME Calls in work"
+	sleep 5
+	(sh "$src/tests/telephony/sip-session.sh" peer "$dir" call-cell -s 2001) &
+	peer=$!
+	wait_for 60 calls_has 'string "3000"' || fail "GNOME Calls in work has the peer's call"
+	sleep 3
+	screendump calls-ringing
+	ok "the peer's call rings in GNOME Calls in work, from 3000"
+	tap 907 588
+	wait_for 30 call_is active || fail "the call tapped on is active"
+	screendump calls-answered
+	wait "$peer" || fail "the peer's call was answered in GNOME Calls, and it hung up (sipp: $(tail -3 "$dir/sipp.out"))"
+	ok "a tap on Accept in GNOME Calls answers it; the peer's call ran to its end"
+	(sh "$src/tests/telephony/sip-session.sh" peer "$dir" answer) &
+	peer=$!
+	sleep 1
+	phone_user gnome-calls --dial=3000 >/dev/null 2>&1 || fail "gnome-calls --dial starts a call"
+	wait_for 60 grep -q '^From: .*sip:2001@' "$dir/sipp-answer.log" ||
+		fail "the call dialled in GNOME Calls reaches the peer from 2001"
+	wait_for 30 call_is active || fail "the dialled call is active"
+	sleep 3
+	screendump calls-dialled
+	tap 640 676
+	wait "$peer" || fail "a tap on hang up in GNOME Calls ends the call at the peer (sipp: $(tail -3 "$dir/sipp.out"))"
+	ok "a call dialled in GNOME Calls reaches the peer from 2001, and a tap hangs it up"
+	sh "$src/tests/telephony/sip-session.sh" stop "$dir"
 	"$cellsctl" stop work || fail "the phosh cell stops"
 fi
 
@@ -478,5 +549,6 @@ else
 fi
 
 exec 3>&-
+sh "$src/tests/telephony/sip-session.sh" stop "$dir" >/dev/null 2>&1 || true
 sh "$session" stop "$dir" >/dev/null 2>&1 || true
 echo "1..$n"

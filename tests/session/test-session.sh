@@ -109,6 +109,25 @@ middle() {
 	look "$1" | cut -d' ' -f1
 }
 
+# The colour (RRGGBB) of a screenshot's pixel at X, Y.
+pixel() {
+	/usr/bin/python3 - "$@" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+fields, pos = [], 0
+while len(fields) < 4:
+    while data[pos:pos + 1].isspace():
+        pos += 1
+    start = pos
+    while not data[pos:pos + 1].isspace():
+        pos += 1
+    fields.append(data[start:pos])
+w, x, y = int(fields[1]), int(sys.argv[2]), int(sys.argv[3])
+i = pos + 1 + (y * w + x) * 3
+print(data[i:i + 3].hex())
+PY
+}
+
 # The switcher's screens: the same picture at start and after the chord,
 # and none of the cells' colours.
 switcher_colour=
@@ -170,6 +189,26 @@ if [ "$phosh" != - ]; then
 			echo "ok $n - the screen at $name shows phosh ($seen; $out/$name.png)"
 		else
 			echo "not ok $n - the screen at $name does not show phosh ($seen)"
+			status=1
+		fi
+	done
+	# GNOME Calls' incoming call: its blue Accept where the tap went; then
+	# the call's own screen, Accept gone.
+	n=$((n + 1))
+	if [ -f "$out/calls-ringing.ppm" ] && [ "$(pixel "$out/calls-ringing.ppm" 510 1058)" = 3584e4 ] &&
+		seen=$(phone_screen "$out/calls-ringing.ppm" "$switcher_colour"); then
+		echo "ok $n - the screen at calls-ringing shows GNOME Calls' incoming call ($seen; $out/calls-ringing.png)"
+	else
+		echo "not ok $n - the screen at calls-ringing does not show GNOME Calls' Accept at 510,1058"
+		status=1
+	fi
+	for name in calls-answered calls-dialled; do
+		n=$((n + 1))
+		if [ -f "$out/$name.ppm" ] && [ "$(pixel "$out/$name.ppm" 510 1058)" != 3584e4 ] &&
+			seen=$(phone_screen "$out/$name.ppm" "$switcher_colour"); then
+			echo "ok $n - the screen at $name shows GNOME Calls' call ($seen; $out/$name.png)"
+		else
+			echo "not ok $n - the screen at $name does not show GNOME Calls' call"
 			status=1
 		fi
 	done
