@@ -101,6 +101,34 @@ test_parse (void)
   g_assert_false (cells_udev_parse_event (kernel, 52, FALSE, &action, &subsystem, &devpath));
 }
 
+/* udevd's header byte for byte, as sd-device writes it on a little-endian
+ * machine (a phone's): the magic big-endian, the sizes and the offset of
+ * the properties in the machine's own order. */
+static void
+test_parse_udevd_bytes (void)
+{
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  static const char message[] =
+    "libudev\0"
+    "\xfe\xed\xca\xfe"          /* magic */
+    "\x28\0\0\0"                /* header size: 40 */
+    "\x28\0\0\0"                /* properties at 40 */
+    "\x29\0\0\0"                /* 41 bytes of them */
+    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"  /* filters */
+    "ACTION=add\0SUBSYSTEM=input\0DEVPATH=/d/e5\0";
+  const char *action, *subsystem, *devpath;
+
+  g_assert_cmpuint (sizeof message - 1, ==, 40 + 41);
+  g_assert_true (cells_udev_parse_event (message, sizeof message - 1, TRUE, &action, &subsystem,
+                                         &devpath));
+  g_assert_cmpstr (action, ==, "add");
+  g_assert_cmpstr (subsystem, ==, "input");
+  g_assert_cmpstr (devpath, ==, "/d/e5");
+#else
+  g_test_skip ("written for little-endian machines");
+#endif
+}
+
 int
 main (int argc, char **argv)
 {
@@ -109,5 +137,6 @@ main (int argc, char **argv)
   g_test_add_func ("/udev/derive", test_derive);
   g_test_add_func ("/udev/message", test_message);
   g_test_add_func ("/udev/parse", test_parse);
+  g_test_add_func ("/udev/parse-udevd-bytes", test_parse_udevd_bytes);
   return g_test_run ();
 }

@@ -949,13 +949,23 @@ on_uevent (int fd, GIOCondition condition, gpointer user_data)
 
     buf[n] = '\0';
     /* Only the kernel's or host root's udevd. */
-    if (c != NULL && c->cmsg_type == SCM_CREDENTIALS &&
+    if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
         ((struct ucred *) CMSG_DATA (c))->uid == 0 && !(msg.msg_flags & MSG_TRUNC) &&
         (self->from_udevd || from.nl_pid == 0) &&
         cells_udev_parse_event (buf, n, self->from_udevd, &action, &subsystem, &devpath))
       device_event (self, action, subsystem, devpath);
     msg.msg_controllen = sizeof control;
     msg.msg_namelen = sizeof from;
+  }
+  /* Events were lost (a burst filled the socket): the devices as they are
+   * now, and the views after them. */
+  if (n < 0 && errno == ENOBUFS) {
+    g_message ("Device events were lost; looking at the devices again");
+    g_hash_table_remove_all (self->devices);
+    scan (self, "drm");
+    scan (self, "input");
+    for (GList *l = self->views; l != NULL; l = l->next)
+      view_sync (l->data);
   }
   return G_SOURCE_CONTINUE;
 }
@@ -965,13 +975,18 @@ listen_to_host (CellsUdev *self)
 {
   g_autofree char *control = g_build_filename (self->host_udev_dir, "control", NULL);
   struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-  int on = 1;
+  int on = 1, rcvbuf = 8 * 1024 * 1024;
 
   /* Where udevd runs, its events come after it has written its database. */
   self->from_udevd = g_file_test (control, G_FILE_TEST_EXISTS);
   sa.nl_groups = self->from_udevd ? 2 : 1;
   self->nl_fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
                         NETLINK_KOBJECT_UEVENT);
+  /* Room for a burst (udevadm trigger at boot), as udevd's own monitors
+   * have; the default is a few hundred events. */
+  if (self->nl_fd >= 0 &&
+      setsockopt (self->nl_fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) < 0)
+    setsockopt (self->nl_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   if (self->nl_fd < 0 ||
       setsockopt (self->nl_fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0 ||
       bind (self->nl_fd, (struct sockaddr *) &sa, sizeof sa) < 0) {
