@@ -186,6 +186,17 @@ main (int argc, char **argv)
   }
   if (no_network)
     settings.network.enabled = FALSE;
+  /* GStreamer's plugin registry (the audio of SIP calls) where cellsd may
+   * write it, before any thread: its home is read-only under systemd
+   * (ProtectHome), and without one GStreamer scans every plugin at each
+   * start. */
+  if (g_getenv ("GST_REGISTRY_1_0") == NULL && g_getenv ("GST_REGISTRY") == NULL) {
+    g_autofree char *state = g_canonicalize_filename (settings.state_dir, NULL);
+    g_autofree char *registry =
+        g_build_filename (state, "gstreamer-registry.bin", NULL);
+
+    g_setenv ("GST_REGISTRY_1_0", registry, TRUE);
+  }
   host.verbose = verbose;
   cells_host_probe (&host, "/sys/fs/cgroup");
   host.dev_ns = settings.device_namespaces && cells_devns_probe ();

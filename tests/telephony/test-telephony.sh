@@ -387,6 +387,10 @@ ok "IncomingCall announces it for the background SIP cell"
 mm voip -o "$call" --accept >/dev/null || fail "mmcli accepts the SIP call"
 wait_for 5 call_state_is voip "$call" active || fail "the accepted SIP call is active: $(call_state voip "$call")"
 ok "accepted from inside the cell: the SIP call is active"
+# GStreamer (the call's audio) was started when the SIP line was set, and
+# keeps its plugin registry in cellsd's state directory, not in root's home.
+[ -s "$dir/state/gstreamer-registry.bin" ] || fail "GStreamer's registry is in cellsd's state directory"
+ok "GStreamer's registry is in cellsd's state directory"
 # The far end's audio, through cellsd, on the phone's output: PipeWire may
 # take a moment to link the call's stream.
 loud=0

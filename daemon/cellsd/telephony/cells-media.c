@@ -218,6 +218,35 @@ stop (GstElement **pipeline, gboolean aside)
   gst_clear_object (pipeline);
 }
 
+static gpointer
+warm_up_thread (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gst_init_check (NULL, NULL, &error))
+    g_message ("GStreamer cannot start, SIP calls will have no audio: %s", error->message);
+  return NULL;
+}
+
+/**
+ * cells_media_warm_up:
+ *
+ * Starts GStreamer in a thread of its own, once: its first start scans
+ * every plugin to write its registry, which takes seconds on a phone and
+ * would otherwise hold cellsd's main loop (switches, D-Bus) at the first
+ * call's answer. For a cell with a SIP line, whose calls have audio here.
+ */
+void
+cells_media_warm_up (void)
+{
+  static gsize started;
+
+  if (g_once_init_enter (&started)) {
+    g_thread_unref (g_thread_new ("cells-gst", warm_up_thread, NULL));
+    g_once_init_leave (&started, 1);
+  }
+}
+
 /**
  * cells_media_new:
  * @cell: the cell in the call

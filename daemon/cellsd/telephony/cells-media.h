@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 typedef struct _CellsMedia CellsMedia;
 
 gboolean    cells_media_payload_supported (guint          payload);
+void        cells_media_warm_up           (void);
 GStrv       cells_media_claim_microphones (CellsClaims   *claims,
                                            const char    *snd_dir,
                                            const char    *cell);

@@ -922,6 +922,7 @@ cells_sip_new (const char *cell, const char *registrar, const char *user, const 
   self->aor = g_strdup_printf ("sip:%s@%s", user, registrar);
   self->state = CELLS_SIP_REGISTERING;
   open_endpoint (self);
+  cells_media_warm_up ();
   return self;
 }
 
