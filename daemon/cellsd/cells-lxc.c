@@ -530,7 +530,8 @@ cells_lxc_start (const char *lxcpath, const char *name, char *const *argv, const
 
 /**
  * cells_lxc_stop:
- * @timeout_s: how long init has to end after SIGTERM before it is killed
+ * @timeout_s: how long init has to end after its stop signal (lxc.signal.halt)
+ *   before it is killed
  *
  * Blocking.
  */
@@ -546,7 +547,8 @@ cells_lxc_stop (const char *lxcpath, const char *name, int timeout_s, GError **e
   if (c->is_running (c) && g_strcmp0 (c->state (c), "FROZEN") == 0)
     c->unfreeze (c);
   if (c->is_running (c) && !c->shutdown (c, timeout_s)) {
-    g_message ("Cell “%s” did not end within %d s of SIGTERM; killing it", name, timeout_s);
+    g_message ("Cell “%s” did not end within %d s of its stop signal; killing it", name,
+               timeout_s);
     if (!c->stop (c) && c->is_running (c)) {
       g_set_error (error, CELLS_ERROR, CELLS_ERROR_FAILED, "Cell “%s” could not be stopped.", name);
       ok = FALSE;
