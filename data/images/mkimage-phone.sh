@@ -20,6 +20,13 @@
 #   cellsctl image import phosh OUT.tar.zst
 #   cellsctl create work --image phosh --seat-dialect 0.9 -- /sbin/cells-phone-init
 #
+# The phosh image has systemd too (phosh's dependencies bring it), which
+# can be the cell's init instead and starts the same session
+# (cells-phone-session.service):
+#
+#   cellsctl create work --image phosh --seat-dialect 0.9 -- /lib/systemd/systemd
+#   cellsctl set work stop-signal=SIGRTMIN+3
+#
 # A cell started in the background keeps the compositor waiting for its
 # seat until the cell first comes to the foreground (the seat's
 # seat-open=foreground).
@@ -88,16 +95,59 @@ packages="$packages,dbus,util-linux,passwd${extra:+,$extra}"
 
 # Written as a temporary file first: a failed build leaves no OUT.
 tmp="${out%.tar.zst}.part.tar.zst"
-init=$(mktemp)
-trap 'rm -f "$tmp" "$init"' EXIT
-cat >"$init" <<'INIT'
+files=$(mktemp -d)
+trap 'rm -rf "$tmp" "$files"' EXIT
+
+# The phone session itself, as the user "phone", in the foreground: the
+# session bus, then the compositor and shell. Run by either init below.
+cat >"$files/session" <<'SESSION'
+#!/bin/sh
+# The phone session of a Cells phone cell, as the user "phone": the
+# session bus where a user session has it ($XDG_RUNTIME_DIR/bus, so that
+# apps started later in the session find it), then the session named in
+# /etc/cells-phone-session (phosh on phoc, or sway) on the cell's seat
+# (/run/seatd.sock, served by cellsd). Started by /sbin/cells-phone-init
+# or by systemd (cells-phone-session.service).
+set -u
+export HOME=/home/phone USER=phone LOGNAME=phone SHELL=/bin/bash LANG=C.UTF-8
+export XDG_RUNTIME_DIR=/run/user/1000 XDG_SESSION_TYPE=wayland LIBSEAT_BACKEND=seatd
+export DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus
+# Without a render node (a cell has none yet: cellsd gives it its cards
+# only) wlroots renders in software.
+if ! ls /dev/dri/renderD* >/dev/null 2>&1; then
+	export WLR_RENDERER="${WLR_RENDERER:-pixman}"
+fi
+shell=$(cat /etc/cells-phone-session 2>/dev/null) || shell=phosh
+case $shell in
+sway)
+	export XDG_CURRENT_DESKTOP=sway
+	set -- sway
+	;;
+*)
+	export XDG_CURRENT_DESKTOP=Phosh:GNOME
+	set -- phoc -S -C /usr/share/phosh/phoc.ini -E /usr/libexec/phosh
+	;;
+esac
+cd "$HOME" || exit 1
+rm -f /run/user/1000/bus
+dbus-daemon --session --address="$DBUS_SESSION_BUS_ADDRESS" --nofork --nopidfile &
+i=0
+while [ ! -S /run/user/1000/bus ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ -S /run/user/1000/bus ] || echo "cells-phone-session: no session bus after 5 s" >&2
+exec "$@"
+SESSION
+
+# An init for images without one that cells can run (or to run instead
+# of systemd): the system bus, then the session.
+cat >"$files/init" <<'INIT'
 #!/bin/sh
 # The init of a Cells phone cell: the cell's system bus, then the phone
-# session named in /etc/cells-phone-session (phosh on phoc, or sway) as
-# the user "phone", on the cell's seat (/run/seatd.sock, served by
-# cellsd). Ends them on SIGTERM (cellsctl stop).
-# Environment: what the kernel command line would give (WLR_RENDERER …);
-# the session's output goes to /var/log/phone-session.log.
+# session (/usr/libexec/cells-phone-session) as the user "phone". Ends
+# them on SIGTERM (cellsctl stop). The session's output goes to
+# /var/log/phone-session.log.
 set -u
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
@@ -108,56 +158,31 @@ rm -f /run/dbus/pid
 chown phone:phone /run/user/1000
 chmod 700 /run/user/1000
 dbus-daemon --system --fork
-session= sleeper=
+session='' sleeper='' stopping=''
 end() {
 	if [ -n "$session" ]; then
-		# To all of it: dbus-run-session passes no signal on to phoc.
+		# To all of it (the compositor, its shell, the session bus), and
+		# what is left after 5 s is killed.
 		kill -TERM "-$session" 2>/dev/null
 		i=0
 		while kill -0 "-$session" 2>/dev/null && [ $i -lt 50 ]; do
 			sleep 0.1
 			i=$((i + 1))
 		done
+		kill -KILL "-$session" 2>/dev/null
 	fi
 	[ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null
 	wait
 	exit 0
 }
-trap end TERM INT
-# Without a render node (a cell has none yet: cellsd gives it its cards
-# only) wlroots renders in software.
-if ! ls /dev/dri/renderD* >/dev/null 2>&1; then
-	WLR_RENDERER=${WLR_RENDERER:-pixman}
-	export WLR_RENDERER
-fi
-shell=$(cat /etc/cells-phone-session 2>/dev/null) || shell=phosh
-case $shell in
-sway)
-	desktop=sway
-	set -- sway
-	;;
-*)
-	desktop=Phosh:GNOME
-	set -- phoc -S -C /usr/share/phosh/phoc.ini -E /usr/libexec/phosh
-	;;
-esac
-# A process group of its own (setsid), so that it can be ended whole. The
-# session bus is where a user session has it, $XDG_RUNTIME_DIR/bus, so
-# that apps started later in the session (cellsctl exec …) find it.
-# shellcheck disable=SC2016 # expanded by the session's own sh
-setsid setpriv --reuid=phone --regid=phone --init-groups \
-	env HOME=/home/phone USER=phone LOGNAME=phone SHELL=/bin/bash LANG=C.UTF-8 \
-	XDG_RUNTIME_DIR=/run/user/1000 XDG_SESSION_TYPE=wayland XDG_CURRENT_DESKTOP=$desktop \
-	DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus LIBSEAT_BACKEND=seatd \
-	sh -c 'rm -f /run/user/1000/bus
-		dbus-daemon --session --address="$DBUS_SESSION_BUS_ADDRESS" --nofork --nopidfile &
-		i=0
-		while [ ! -S /run/user/1000/bus ] && [ $i -lt 100 ]; do
-			sleep 0.05
-			i=$((i + 1))
-		done
-		exec "$@"' phone-session "$@" >/var/log/phone-session.log 2>&1 &
+# Until the session's pid is known, a stop is only noted.
+trap 'stopping=1' TERM INT
+# A process group of its own (setsid), so that it can be ended whole.
+setsid setpriv --reuid=phone --regid=phone --init-groups /usr/libexec/cells-phone-session \
+	>/var/log/phone-session.log 2>&1 &
 session=$!
+trap end TERM INT
+[ -z "$stopping" ] || end
 wait "$session"
 echo "cells-phone-init: the phone session ended (status $?); see /var/log/phone-session.log" >&2
 kill -TERM "-$session" 2>/dev/null
@@ -170,14 +195,37 @@ while :; do
 done
 INIT
 
+# The same session under systemd, for a cell that boots the image's
+# systemd (-- /lib/systemd/systemd, stop-signal=SIGRTMIN+3).
+cat >"$files/unit" <<'UNIT'
+[Unit]
+Description=Phone session (phosh or sway) on the cell's seat
+After=dbus.service systemd-user-sessions.service
+
+[Service]
+User=phone
+Group=phone
+RuntimeDirectory=user/1000
+RuntimeDirectoryMode=0700
+ExecStart=/usr/libexec/cells-phone-session
+StandardOutput=append:/var/log/phone-session.log
+StandardError=inherit
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+
 echo "mkimage-phone: building a $suite image with $shell from $mirror (a few minutes)"
 mmdebstrap --variant=apt --include="$packages" \
 	--dpkgopt='path-exclude=/usr/share/doc/*' \
 	--dpkgopt='path-exclude=/usr/share/man/*' \
 	--dpkgopt='path-exclude=/usr/share/info/*' \
 	--customize-hook='chroot "$1" /usr/sbin/useradd --create-home --uid 1000 --user-group --shell /bin/bash phone' \
-	--customize-hook="upload $init /sbin/cells-phone-init" \
-	--customize-hook='chmod 755 "$1/sbin/cells-phone-init"' \
+	--customize-hook="upload $files/init /sbin/cells-phone-init" \
+	--customize-hook="upload $files/session /usr/libexec/cells-phone-session" \
+	--customize-hook='chmod 755 "$1/sbin/cells-phone-init" "$1/usr/libexec/cells-phone-session"' \
+	--customize-hook="upload $files/unit /etc/systemd/system/cells-phone-session.service" \
+	--customize-hook='mkdir -p "$1/etc/systemd/system/multi-user.target.wants" && ln -sf ../cells-phone-session.service "$1/etc/systemd/system/multi-user.target.wants/"' \
 	--customize-hook="echo $shell >\"\$1/etc/cells-phone-session\"" \
 	--customize-hook='rm -f "$1/etc/machine-id" && : >"$1/etc/machine-id" && rm -rf "$1/var/lib/apt/lists"/* "$1/var/cache/apt"/*.bin' \
 	"$suite" "$tmp" "deb $mirror $suite main"

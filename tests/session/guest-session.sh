@@ -392,6 +392,11 @@ calls_has() {
 call_is() {
 	"$cellsctl" exec work -- mmcli -m any --voice-list-calls 2>&1 | grep -q "($1)"
 }
+# The peer's call is answered: active, or already over after the answer
+# (cellsd's SIP dialog reached 200).
+answered() {
+	call_is active || grep -q 'SIP state ready (200)' "$dir/cellsd.log"
+}
 seat_clients() {
 	[ "$(busctl get-property org.cells.Cells1 /org/cells/Cells1/cell/"$1" org.cells.Cells1.Cell \
 		SeatClients)" = "u $2" ]
@@ -403,10 +408,12 @@ else
 	t0=$(date +%s)
 	"$cellsctl" image import phosh "$phosh_image" >/dev/null 2>&1 || fail "the phosh image imports"
 	ok "the phosh image imports ($(($(date +%s) - t0)) s)"
-	"$cellsctl" create work --image phosh --seat-dialect 0.9 -- /sbin/cells-phone-init >/dev/null
+	# The image's own systemd is the cell's init; it starts the session
+	# (cells-phone-session.service).
+	"$cellsctl" create work --image phosh --seat-dialect 0.9 -- /lib/systemd/systemd >/dev/null
 	sh "$src/tests/telephony/sip-session.sh" start "$dir" || fail "kamailio runs as the SIP registrar"
-	"$cellsctl" set work phone-line=sip sip-registrar=127.0.0.1:5560 sip-user=2001 \
-		sip-password=secret
+	"$cellsctl" set work stop-signal=SIGRTMIN+3 phone-line=sip sip-registrar=127.0.0.1:5560 \
+		sip-user=2001 sip-password=secret
 	"$cellsctl" start work
 	wait_for 60 seat_clients work 1 || fail "phoc in work opens the cell's seat"
 	sleep 15
@@ -419,6 +426,12 @@ else
 	sleep 10
 	screendump phosh
 	ok "phosh runs in work, in the foreground: $(grep -o 'Phosh ready.*' "$dir/phone-session.log")"
+	systemd_state=$("$cellsctl" exec work -- systemctl is-system-running 2>&1) || true
+	case $systemd_state in
+	running | degraded) ;;
+	*) fail "systemd runs work: $systemd_state" ;;
+	esac
+	ok "systemd is work's init: $systemd_state, $("$cellsctl" exec work -- systemctl --failed --plain --no-legend 2>&1 | wc -l) units failed"
 	"$cellsctl" switch red
 	sleep 2
 	screendump red-after-phosh
@@ -436,18 +449,20 @@ else
 		fail "work's SIP line registers: $(cell_prop work PhoneLineState)"
 	wait_for 120 calls_up || fail "phosh starts GNOME Calls in work"
 	sleep 5
-	(sh "$src/tests/telephony/sip-session.sh" peer "$dir" call-cell -s 2001) &
+	(sh "$src/tests/telephony/sip-session.sh" peer "$dir" call-cell -s 2001 -timeout 180s) &
 	peer=$!
 	wait_for 60 calls_has 'string "3000"' || fail "GNOME Calls in work has the peer's call"
 	sleep 3
 	screendump calls-ringing
 	ok "the peer's call rings in GNOME Calls in work, from 3000"
 	tap 907 588
-	wait_for 30 call_is active || fail "the call tapped on is active"
+	wait_for 60 answered || fail "the call tapped on is answered"
+	# Active once its audio runs (GStreamer was started with the line).
+	wait_for 20 call_is active || fail "the answered call is active"
 	screendump calls-answered
 	wait "$peer" || fail "the peer's call was answered in GNOME Calls, and it hung up (sipp: $(tail -3 "$dir/sipp.out"))"
 	ok "a tap on Accept in GNOME Calls answers it; the peer's call ran to its end"
-	(sh "$src/tests/telephony/sip-session.sh" peer "$dir" answer) &
+	(sh "$src/tests/telephony/sip-session.sh" peer "$dir" answer -timeout 180s) &
 	peer=$!
 	sleep 1
 	phone_user gnome-calls --dial=3000 >/dev/null 2>&1 || fail "gnome-calls --dial starts a call"
@@ -460,7 +475,11 @@ else
 	wait "$peer" || fail "a tap on hang up in GNOME Calls ends the call at the peer (sipp: $(tail -3 "$dir/sipp.out"))"
 	ok "a call dialled in GNOME Calls reaches the peer from 2001, and a tap hangs it up"
 	sh "$src/tests/telephony/sip-session.sh" stop "$dir"
+	t0=$(date +%s)
 	"$cellsctl" stop work || fail "the phosh cell stops"
+	! grep -q 'work.* did not end within' "$dir/cellsd.log" ||
+		fail "systemd in work ends on its stop signal, before cellsd's timeout"
+	ok "systemd in work shuts the cell down on SIGRTMIN+3 ($(($(date +%s) - t0)) s)"
 fi
 
 # Debian 12's sway (wlroots 0.15, libseat 0.7) with its own configuration,

@@ -193,7 +193,8 @@ if [ "$phosh" != - ]; then
 		fi
 	done
 	# GNOME Calls' incoming call: its blue Accept where the tap went; then
-	# the call's own screen, Accept gone.
+	# the call's own screen: Accept gone, the hang-up button (where the
+	# tap goes) and the Mute button in their grey.
 	n=$((n + 1))
 	if [ -f "$out/calls-ringing.ppm" ] && [ "$(pixel "$out/calls-ringing.ppm" 510 1058)" = 3584e4 ] &&
 		seen=$(phone_screen "$out/calls-ringing.ppm" "$switcher_colour"); then
@@ -205,6 +206,8 @@ if [ "$phosh" != - ]; then
 	for name in calls-answered calls-dialled; do
 		n=$((n + 1))
 		if [ -f "$out/$name.ppm" ] && [ "$(pixel "$out/$name.ppm" 510 1058)" != 3584e4 ] &&
+			[ "$(pixel "$out/$name.ppm" 270 1216)" = 282828 ] &&
+			[ "$(pixel "$out/$name.ppm" 160 740)" = 282828 ] &&
 			seen=$(phone_screen "$out/$name.ppm" "$switcher_colour"); then
 			echo "ok $n - the screen at $name shows GNOME Calls' call ($seen; $out/$name.png)"
 		else
