@@ -622,6 +622,26 @@ hide (CellsUdevView *view, const char *id)
 }
 
 static gboolean
+strings_equal (GPtrArray *a, GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++) {
+    if (!g_str_equal (a->pdata[i], b->pdata[i]))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* The same device, with the same properties and tags. */
+static gboolean
+device_equal (const Device *a, const Device *b)
+{
+  return strings_equal (a->kernel, b->kernel) && strings_equal (a->props, b->props) &&
+         strings_equal (a->tags, b->tags);
+}
+
+static gboolean
 view_wants (CellsUdevView *view, const Device *d)
 {
   return d->display ? view->display : view->input;
@@ -659,18 +679,26 @@ static void
 view_sync (CellsUdevView *view)
 {
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
   GHashTableIter iter;
   const char *id;
-  Device *d;
+  Device *d, *shown;
 
   g_hash_table_iter_init (&iter, view->shown);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL)) {
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &shown)) {
     d = g_hash_table_lookup (view->udev->devices, id);
-    if (d == NULL || !view_wants (view, d))
+    /* Another device under the same number (a minor used again while
+     * events were lost) goes, and comes as itself below. */
+    if (d == NULL || !view_wants (view, d) ||
+        !g_str_equal (d->kernel->pdata[0], shown->kernel->pdata[0]))
       g_ptr_array_add (gone, g_strdup (id));
+    else if (!device_equal (d, shown))
+      g_ptr_array_add (changed, d);
   }
   for (guint i = 0; i < gone->len; i++)
     hide (view, gone->pdata[i]);
+  for (guint i = 0; i < changed->len; i++)
+    show (view, changed->pdata[i], "change");
   g_hash_table_iter_init (&iter, view->udev->devices);
   while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &d)) {
     if (view_wants (view, d) && !g_hash_table_contains (view->shown, id))
@@ -941,12 +969,20 @@ on_uevent (int fd, GIOCondition condition, gpointer user_data)
     .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov, .msg_iovlen = 1,
     .msg_control = &control, .msg_controllen = sizeof control,
   };
+  gboolean lost = FALSE;
   ssize_t n;
 
-  while ((n = recvmsg (fd, &msg, 0)) > 0) {
+  /* Events were lost (a burst filled the socket): the kernel says so once,
+   * then gives what it had queued, which is older than a look at the
+   * devices now and is read and dropped first. */
+  while ((n = recvmsg (fd, &msg, 0)) > 0 || (n < 0 && errno == ENOBUFS)) {
     struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
     const char *action, *subsystem, *devpath;
 
+    if (n < 0 || lost) {
+      lost = TRUE;
+      goto next;
+    }
     buf[n] = '\0';
     /* Only the kernel's or host root's udevd. */
     if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
@@ -954,12 +990,12 @@ on_uevent (int fd, GIOCondition condition, gpointer user_data)
         (self->from_udevd || from.nl_pid == 0) &&
         cells_udev_parse_event (buf, n, self->from_udevd, &action, &subsystem, &devpath))
       device_event (self, action, subsystem, devpath);
+  next:
     msg.msg_controllen = sizeof control;
     msg.msg_namelen = sizeof from;
   }
-  /* Events were lost (a burst filled the socket): the devices as they are
-   * now, and the views after them. */
-  if (n < 0 && errno == ENOBUFS) {
+  /* The devices as they are now, and the views after them. */
+  if (lost) {
     g_message ("Device events were lost; looking at the devices again");
     g_hash_table_remove_all (self->devices);
     scan (self, "drm");
