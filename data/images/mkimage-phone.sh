@@ -149,6 +149,10 @@ cat >"$files/init" <<'INIT'
 # them on SIGTERM (cellsctl stop). The session's output goes to
 # /var/log/phone-session.log.
 set -u
+# Until the session's pid is known, a stop is only noted (as PID 1 of
+# the cell, a signal without a handler would be lost).
+stopping=''
+trap 'stopping=1' TERM INT
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 # Each cell its own machine id, made at its first start.
@@ -158,25 +162,24 @@ rm -f /run/dbus/pid
 chown phone:phone /run/user/1000
 chmod 700 /run/user/1000
 dbus-daemon --system --fork
-session='' sleeper='' stopping=''
+session='' sleeper=''
 end() {
 	if [ -n "$session" ]; then
 		# To all of it (the compositor, its shell, the session bus), and
-		# what is left after 5 s is killed.
-		kill -TERM "-$session" 2>/dev/null
+		# what is left after 5 s is killed; to the session's own pid as
+		# well, which may not have made its group yet.
+		kill -TERM "-$session" "$session" 2>/dev/null
 		i=0
-		while kill -0 "-$session" 2>/dev/null && [ $i -lt 50 ]; do
+		while { kill -0 "-$session" || kill -0 "$session"; } 2>/dev/null && [ $i -lt 50 ]; do
 			sleep 0.1
 			i=$((i + 1))
 		done
-		kill -KILL "-$session" 2>/dev/null
+		kill -KILL "-$session" "$session" 2>/dev/null
 	fi
 	[ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null
 	wait
 	exit 0
 }
-# Until the session's pid is known, a stop is only noted.
-trap 'stopping=1' TERM INT
 # A process group of its own (setsid), so that it can be ended whole.
 setsid setpriv --reuid=phone --regid=phone --init-groups /usr/libexec/cells-phone-session \
 	>/var/log/phone-session.log 2>&1 &
@@ -200,6 +203,7 @@ INIT
 cat >"$files/unit" <<'UNIT'
 [Unit]
 Description=Phone session (phosh or sway) on the cell's seat
+Wants=dbus.service
 After=dbus.service systemd-user-sessions.service
 
 [Service]
@@ -207,9 +211,12 @@ User=phone
 Group=phone
 RuntimeDirectory=user/1000
 RuntimeDirectoryMode=0700
+RuntimeDirectoryPreserve=yes
 ExecStart=/usr/libexec/cells-phone-session
 StandardOutput=append:/var/log/phone-session.log
 StandardError=inherit
+# Within cellsd's 10 s for the whole cell.
+TimeoutStopSec=5
 
 [Install]
 WantedBy=multi-user.target

@@ -392,11 +392,6 @@ calls_has() {
 call_is() {
 	"$cellsctl" exec work -- mmcli -m any --voice-list-calls 2>&1 | grep -q "($1)"
 }
-# The peer's call is answered: active, or already over after the answer
-# (cellsd's SIP dialog reached 200).
-answered() {
-	call_is active || grep -q 'SIP state ready (200)' "$dir/cellsd.log"
-}
 seat_clients() {
 	[ "$(busctl get-property org.cells.Cells1 /org/cells/Cells1/cell/"$1" org.cells.Cells1.Cell \
 		SeatClients)" = "u $2" ]
@@ -426,12 +421,12 @@ else
 	sleep 10
 	screendump phosh
 	ok "phosh runs in work, in the foreground: $(grep -o 'Phosh ready.*' "$dir/phone-session.log")"
-	systemd_state=$("$cellsctl" exec work -- systemctl is-system-running 2>&1) || true
-	case $systemd_state in
-	running | degraded) ;;
-	*) fail "systemd runs work: $systemd_state" ;;
-	esac
-	ok "systemd is work's init: $systemd_state, $("$cellsctl" exec work -- systemctl --failed --plain --no-legend 2>&1 | wc -l) units failed"
+	systemd_running() {
+		[ "$("$cellsctl" exec work -- systemctl is-system-running 2>&1)" = running ]
+	}
+	wait_for 60 systemd_running ||
+		fail "systemd runs work with no failed unit: $("$cellsctl" exec work -- systemctl --failed --plain --no-legend 2>&1)"
+	ok "systemd is work's init: running, no failed unit"
 	"$cellsctl" switch red
 	sleep 2
 	screendump red-after-phosh
@@ -456,9 +451,9 @@ else
 	screendump calls-ringing
 	ok "the peer's call rings in GNOME Calls in work, from 3000"
 	tap 907 588
-	wait_for 60 answered || fail "the call tapped on is answered"
-	# Active once its audio runs (GStreamer was started with the line).
-	wait_for 20 call_is active || fail "the answered call is active"
+	# Active once its audio runs (GStreamer was started with the line);
+	# the peer hangs up 7 s later.
+	wait_for 60 call_is active || fail "the call tapped on is answered and active"
 	screendump calls-answered
 	wait "$peer" || fail "the peer's call was answered in GNOME Calls, and it hung up (sipp: $(tail -3 "$dir/sipp.out"))"
 	ok "a tap on Accept in GNOME Calls answers it; the peer's call ran to its end"
@@ -477,9 +472,10 @@ else
 	sh "$src/tests/telephony/sip-session.sh" stop "$dir"
 	t0=$(date +%s)
 	"$cellsctl" stop work || fail "the phosh cell stops"
-	! grep -q 'work.* did not end within' "$dir/cellsd.log" ||
-		fail "systemd in work ends on its stop signal, before cellsd's timeout"
-	ok "systemd in work shuts the cell down on SIGRTMIN+3 ($(($(date +%s) - t0)) s)"
+	took=$(($(date +%s) - t0))
+	! grep -q '.work. did not end within' "$dir/cellsd.log" && [ "$took" -lt 10 ] ||
+		fail "systemd in work ends on its stop signal, before cellsd's timeout ($took s)"
+	ok "systemd in work shuts the cell down on SIGRTMIN+3 ($took s)"
 fi
 
 # Debian 12's sway (wlroots 0.15, libseat 0.7) with its own configuration,

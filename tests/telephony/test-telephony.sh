@@ -362,6 +362,12 @@ grep -q secret "$dir/state/cells/voip/cell.conf" && fail "the password is not in
 	fail "the password file is root's alone: $(stat -c '%a %U' "$dir/state/cells/voip/sip.secret")"
 "$cellsctl" show voip | grep -q secret && fail "no property shows the password"
 ok "the SIP password is in a root-only file, in no property"
+# GStreamer (the calls' audio) starts when a cell gets a SIP line, before
+# any call, and keeps its plugin registry in cellsd's state directory,
+# not in root's home.
+wait_for 60 test -s "$dir/state/gstreamer-registry.bin" ||
+	fail "GStreamer's registry is in cellsd's state directory before the first call"
+ok "GStreamer started with the SIP line; its registry is in cellsd's state directory"
 wait_for 10 has_modems voip 1 || fail "the SIP cell has a modem"
 [ "$(mm voip -m any | value 'modem.generic.own-numbers.value\[1\]')" = 2001 ] ||
 	fail "the SIP cell's modem has its own number: $(mm voip -m any | grep own-numbers)"
@@ -387,10 +393,6 @@ ok "IncomingCall announces it for the background SIP cell"
 mm voip -o "$call" --accept >/dev/null || fail "mmcli accepts the SIP call"
 wait_for 5 call_state_is voip "$call" active || fail "the accepted SIP call is active: $(call_state voip "$call")"
 ok "accepted from inside the cell: the SIP call is active"
-# GStreamer (the call's audio) was started when the SIP line was set, and
-# keeps its plugin registry in cellsd's state directory, not in root's home.
-[ -s "$dir/state/gstreamer-registry.bin" ] || fail "GStreamer's registry is in cellsd's state directory"
-ok "GStreamer's registry is in cellsd's state directory"
 # The far end's audio, through cellsd, on the phone's output: PipeWire may
 # take a moment to link the call's stream.
 loud=0
