@@ -83,9 +83,9 @@ fi
 
 # What a screenshot (binary PPM) shows: "RRGGBB WxH COLOURS WHITE", the
 # colour of its middle, its size, how many colours and how many white
-# pixels it has.
+# pixels it has; with X Y, only the colour (RRGGBB) of that pixel.
 look() {
-	/usr/bin/python3 - "$1" <<'PY'
+	/usr/bin/python3 - "$@" <<'PY'
 import sys
 data = open(sys.argv[1], "rb").read()
 fields, pos = [], 0
@@ -98,6 +98,10 @@ while len(fields) < 4:
     fields.append(data[start:pos])
 w, h = int(fields[1]), int(fields[2])
 pixels = data[pos + 1:pos + 1 + w * h * 3]
+if len(sys.argv) == 4:
+    i = (int(sys.argv[3]) * w + int(sys.argv[2])) * 3
+    print(pixels[i:i + 3].hex())
+    sys.exit(0)
 seen = [pixels[i:i + 3] for i in range(0, len(pixels), 3)]
 white = sum(1 for p in seen if min(p) >= 220)
 i = ((h // 2) * w + w // 2) * 3
@@ -109,23 +113,8 @@ middle() {
 	look "$1" | cut -d' ' -f1
 }
 
-# The colour (RRGGBB) of a screenshot's pixel at X, Y.
 pixel() {
-	/usr/bin/python3 - "$@" <<'PY'
-import sys
-data = open(sys.argv[1], "rb").read()
-fields, pos = [], 0
-while len(fields) < 4:
-    while data[pos:pos + 1].isspace():
-        pos += 1
-    start = pos
-    while not data[pos:pos + 1].isspace():
-        pos += 1
-    fields.append(data[start:pos])
-w, x, y = int(fields[1]), int(sys.argv[2]), int(sys.argv[3])
-i = pos + 1 + (y * w + x) * 3
-print(data[i:i + 3].hex())
-PY
+	look "$1" "$2" "$3"
 }
 
 # The switcher's screens: the same picture at start and after the chord,
