@@ -4,6 +4,7 @@
 #include <gio/gunixinputstream.h>
 
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -74,4 +75,34 @@ seat_driver_free (SeatDriver *c)
   g_object_unref (c->process);
   g_string_free (c->pending, TRUE);
   g_free (c);
+}
+
+/* The Manager's SwitchTo, waited for. */
+void
+bench_switch_to (GDBusConnection *bus, const char *cell)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_sync (bus, "org.cells.Cells1", "/org/cells/Cells1",
+                                 "org.cells.Cells1.Manager", "SwitchTo",
+                                 g_variant_new ("(s)", cell), NULL, 0, -1, NULL, &error);
+
+  g_assert_no_error (error);
+}
+
+static int
+compare (const void *a, const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Median and p99 of @n times in ns (sorting @v), each divided by @unit. */
+void
+bench_stats (gint64 *v, int n, double unit, double *median, double *p99)
+{
+  qsort (v, n, sizeof *v, compare);
+  *median = v[n / 2] / unit;
+  *p99 = v[MIN (n - 1, (n * 99) / 100)] / unit;
 }

@@ -17,3 +17,12 @@ char       *seat_driver_line  (SeatDriver *c);
 void        seat_driver_say   (SeatDriver *c,
                                const char *command);
 void        seat_driver_free  (SeatDriver *c);
+
+/* For the switch benchmarks. */
+void        bench_switch_to   (GDBusConnection *bus,
+                               const char      *cell);
+void        bench_stats       (gint64          *v,
+                               int              n,
+                               double           unit,
+                               double          *median,
+                               double          *p99);

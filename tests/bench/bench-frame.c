@@ -67,17 +67,6 @@ take_card (SeatDriver *c, int i)
   expect (c, "shown");
 }
 
-static void
-switch_to (GDBusConnection *bus, const char *cell)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply =
-    g_dbus_connection_call_sync (bus, "org.cells.Cells1", "/org/cells/Cells1",
-                                 "org.cells.Cells1.Manager", "SwitchTo",
-                                 g_variant_new ("(s)", cell), NULL, 0, -1, NULL, &error);
-
-  g_assert_no_error (error);
-}
 
 typedef struct {
   GDBusConnection *bus;
@@ -114,13 +103,13 @@ cellsd_block (Bench *b, gint64 *out, int n, int at)
 {
   static const char *const names[2] = { "one", "two" };
 
-  switch_to (b->bus, names[1]);
+  bench_switch_to (b->bus, names[1]);
   expect (b->cells[1], "enabled");
   for (int i = 0; i < n; i++) {
     SeatDriver *to = b->cells[i % 2];
     gint64 t0 = now_ns ();
 
-    switch_to (b->bus, names[i % 2]);
+    bench_switch_to (b->bus, names[i % 2]);
     b->replied[at + i] = now_ns () - t0;
     expect (to, "enabled");
     b->enabled[at + i] = now_ns () - t0;
@@ -128,7 +117,7 @@ cellsd_block (Bench *b, gint64 *out, int n, int at)
     expect (to, "shown");
     out[i] = now_ns () - t0;
   }
-  switch_to (b->bus, "");
+  bench_switch_to (b->bus, "");
 }
 
 /* @n switches between seatd's sessions a and b, from the parking
@@ -158,21 +147,7 @@ seatd_block (Bench *b, gint64 *out, int n, gint64 *enabled)
   expect (b->seatd[1], "enabled");
 }
 
-static int
-compare (const void *a, const void *b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
 
-  return (x > y) - (x < y);
-}
-
-static void
-stats (gint64 *v, int n, double *median, double *p99)
-{
-  qsort (v, n, sizeof *v, compare);
-  *median = v[n / 2] / 1e6;
-  *p99 = v[MIN (n - 1, (n * 99) / 100)] / 1e6;
-}
 
 int
 main (int argc, char **argv)
@@ -204,12 +179,12 @@ main (int argc, char **argv)
   /* Each cell's client holds the card and has shown its colour once. */
   for (int i = 0; i < 2; i++) {
     cell_argv[2] = i == 0 ? "one" : "two";
-    switch_to (b.bus, cell_argv[2]);
+    bench_switch_to (b.bus, cell_argv[2]);
     b.cells[i] = seat_driver_spawn (cell_argv);
     expect (b.cells[i], "seat seat0");
     take_card (b.cells[i], i);
   }
-  switch_to (b.bus, "");
+  bench_switch_to (b.bus, "");
 
   /* seatd numbers its sessions from 0 or 1 (by version) and cannot switch
    * to 0: the first is only there to be switched away from. */
@@ -249,12 +224,12 @@ main (int argc, char **argv)
     seat_driver_free (b.cells[i]);
   for (int i = 0; i < 4; i++)
     seat_driver_free (b.seatd[i]);
-  stats (cellsd, half, &c_med, &c_p99);
-  stats (seatd, half, &s_med, &s_p99);
-  stats (replied, half, &r_med, &r_p99);
-  stats (enabled, half, &e_med, &e_p99);
-  stats (seatd_enabled, half, &se_med, &se_p99);
-  stats (get, half, &g_med, &g_p99);
+  bench_stats (cellsd, half, 1e6, &c_med, &c_p99);
+  bench_stats (seatd, half, 1e6, &s_med, &s_p99);
+  bench_stats (replied, half, 1e6, &r_med, &r_p99);
+  bench_stats (enabled, half, 1e6, &e_med, &e_p99);
+  bench_stats (seatd_enabled, half, 1e6, &se_med, &se_p99);
+  bench_stats (get, half, 1e6, &g_med, &g_p99);
   g_print ("first frame after a switch, %d switches each (ms)         median      p99\n", half);
   g_print ("  cellsd: SwitchTo → the cell's client has set its mode  %8.2f %8.2f\n", c_med,
            c_p99);

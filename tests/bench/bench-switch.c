@@ -58,17 +58,6 @@ client_start (const char *cellsctl, const char *cell)
   return c;
 }
 
-static void
-switch_to (GDBusConnection *bus, const char *cell)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply =
-    g_dbus_connection_call_sync (bus, "org.cells.Cells1", "/org/cells/Cells1",
-                                 "org.cells.Cells1.Manager", "SwitchTo",
-                                 g_variant_new ("(s)", cell), NULL, 0, -1, NULL, &error);
-
-  g_assert_no_error (error);
-}
 
 static gboolean
 uses_device_namespaces (GDBusConnection *bus)
@@ -87,21 +76,7 @@ uses_device_namespaces (GDBusConnection *bus)
   return g_variant_get_boolean (value);
 }
 
-static int
-compare (const void *a, const void *b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
 
-  return (x > y) - (x < y);
-}
-
-static void
-stats (gint64 *v, int n, double *median, double *p99)
-{
-  qsort (v, n, sizeof *v, compare);
-  *median = v[n / 2] / 1000.0;
-  *p99 = v[MIN (n - 1, (n * 99) / 100)] / 1000.0;
-}
 
 static char *
 make_keyboard (int *fd)
@@ -157,7 +132,7 @@ main (int argc, char **argv)
 
   /* Each cell's client holds the card and the keyboard. */
   for (int i = 0; i < 2; i++) {
-    switch_to (bus, cells[i]);
+    bench_switch_to (bus, cells[i]);
     clients[i] = client_start (argv[1], cells[i]);
     wait_for_line (clients[i], "enabled");
     seat_driver_say (clients[i], "open /dev/dri/card0");
@@ -175,7 +150,7 @@ main (int argc, char **argv)
     SeatDriver *to = clients[i % 2], *from = clients[(i + 1) % 2];
     gint64 t0 = g_get_monotonic_time () * 1000;
 
-    switch_to (bus, cells[i % 2]);
+    bench_switch_to (bus, cells[i % 2]);
     wait_for_line (to, "enabled");
     measured[i] = g_get_monotonic_time () * 1000 - t0;
     if (!devns) {
@@ -191,7 +166,7 @@ main (int argc, char **argv)
   }
   for (int i = 0; i < 2; i++)
     seat_driver_free (clients[i]);
-  switch_to (bus, "");
+  bench_switch_to (bus, "");
   g_usleep (300 * 1000);
 
   /* The floor: the same syscalls, directly, with a fresh evdev fd each time. */
@@ -215,9 +190,9 @@ main (int argc, char **argv)
   for (int i = 0; i < n; i++)
     close (revoked[i]);
 
-  stats (measured, n, &m_med, &m_p99);
-  stats (input_back, n, &i_med, &i_p99);
-  stats (floor_, n, &f_med, &f_p99);
+  bench_stats (measured, n, 1000.0, &m_med, &m_p99);
+  bench_stats (input_back, n, 1000.0, &i_med, &i_p99);
+  bench_stats (floor_, n, 1000.0, &f_med, &f_p99);
   g_print ("switch latency over %d switches (µs)    median      p99\n", n);
   g_print ("  SwitchTo → enable-seat in the client  %8.1f %8.1f\n", m_med, m_p99);
   g_print ("  SwitchTo → keyboard usable (%s) %8.1f %8.1f\n",
