@@ -33,6 +33,7 @@ typedef struct {
   GDBusConnection *connection;
   int           status;
   gboolean      stopped;   /* by a signal, not replaced by another cellsd */
+  gboolean      lost;      /* the name: another cellsd has it, nothing to release */
 } Daemon;
 
 static void
@@ -91,6 +92,7 @@ on_name_lost (GDBusConnection *connection, const char *name, gpointer user_data)
   else
     g_message ("Lost the name %s (another cellsd took it, or it was never ours); exiting", name);
   d->status = EXIT_FAILURE;
+  d->lost = TRUE;
   g_main_loop_quit (d->loop);
 }
 
@@ -218,7 +220,10 @@ main (int argc, char **argv)
                           on_bus_acquired, on_name_acquired, on_name_lost, &d, NULL);
   g_main_loop_run (d.loop);
 
-  g_bus_unown_name (owner);
+  /* GLib would still release a name taken over by --replace, and warn of
+   * the bus's "not the owner". */
+  if (!d.lost)
+    g_bus_unown_name (owner);
   cells_chord_free (d.chord);
   if (d.stopped)
     cells_manager_shutdown_network (d.manager);
