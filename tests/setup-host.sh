@@ -28,6 +28,7 @@ packages="
 	libdbus-1-dev scdoc polkitd man-db build-essential debhelper dpkg-dev fakeroot lintian
 	libgtk-4-dev libadwaita-1-dev xvfb xauth at-spi2-core python3-pyatspi gir1.2-atspi-2.0
 	python3-gi imagemagick appstream desktop-file-utils mmdebstrap zstd seatd
+	gcc-aarch64-linux-gnu qemu-user-static
 "
 
 missing=

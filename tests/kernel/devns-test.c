@@ -13,7 +13,9 @@
  * input device and a uleds LED the LED, so the test reads what reaches
  * the "hardware".
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/input.h>
@@ -188,7 +190,8 @@ open_in (struct cell *c, const char *path)
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     die ("socketpair");
   a.sock = sv[1];
-  if (run_in (c, open_child, &a) != 0 || recvmsg (sv[0], &msg, 0) != 1)
+  if (run_in (c, open_child, &a) != 0 || recvmsg (sv[0], &msg, 0) != 1 ||
+      CMSG_FIRSTHDR (&msg) == NULL)
     die (path);
   memcpy (&fd, CMSG_DATA (CMSG_FIRSTHDR (&msg)), sizeof fd);
   close (sv[0]);

@@ -12,11 +12,12 @@
 # DTD, and a polkitd of its own (in a mount namespace where it sees the
 # installed polkit files, on a private bus) is asked for the actions with
 # pkaction. CHECK_OPENRC=no: the tree has no OpenRC script, and must not.
-# Speaks TAP.
+# Speaks TAP, numbered from CHECK_AFTER + 1 (the checks of a caller come
+# before) with the plan of both.
 set -u
 root=$1 src=$2 group=${3:-cells}
 
-n=0 failed=0
+n=${CHECK_AFTER:-0} failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 check() { # check DESCRIPTION COMMAND...
