@@ -24,6 +24,11 @@ for image in phosh:trixie sway:bookworm; do
 	sh "$top/tests/cells-session.sh" debian-image "$images" "${image%:*}" "${image#*:}" >/dev/null
 done
 
+# Linux 7.3's source, the newest in Debian's archive, for the kernel
+# tier's rebased series: downloaded once per machine (170 MB).
+echo "run-all: linux-source-7.3 in ${CELLS_KERNEL_WORK:-/var/tmp/cells-kernel}"
+sh "$top/tests/kernel/newer-kernel.sh" fetch >/dev/null
+
 # The Debian 12 arm64 sysroot of the aarch64 cross build (unpacked, not
 # installed): once per machine and recipe, about 45 s.
 echo "run-all: the arm64 sysroot in ${CELLS_ARM64_CACHE:-/var/tmp/cells-arm64}"

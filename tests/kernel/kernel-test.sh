@@ -9,13 +9,16 @@
 #                                               and devices included) with
 #                                               cellsd using device namespaces
 #   kernel-test.sh checkpatch SOURCE_DIR        scripts/checkpatch.pl --strict
+#   kernel-test.sh newer SOURCE_DIR BUILD_DIR   devns-test on Linux 7.3 with
+#                                               kernel/patches/7.3
+#                                               (newer-kernel.sh)
 set -eu
 
 mode=$1
 top=$(cd "$2" && pwd)
 build=${3:-}
 case $mode in
-on | off | cells)
+on | off | cells | newer)
 	[ -n "$build" ] || { echo "kernel-test: $mode needs BUILD_DIR" >&2; exit 2; }
 	build=$(cd "$build" && pwd)
 	;;
@@ -23,16 +26,21 @@ esac
 here="$top/tests/kernel"
 work=${CELLS_KERNEL_WORK:-/var/tmp/cells-kernel}
 
-status=0
-images=$("$here/build-kernel.sh" "$top" "$work") || status=$?
-[ "$status" = 0 ] || exit "$status"
-on=${images% *}
-off=${images#* }
-
 run() {
 	CELLS_KERNEL=$1 CELLS_QEMU_BUILTIN=1 CELLS_QEMU_TIMEOUT=${CELLS_QEMU_TIMEOUT:-900} \
 		exec "$top/tests/device/qemu-run.sh" "$2" ${3+"$3"} ${4+"$4"}
 }
+
+status=0
+if [ "$mode" = newer ]; then
+	image=$("$here/newer-kernel.sh" bzimage "$top") || status=$?
+	[ "$status" = 0 ] || exit "$status"
+	run "$image" "$build/tests/devns-test"
+fi
+images=$("$here/build-kernel.sh" "$top" "$work") || status=$?
+[ "$status" = 0 ] || exit "$status"
+on=${images% *}
+off=${images#* }
 
 case $mode in
 on)
@@ -55,7 +63,7 @@ checkpatch)
 	exit $status
 	;;
 *)
-	echo "usage: kernel-test.sh on|off|cells|checkpatch SOURCE_DIR [BUILD_DIR]" >&2
+	echo "usage: kernel-test.sh on|off|cells|newer|checkpatch SOURCE_DIR [BUILD_DIR]" >&2
 	exit 2
 	;;
 esac
