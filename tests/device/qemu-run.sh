@@ -12,7 +12,10 @@
 # Environment: CELLS_KERNEL (default: the newest /boot/vmlinuz-*),
 # CELLS_QEMU_LOG (the serial log, default a temporary file, printed on failure),
 # CELLS_QEMU_MODULES (more modules to load, besides 9p, overlay and ext4),
-# CELLS_QEMU_BUILTIN=1 (CELLS_KERNEL has everything built in: no modules).
+# CELLS_QEMU_BUILTIN=1 (CELLS_KERNEL has everything built in: no modules),
+# CELLS_QEMU_INIT=systemd (the guest boots this machine's systemd as PID 1
+# and runs SCRIPT as a unit once basic.target and the system bus are up;
+# SCRIPT's output goes to the console, the serial log).
 #
 # The guest's /var/tmp is a fresh ext4 disk: the overlay root cannot be the
 # upper layer of another overlay, and Debian 12's tmpfs has no id-mapped
@@ -99,6 +102,13 @@ mkdir -p /run/host-var-tmp
 mount --bind /var/tmp /run/host-var-tmp
 mount -t ext4 /dev/vda /var/tmp
 $rebind
+if [ -x /guest-systemd ]; then
+	exec /guest-systemd
+fi
+exec /guest-run
+GUEST
+cat >"$work/guest-run" <<GUEST
+#!/bin/sh
 echo "guest: running $script"
 cd /tmp
 status=0
@@ -108,9 +118,34 @@ echo "guest: exit status \$status"
 printf "\\\\\$(printf '%03o' \$status)" | dd of=/dev/port bs=1 seek=$((0x501)) count=1 2>/dev/null
 poweroff -f
 GUEST
-chmod +x "$work/guest-main"
+# systemd as PID 1: guest-run is a unit of its own, the one target.
+cat >"$work/guest-systemd" <<'GUEST'
+#!/bin/sh
+cat >/etc/systemd/system/cells-guest.service <<UNIT
+[Unit]
+Description=The test that qemu-run.sh runs
+Wants=dbus.service
+After=basic.target dbus.service
+
+[Service]
+Type=oneshot
+ExecStart=/guest-run
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/ttyS0
+UNIT
+cat >/etc/systemd/system/cells-guest.target <<UNIT
+[Unit]
+Description=The test that qemu-run.sh runs
+Requires=basic.target cells-guest.service
+After=basic.target cells-guest.service
+UNIT
+exec /lib/systemd/systemd --unit=cells-guest.target --show-status=0
+GUEST
+chmod +x "$work/guest-main" "$work/guest-run" "$work/guest-systemd"
 mkdir -p "$root/rw"
-cp "$work/guest-main" "$root/guest-main"
+cp "$work/guest-main" "$work/guest-run" "$root/"
+[ "${CELLS_QEMU_INIT:-}" != systemd ] || cp "$work/guest-systemd" "$root/"
 
 cat >"$root/init" <<'INIT'
 #!/bin/busybox sh
@@ -123,7 +158,8 @@ mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /host || e
 mount -t tmpfs -o mode=755 tmpfs /rw
 mkdir -p /rw/upper /rw/work
 mount -t overlay overlay -o lowerdir=/host,upperdir=/rw/upper,workdir=/rw/work /newroot || exec sh
-cp /guest-main /newroot/guest-main
+cp /guest-main /guest-run /newroot/
+[ ! -e /guest-systemd ] || cp /guest-systemd /newroot/
 umount /proc /sys /dev
 exec switch_root /newroot /guest-main
 INIT
