@@ -53,6 +53,13 @@ ok "dpkg-buildpackage -us -uc -b, unit tests included ($(($(date +%s) - start)) 
 
 changes=$(ls "$tmp"/cells_*.changes)
 deb=$(ls "$tmp"/cellsd_*.deb)
+switcher_deb=$(ls "$tmp"/cells-switcher_*.deb)
+# Kept for systemd-boot.sh, which installs them in a guest, with the
+# commit they were built from (meson dist takes what git has).
+rm -rf "$build/debian-packages"
+mkdir -p "$build/debian-packages"
+cp "$deb" "$switcher_deb" "$build/debian-packages/"
+git -C "$src" rev-parse HEAD >"$build/debian-packages/commit"
 lintian --fail-on error --tag-display-limit 0 "$changes" >"$tmp/lintian" 2>&1
 status=$?
 sed 's/^/# /' "$tmp/lintian"
@@ -62,7 +69,6 @@ else
 	not_ok "lintian finds no error"
 fi
 
-switcher_deb=$(ls "$tmp"/cells-switcher_*.deb)
 dpkg-deb -x "$deb" "$tmp/root" && dpkg-deb -e "$deb" "$tmp/control"
 # Both packages into one tree for check-install.sh; each package's own
 # files checked here.

@@ -3,15 +3,16 @@
 #
 # systemd-boot.sh BUILD_DIR SOURCE_DIR
 #
-# The installed service really starts: cells built as a distribution does
-# (prefix /usr, sysconfdir /etc, localstatedir /var) and installed into a
-# staging directory; then Debian's kernel boots in qemu with systemd as
-# PID 1 over this machine's root (tests/device/qemu-run.sh with
-# CELLS_QEMU_INIT=systemd), and guest-systemd.sh installs the staging
-# directory there and goes through the README's first run on the guest's
-# real system bus. Speaks TAP (the guest's). About 2 minutes under TCG.
+# The installed service really starts: the Debian packages that
+# debian-package.sh built (in BUILD_DIR/debian-packages, made again when
+# they are not of the commit checked out), installed with dpkg in a qemu
+# guest that boots Debian's kernel with systemd as PID 1 over this
+# machine's root (tests/device/qemu-run.sh with CELLS_QEMU_INIT=systemd);
+# there guest-systemd.sh goes through the README's first run on the
+# guest's real system bus. Speaks TAP (the guest's). About a minute under
+# TCG.
 set -u
-src=$2   # BUILD_DIR ($1) is not used: the install is built as a distribution does
+build=$(cd "$1" && pwd) src=$(cd "$2" && pwd)
 
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP needs root (qemu's 9p root, the guest's root)"
@@ -29,17 +30,17 @@ bail() {
 	exit 1
 }
 
-{
-	meson setup "$tmp/build" "$src" --prefix=/usr --sysconfdir=/etc --localstatedir=/var \
-		-Dbuildtype=plain && ninja -C "$tmp/build" &&
-		meson install -C "$tmp/build" --no-rebuild --destdir "$tmp/root"
-} >"$tmp/log" 2>&1 || bail "cells builds and installs with prefix /usr into a staging directory"
+debs=$build/debian-packages
+if [ "$(cat "$debs/commit" 2>/dev/null)" != "$(git -C "$src" rev-parse HEAD 2>/dev/null)" ]; then
+	sh "$src/tests/platform/debian-package.sh" "$build" "$src" >"$tmp/log" 2>&1 ||
+		bail "the Debian packages build (debian-package.sh)"
+fi
 sh "$src/tests/cells-session.sh" image "$tmp" >"$tmp/log" 2>&1 || bail "the busybox image is made"
 
 status=0
 CELLS_QEMU_INIT=systemd CELLS_QEMU_LOG=$tmp/serial.log CELLS_QEMU_TIMEOUT=${CELLS_QEMU_TIMEOUT:-600} \
 	"$src/tests/device/qemu-run.sh" "$src/tests/platform/guest-systemd.sh" \
-	"$tmp/root" "$tmp/busybox.tar.gz" >"$tmp/log" 2>&1 || status=$?
+	"$debs" "$tmp/busybox.tar.gz" >"$tmp/log" 2>&1 || status=$?
 # The guest's TAP, from its console.
 tr -d '\r' <"$tmp/serial.log" | grep -E '^(not )?ok [0-9]+|^# |^1\.\.[0-9]+' >"$tmp/tap"
 if ! grep -q '^1\.\.' "$tmp/tap"; then
