@@ -206,13 +206,8 @@ make_session_image() {
 # Debian phone images (phosh on trixie, sway on bookworm), built once per
 # machine and recipe: the tests that use them only look for them
 # (cells-session.sh debian-image-path).
-# DIR is in /var/tmp, where anyone may make it first: only one of root's
-# own, no symlink, that no one else may write to, is used.
-own_dir() {
-	[ -e "$1" ] || [ -L "$1" ] || mkdir -m 0700 "$1" || return 1
-	[ ! -L "$1" ] && [ -d "$1" ] && [ -O "$1" ] &&
-		[ -z "$(find "$1" -maxdepth 0 -perm /022)" ]
-}
+# DIR is checked by own_dir (tests/own-dir.sh).
+. "$here/own-dir.sh"
 
 debian_image() {
 	dir=$1

@@ -27,14 +27,9 @@ for tool in make gcc bison flex bc perl git; do
 done
 [ -r /usr/include/libelf.h ] || skip "libelf-dev is not installed"
 
-# WORK is in /var/tmp by default, where anyone may make it first: only a
-# directory of this user's, no symlink, that no one else may write to.
-if [ ! -e "$work" ] && [ ! -L "$work" ]; then
-	mkdir -p "$work"
-	chmod 0755 "$work"
-fi
-if [ -L "$work" ] || [ ! -d "$work" ] || [ ! -O "$work" ] ||
-	[ -n "$(find "$work" -maxdepth 0 -perm /022)" ]; then
+# WORK is in /var/tmp by default: own_dir checks it.
+. "$top/tests/own-dir.sh"
+if ! own_dir "$work" 0755; then
 	echo "build-kernel: $work must be a directory of $(id -un)'s that no one else may write to" >&2
 	exit 1
 fi

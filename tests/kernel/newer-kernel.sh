@@ -32,13 +32,9 @@ skip() {
 	exit 77
 }
 
+. "$(dirname "$0")/../own-dir.sh"
 own_work() {
-	if [ ! -e "$work" ] && [ ! -L "$work" ]; then
-		mkdir -p "$work"
-		chmod 0755 "$work"
-	fi
-	if [ -L "$work" ] || [ ! -d "$work" ] || [ ! -O "$work" ] ||
-		[ -n "$(find "$work" -maxdepth 0 -perm /022)" ]; then
+	if ! own_dir "$work" 0755; then
 		echo "newer-kernel: $work must be a directory of $(id -un)'s that no one else may write to" >&2
 		exit 1
 	fi

@@ -30,13 +30,8 @@ die() {
 	exit 1
 }
 
-# CACHE is in /var/tmp, where anyone may make it first: only one of this
-# user's own, no symlink, that no one else may write to, is used.
-own_dir() {
-	[ -e "$1" ] || [ -L "$1" ] || mkdir -m 0700 "$1" || return 1
-	[ ! -L "$1" ] && [ -d "$1" ] && [ -O "$1" ] &&
-		[ -z "$(find "$1" -maxdepth 0 -perm /022)" ]
-}
+# CACHE is in /var/tmp: own_dir checks it.
+. "$(dirname "$0")/../own-dir.sh"
 
 make_sysroot() {
 	cache=$1

@@ -23,14 +23,6 @@ check() { # check DESCRIPTION COMMAND...
 	shift
 	if "$@" >/tmp/out 2>&1; then ok "$what"; else not_ok "$what"; fi
 }
-wait_for() { # wait_for SECONDS COMMAND...
-	end=$(($(date +%s) + $1))
-	shift
-	until "$@" >/tmp/out 2>&1; do
-		[ "$(date +%s)" -lt "$end" ] || return 1
-		sleep 1
-	done
-}
 
 check "PID 1 is systemd" sh -c 'test "$(readlink /proc/1/exe)" = /usr/lib/systemd/systemd ||
 	test "$(readlink /proc/1/exe)" = /lib/systemd/systemd'
